@@ -1,0 +1,102 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// agentspanc: YAML agent specs → Conductor workflows → durable executions you can watch.
+///
+/// Targets are stacked so every import points down:
+/// AgentSpec, Workflow → AgentCompiler, Engine, ConductorClient → Server, Worker → AgentRuntime → agentspanc.
+let package = Package(
+    name: "agentspanc",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "agentspanc", targets: ["agentspanc"]),
+        .library(name: "AgentRuntime", targets: ["AgentRuntime"]),
+        .library(name: "Worker", targets: ["Worker"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CJavaScriptCore",
+            pkgConfig: "javascriptcoregtk-4.1",
+            providers: [.apt(["libjavascriptcoregtk-4.1-dev"])]
+        ),
+        .target(name: "AgentSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Workflow"),
+        .target(name: "AgentCompiler", dependencies: ["AgentSpec", "Workflow"]),
+        .target(
+            name: "ConductorClient",
+            dependencies: [
+                "Workflow",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "Workflow", "CJavaScriptCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Engine", "AgentCompiler", "AgentSpec", "Workflow",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "Worker",
+            dependencies: [
+                "ConductorClient", "AgentSpec", "Workflow",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "AgentRuntime",
+            dependencies: ["ConductorClient", "AgentSpec", "AgentCompiler", "Workflow", "Worker"]
+        ),
+        .executableTarget(
+            name: "agentspanc",
+            dependencies: [
+                "AgentRuntime", "Server", "Worker", "AgentCompiler", "AgentSpec", "Engine", "Workflow", "ConductorClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "AgentSpecTests", dependencies: ["AgentSpec"]),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
+        .testTarget(name: "AgentCompilerTests", dependencies: ["AgentCompiler", "AgentSpec", "Workflow"], resources: [.copy("Golden")]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "Workflow", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Engine", "Workflow", "ConductorClient",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "ConductorClient", "Server", "Engine", "Workflow"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Workflow"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `agentspanc` command: compile agent specs, serve their tools, run and watch them.
+@main
+struct Agentspanc: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agentspanc",
+        abstract: "Durable AI agents from YAML specs: compile, serve tools, run and watch every step.",
+        version: "0.1.0",
+        subcommands: [
+            VersionCommand.self,
+        ]
+    )
+}
