@@ -92,7 +92,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "Engine", "Workflow", "ConductorClient",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "ConductorClient", "Server", "Engine", "Workflow"]),
