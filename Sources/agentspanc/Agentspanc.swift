@@ -9,6 +9,7 @@ struct Agentspanc: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             VersionCommand.self,
+            CompileCommand.self,
         ]
     )
 }
