@@ -70,7 +70,7 @@ struct SpecReader {
             }
             if !allowed.contains(scalar.string) {
                 report(
-                    "unknown \(what) '\(scalar.string)'\(Suggestion.hint(for: scalar.string, in: allowed)) (expected one of: \(allowed.joined(separator: ", ")))",
+                    "\(what) has unknown value '\(scalar.string)'\(Suggestion.hint(for: scalar.string, in: allowed)) (expected one of: \(allowed.joined(separator: ", ")))",
                     at: node.mark)
             }
             return .string(scalar.string)

@@ -5,6 +5,8 @@ enum Suggestion {
     static func closest(to word: String, in candidates: [String]) -> String? {
         let folded = fold(word)
         if let exact = candidates.first(where: { fold($0) == folded }) { return exact }
+        let lowered = word.lowercased()
+        if lowered.count >= 3, let prefixed = candidates.first(where: { $0.lowercased().hasPrefix(lowered) }) { return prefixed }
         var best: (String, Int)?
         for candidate in candidates {
             let distance = editDistance(Array(word.lowercased().unicodeScalars), Array(candidate.lowercased().unicodeScalars))
@@ -24,9 +26,11 @@ enum Suggestion {
         s.lowercased().filter { $0 != "_" && $0 != "-" }
     }
 
+    /// Optimal string alignment distance (an adjacent transposition costs 1).
     private static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
+        var beforePrevious = Array(0...b.count)
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
@@ -34,8 +38,11 @@ enum Suggestion {
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], beforePrevious[j - 2] + 1)
+                }
             }
-            swap(&previous, &current)
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
         }
         return previous[b.count]
     }
