@@ -30,7 +30,7 @@ extension Scripts {
     while (start < keys.length && block.length > maxSize) { start++; block = render(start); }
     var parts = [];
     if (hasSignals) { parts.push('[SIGNALS]\n' + String(signals) + '\n[/SIGNALS]'); }
-    if (start < keys.length) { parts.push('Context:\n```json\n' + block + '\n```'); }
+    if (start < keys.length) { parts.push('Context:\n\x60\x60\x60json\n' + block + '\n\x60\x60\x60'); }
     parts.push(String(prompt));
     return parts.join('\n\n');
     """#, helpers: true)

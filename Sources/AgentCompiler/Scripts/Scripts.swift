@@ -58,7 +58,7 @@ enum Scripts {
     function __parse(s) {
       if (typeof s !== 'string') { return s; }
       var text = s.replace(/^\s+|\s+$/g, '');
-      if (text.indexOf('```') === 0) { text = text.replace(/^```[a-zA-Z]*\s*/, '').replace(/\s*```$/, ''); }
+      if (text.indexOf('\x60\x60\x60') === 0) { text = text.replace(/^\x60\x60\x60[a-zA-Z]*\s*/, '').replace(/\s*\x60\x60\x60$/, ''); }
       try { return JSON.parse(text); } catch (e) { return undefined; }
     }
     """#
