@@ -48,6 +48,17 @@ public enum SpecLoader {
         }
     }
 
+    /// The YAML (or JSON) text as plain JSON, before any validation (for tools such as schema checks).
+    public static func plainJSON(source: String, path: String = "spec.yaml") throws(SpecError) -> JSONValue {
+        let reader = SpecReader(source: SpecReader.Source(path: path, text: source)) { _, _ in nil }
+        do {
+            guard let node = try Yams.compose(yaml: source) else { return .null }
+            return reader.plain(node)
+        } catch {
+            throw SpecError(diagnostics: [Diagnostic(file: path, line: 0, column: 0, message: "invalid YAML: \(error)")])
+        }
+    }
+
     static func absolute(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }

@@ -10,6 +10,9 @@ struct Agentspanc: AsyncParsableCommand {
         subcommands: [
             VersionCommand.self,
             CompileCommand.self,
+            ValidateCommand.self,
+            SchemaCommand.self,
+            PlanCommand.self,
         ]
     )
 }

@@ -98,7 +98,7 @@ enum SpecFiles {
                 let found = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
                     .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
                     .sorted()
-                    .map { URL(fileURLWithPath: path).appendingPathComponent($0).path }
+                    .map { (path.hasSuffix("/") ? path : path + "/") + $0 }
                 files += found
             } else {
                 files.append(path)
