@@ -73,7 +73,13 @@ public final class WorkflowEngine: Sendable {
         let sweeper = Task { [weak self] in
             while !Task.isCancelled {
                 guard let self else { return }
-                do { try await self.sweep() } catch { self.configuration.logger.error("sweep failed: \(error)") }
+                do {
+                    try await self.sweep()
+                } catch where !Task.isCancelled {
+                    self.configuration.logger.error("sweep failed: \(error)")
+                } catch {
+                    return
+                }
                 try? await Task.sleep(for: self.configuration.sweepInterval)
             }
         }
