@@ -97,6 +97,9 @@ public struct ArgvTemplate: Sendable, Hashable {
         return argv
     }
 
+    /// Linux refuses a single argv string of 128 KiB or more (`MAX_ARG_STRLEN`).
+    public static let maxArgumentBytes = 128 * 1024 - 1
+
     /// How a value becomes argv text.
     static func text(of value: JSONValue, parameter: String) throws(RenderError) -> String {
         let text: String
@@ -106,6 +109,11 @@ public struct ArgvTemplate: Sendable, Hashable {
         case .int(let int): text = String(int)
         case .null: text = ""
         case .double, .array, .object: text = value.jsonText()
+        }
+        if text.utf8.count > maxArgumentBytes {
+            throw RenderError(
+                description: "argument '\(parameter)' is \(text.utf8.count) bytes, more than a command-line argument can "
+                    + "hold (\(maxArgumentBytes)); the tool should take it on stdin (stdin: json)")
         }
         if text.utf8.contains(0) {
             throw RenderError(
