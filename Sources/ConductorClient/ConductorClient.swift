@@ -22,8 +22,10 @@ public struct ConductorClient: Sendable {
     ///   - baseURL: The server address, with or without a trailing `/api` (both `http://host:6767` and
     ///     `http://host:8080/api` work).
     ///   - apiKey: Sent as `X-Authorization: <key>` and `Authorization: Bearer <key>` when set.
-    ///   - httpClient: The HTTP client to use; the shared singleton by default.
-    public init(baseURL: String, apiKey: String? = nil, httpClient: HTTPClient = .shared) {
+    ///   - httpClient: The HTTP client to use; ``defaultHTTPClient`` (fails fast when the server is down) by
+    ///     default. `HTTPClient.shared` also works, but it silently retries refused connections until each
+    ///     request's deadline, which hides an unreachable server for 30 s per call.
+    public init(baseURL: String, apiKey: String? = nil, httpClient: HTTPClient = ConductorClient.defaultHTTPClient) {
         var root = baseURL
         while root.hasSuffix("/") { root.removeLast() }
         if root.hasSuffix("/api") { root.removeLast(4) }
@@ -31,6 +33,17 @@ public struct ConductorClient: Sendable {
         self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 }
         self.httpClient = httpClient
     }
+
+    /// A process-wide HTTP client for Conductor traffic, never shut down: a 2 s connect timeout, no hidden
+    /// retries of refused connections (callers back off and log instead), and room for many concurrent long
+    /// polls per host (AsyncHTTPClient's default of 8 connections would queue results behind polls).
+    public static let defaultHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(2)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     // MARK: Worker protocol
 
