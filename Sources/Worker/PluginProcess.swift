@@ -77,11 +77,21 @@ actor PluginProcess {
         }
     }
 
-    /// Closes the plugin's stdin (it should exit) and waits a moment for it.
-    func stop() async {
+    /// Closes the plugin's stdin (it should exit); after `grace` its process group is terminated.
+    func stop(grace: Duration = .seconds(5)) async {
         if case .running(let outgoing) = state { outgoing.finish() }
-        let runner = self.runner
-        await runner?.value
+        guard let runner = self.runner else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await runner.value }
+            group.addTask {
+                do {
+                    try await Task.sleep(for: grace)
+                    runner.cancel()
+                } catch {}
+            }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     private func abandon(_ id: String) {
