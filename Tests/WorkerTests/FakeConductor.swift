@@ -56,6 +56,8 @@ final class FakeConductor: Sendable {
             return true
         }
 
+        var starts: [StartWorkflowRequest] = []
+        func started(_ request: StartWorkflowRequest) { starts.append(request) }
         func setUpdateV2(_ enabled: Bool) { updateV2Enabled = enabled }
         func rejectUpdates(_ count: Int) { updatesToReject = count }
         func registered(_ defs: [TaskDef]) { taskDefs.append(contentsOf: defs) }
@@ -109,6 +111,21 @@ final class FakeConductor: Sendable {
         router.post("/api/metadata/taskdefs") { request, context -> Response in
             await state.registered(try await Self.decode([TaskDef].self, request))
             return Response(status: .ok)
+        }
+        router.post("/api/workflow") { request, _ -> Response in
+            let start = try await Self.decode(StartWorkflowRequest.self, request)
+            await state.started(start)
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "wf-\(start.name)")))
+        }
+        router.get("/api/workflow/:id") { request, context -> Response in
+            let id = try context.parameters.require("id")
+            let includeTasks = request.uri.queryParameters.get("includeTasks") == "true"
+            var execution = WorkflowExecution(workflowId: id, workflowName: "demo", status: .running)
+            if includeTasks { execution.tasks = [FakeConductor.task("double", 1)] }
+            return try Self.json(execution)
+        }
+        router.get("/api/metadata/taskdefs") { _, _ -> Response in
+            try Self.json(await state.taskDefs)
         }
         router.get("/api/tasks/:taskId") { _, _ -> Response in
             try Self.json(["status": 404, "message": "Task not found", "retryable": false] as JSONValue, status: .notFound)
