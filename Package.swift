@@ -95,7 +95,15 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "ConductorClient", "Server", "Engine", "Workflow"]),
+        .executableTarget(name: "agentspanc-example-plugin", dependencies: ["Worker", "Workflow"], path: "Examples/ExamplePlugin"),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: [
+                "Worker", "ConductorClient", "Server", "Engine", "Workflow", "agentspanc-example-plugin",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["Workflow"]),
     ],
     swiftLanguageModes: [.v6]

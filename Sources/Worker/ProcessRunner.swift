@@ -1,0 +1,232 @@
+import Foundation
+import Subprocess
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs one process for a tool call: no shell, a clean environment, its own session (so the whole process
+/// group can be killed), both output pipes drained concurrently with size caps, and a timeout.
+struct ProcessRunner: Sendable {
+    /// What to run.
+    struct Request: Sendable {
+        /// An absolute or relative path (contains `/`), or a name looked up in the environment's `PATH`.
+        var program: String
+        var arguments: [String]
+        var environment: [String: String]
+        var workingDirectory: String
+        var standardInput: Data?
+        var timeout: Duration
+        /// Stdout beyond this is read and discarded (the head is kept).
+        var maxOutputBytes: Int
+        /// Only the last bytes of stderr are kept.
+        var maxErrorBytes: Int = 64 * 1024
+        /// Time between SIGTERM and SIGKILL when the process group is torn down.
+        var killGrace: Duration = .seconds(2)
+    }
+
+    /// How the process ended.
+    enum Termination: Sendable, Hashable {
+        case exited(Int32)
+        case signaled(Int32)
+        /// Killed (with its process group) because it ran longer than the timeout.
+        case timedOut
+    }
+
+    /// What the process produced.
+    struct Result: Sendable {
+        var termination: Termination
+        var standardOutput: Data
+        var outputTruncated: Bool
+        /// The tail of stderr.
+        var standardError: Data
+        var errorTruncated: Bool
+        var processID: Int32
+        var duration: Duration
+    }
+
+    /// The process could not be started.
+    struct LaunchError: Error, Sendable, CustomStringConvertible {
+        var description: String
+        /// The program does not exist or is not executable: a spec problem, not worth retrying.
+        var isPermanent: Bool
+    }
+
+    /// Runs the request. Cancellation of the calling task tears the process group down (SIGTERM, then
+    /// SIGKILL) and rethrows `CancellationError`.
+    static func run(_ request: Request) async throws -> Result {
+        ignoreBrokenPipes()
+        let clock = ContinuousClock()
+        let started = clock.now
+        var options = PlatformOptions()
+        options.createSession = true
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: request.killGrace)]
+        let executable: Executable = request.program.contains("/")
+            ? .path(.init(request.program)) : .name(request.program)
+        var environment: [Environment.Key: String] = [:]
+        for (key, value) in request.environment {
+            if let key = Environment.Key(rawValue: key) { environment[key] = value }
+        }
+        let configuration = Configuration(
+            executable: executable, arguments: Arguments(request.arguments), environment: .custom(environment),
+            workingDirectory: .init(request.workingDirectory), platformOptions: options)
+
+        let capture = Capture(maxOutput: request.maxOutputBytes, maxError: request.maxErrorBytes)
+        let groupID = Mutex<Int32?>(nil)
+        let execution: ExecutionResult<Bool, SequenceOutput, SequenceOutput>
+        do {
+            execution = try await Subprocess.run(
+                configuration, input: .inputWriter, output: .sequence, error: .sequence
+            ) { execution in
+                let pid = execution.processIdentifier.value
+                groupID.withLock { $0 = pid }
+                return await withTaskGroup(of: Bool.self) { group in
+                    let writer = execution.standardInputWriter
+                    group.addTask {
+                        if let input = request.standardInput, !input.isEmpty {
+                            // A tool that exits without reading its input is not an error.
+                            _ = try? await writer.write([UInt8](input))
+                        }
+                        try? await writer.finish()
+                        return false
+                    }
+                    group.addTask {
+                        do {
+                            for try await buffer in execution.standardOutput {
+                                buffer.withUnsafeBytes { capture.appendOutput($0) }
+                            }
+                        } catch {}
+                        return false
+                    }
+                    group.addTask {
+                        do {
+                            for try await buffer in execution.standardError {
+                                buffer.withUnsafeBytes { capture.appendError($0) }
+                            }
+                        } catch {}
+                        return false
+                    }
+                    group.addTask {
+                        // The watchdog: on timeout, SIGTERM the whole group, then SIGKILL it.
+                        do {
+                            try await Task.sleep(for: request.timeout)
+                        } catch {
+                            return false
+                        }
+                        signalGroup(pid, SIGTERM)
+                        try? await Task.sleep(for: request.killGrace)
+                        signalGroup(pid, SIGKILL)
+                        return true
+                    }
+                    var pipesDone = 0
+                    var timedOut = false
+                    while let watchdogFired = await group.next() {
+                        if watchdogFired {
+                            timedOut = true
+                        } else {
+                            pipesDone += 1
+                            if pipesDone == 3 { group.cancelAll() }
+                        }
+                    }
+                    return timedOut
+                }
+            }
+        } catch let error as SubprocessError {
+            if Task.isCancelled, let pid = groupID.withLock({ $0 }) { signalGroup(pid, SIGKILL) }
+            throw launchError(error, program: request.program)
+        } catch {
+            // Cancelled: the teardown sequence already signalled the group; make sure nothing survives.
+            if let pid = groupID.withLock({ $0 }) { signalGroup(pid, SIGKILL) }
+            throw error
+        }
+        if Task.isCancelled {
+            signalGroup(execution.processIdentifier.value, SIGKILL)
+            throw CancellationError()
+        }
+        let timedOut = execution.closureResult
+        if timedOut {
+            // Children that ignored SIGTERM or outlived the leader still belong to the group.
+            signalGroup(execution.processIdentifier.value, SIGKILL)
+        }
+        let termination: Termination
+        switch execution.terminationStatus {
+        case .exited(let code): termination = timedOut ? .timedOut : .exited(code)
+        case .signaled(let signal): termination = timedOut ? .timedOut : .signaled(signal)
+        }
+        let captured = capture.result()
+        return Result(
+            termination: termination, standardOutput: captured.output, outputTruncated: captured.outputTruncated,
+            standardError: captured.error, errorTruncated: captured.errorTruncated,
+            processID: execution.processIdentifier.value, duration: clock.now - started)
+    }
+
+    private static func launchError(_ error: SubprocessError, program: String) -> any Error {
+        if Task.isCancelled { return CancellationError() }
+        let permanent = error.code == .executableNotFound
+        let text = permanent ? "program '\(program)' not found or not executable" : "could not start '\(program)': \(error)"
+        return LaunchError(description: text, isPermanent: permanent)
+    }
+
+    /// Sends a signal to a whole process group (its leader's pid is the group id: `createSession`).
+    static func signalGroup(_ groupID: Int32, _ signal: Int32) {
+        guard groupID > 0 else { return }
+        _ = kill(-groupID, signal)
+    }
+
+    private static let brokenPipesIgnored: Void = {
+        // A tool that exits before reading its stdin would otherwise kill the worker with SIGPIPE.
+        _ = signal(SIGPIPE, SIG_IGN)
+    }()
+
+    static func ignoreBrokenPipes() {
+        _ = brokenPipesIgnored
+    }
+}
+
+/// Collects stdout (head, capped) and stderr (tail, capped) from concurrent readers.
+private final class Capture: Sendable {
+    struct State {
+        var output = Data()
+        var outputTruncated = false
+        var error = Data()
+        var errorTruncated = false
+    }
+
+    private let state = Mutex(State())
+    private let maxOutput: Int
+    private let maxError: Int
+
+    init(maxOutput: Int, maxError: Int) {
+        self.maxOutput = max(0, maxOutput)
+        self.maxError = max(0, maxError)
+    }
+
+    func appendOutput(_ bytes: UnsafeRawBufferPointer) {
+        state.withLock { state in
+            let room = maxOutput - state.output.count
+            if bytes.count <= room {
+                state.output.append(contentsOf: bytes)
+            } else {
+                if room > 0 { state.output.append(contentsOf: bytes.prefix(room)) }
+                state.outputTruncated = true
+            }
+        }
+    }
+
+    func appendError(_ bytes: UnsafeRawBufferPointer) {
+        state.withLock { state in
+            state.error.append(contentsOf: bytes)
+            if state.error.count > maxError {
+                state.error = state.error.suffix(maxError)
+                state.errorTruncated = true
+            }
+        }
+    }
+
+    func result() -> State {
+        state.withLock { $0 }
+    }
+}

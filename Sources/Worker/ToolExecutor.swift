@@ -1,0 +1,12 @@
+/// Something the worker runs for one task name: a command tool, a plugin tool, an in-process Swift ``Tool``.
+public protocol ToolExecutor: Sendable {
+    /// The task name to poll.
+    var name: String { get }
+    /// Shown in the registered task definition.
+    var description: String { get }
+    /// `false` registers the task with no retries.
+    var isIdempotent: Bool { get }
+    /// Runs one call. Never throws: every failure is an outcome the LLM can read. When the calling task is
+    /// cancelled (worker shutdown) the executor stops its work and returns promptly.
+    func execute(_ invocation: ToolInvocation) async -> ToolOutcome
+}

@@ -1,0 +1,490 @@
+import ConductorClient
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Workflow
+
+/// The long-running tool worker: polls a Conductor-compatible server for the task names of its tools, runs
+/// them concurrently and reports the results.
+///
+/// - For every task name, a batch long-poll asks for as many tasks as it has free slots
+///   (``Configuration/concurrency`` per task name).
+/// - Results go through `update-v2` (whose answer, the next task, runs in the same slot without polling),
+///   falling back for good to `POST /api/tasks` on servers without it. Failed deliveries are retried with
+///   backoff for ``Configuration/resultRetryWindow``.
+/// - Tools running longer than half the task's `responseTimeoutSeconds` send lease-extension heartbeats, so
+///   the registered response timeout can be short and a crashed worker's tasks are retried quickly.
+/// - While the server is down, polls back off exponentially (up to ``Configuration/maxBackoff``) and resume
+///   when it returns.
+/// - Graceful shutdown (``shutdown()``, or SIGTERM/SIGINT through a `ServiceGroup`): stop polling, let
+///   running tools finish within ``Configuration/shutdownGracePeriod``, then stop the rest and report them
+///   FAILED so the server retries them elsewhere.
+public final class ToolWorker: Service, Sendable {
+    /// Settings of a worker.
+    public struct Configuration: Sendable {
+        /// Sent as `workerid` on polls and `workerId` on results.
+        public var workerID: String
+        /// Poll only tasks routed to this domain (`taskToDomain`).
+        public var domain: String?
+        /// Tasks of one task name running at once.
+        public var concurrency: Int
+        /// How long the server may hold an empty poll (Conductor allows up to 5000).
+        public var pollTimeoutMilliseconds: Int
+        /// `responseTimeoutSeconds` of the registered task definitions; heartbeats keep long tools alive.
+        public var responseTimeoutSeconds: Int
+        /// How long running tools may take to finish after shutdown begins.
+        public var shutdownGracePeriod: Duration
+        /// Register task definitions for the served tools at start.
+        public var registerTaskDefinitions: Bool
+        /// How long a result is retried before it is given up (the server's response timeout then retries
+        /// the task).
+        public var resultRetryWindow: Duration
+        /// Upper bound of the backoff between failed polls and failed deliveries.
+        public var maxBackoff: Duration
+
+        public init(
+            workerID: String = ToolWorker.defaultWorkerID, domain: String? = nil, concurrency: Int = 8,
+            pollTimeoutMilliseconds: Int = 1000, responseTimeoutSeconds: Int = 30,
+            shutdownGracePeriod: Duration = .seconds(10), registerTaskDefinitions: Bool = true,
+            resultRetryWindow: Duration = .seconds(300), maxBackoff: Duration = .seconds(30)
+        ) {
+            self.workerID = workerID
+            self.domain = domain
+            self.concurrency = concurrency
+            self.pollTimeoutMilliseconds = pollTimeoutMilliseconds
+            self.responseTimeoutSeconds = responseTimeoutSeconds
+            self.shutdownGracePeriod = shutdownGracePeriod
+            self.registerTaskDefinitions = registerTaskDefinitions
+            self.resultRetryWindow = resultRetryWindow
+            self.maxBackoff = maxBackoff
+        }
+    }
+
+    /// The host name, like conductor-python's default worker id.
+    public static var defaultWorkerID: String { ProcessInfo.processInfo.hostName }
+
+    public let client: ConductorClient
+    public let configuration: Configuration
+    public let metrics: WorkerMetrics
+    private let executors: [String: any ToolExecutor]
+    private let plugins: [PluginProcess]
+    private let logger: Logger
+    private let state = Mutex(RunState())
+
+    private struct RunState {
+        var shuttingDown = false
+        var forceStopped = false
+        var pollers: Task<Void, Never>?
+        var graceTimer: Task<Void, Never>?
+        var executions: [String: Task<ToolOutcome, Never>] = [:]
+        var updateV2Supported = true
+    }
+
+    /// Creates a worker.
+    /// - Parameters:
+    ///   - client: The server to poll.
+    ///   - tools: Swift tools compiled into this executable.
+    ///   - commandTools: Spec tools with a `run:` binding (`command:` or `plugin:`).
+    ///   - executors: Further executors (system workers, custom kinds).
+    /// - Throws: ``WorkerConfigurationError`` for a broken binding or two tools with the same name.
+    public init(
+        client: ConductorClient, tools: [any Tool] = [], commandTools: [WorkerToolDefinition] = [],
+        executors: [any ToolExecutor] = [], configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "agentspanc.worker"), metrics: WorkerMetrics = WorkerMetrics()
+    ) throws(WorkerConfigurationError) {
+        var all: [any ToolExecutor] = tools.map { Self.makeExecutor($0) }
+        var plugins: [String: PluginProcess] = [:]
+        for definition in commandTools {
+            if let pluginPath = definition.binding.plugin {
+                if definition.binding.command != nil {
+                    throw WorkerConfigurationError(tool: definition.name, message: "run: sets both command and plugin")
+                }
+                let path = CommandTool.resolve(pluginPath, against: definition.baseDirectory)
+                let cwd = CommandTool.resolve(definition.binding.cwd ?? ".", against: definition.baseDirectory)
+                let environment: [String: String]
+                do {
+                    environment = try ToolEnvironment(
+                        inheritNames: definition.binding.inheritEnv ?? [], values: definition.binding.env ?? [:]
+                    ).resolve()
+                } catch {
+                    throw WorkerConfigurationError(tool: definition.name, message: error.description)
+                }
+                let key = "\(path)\u{0}\(cwd)\u{0}\(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })"
+                let process = plugins[key] ?? PluginProcess(path: path, workingDirectory: cwd, environment: environment, logger: logger)
+                plugins[key] = process
+                all.append(PluginTool(definition, process: process))
+            } else {
+                all.append(try CommandTool(definition))
+            }
+        }
+        all.append(contentsOf: executors)
+        var byName: [String: any ToolExecutor] = [:]
+        for executor in all {
+            if byName[executor.name] != nil {
+                throw WorkerConfigurationError(tool: executor.name, message: "two tools are named '\(executor.name)'")
+            }
+            byName[executor.name] = executor
+        }
+        self.client = client
+        self.configuration = configuration
+        self.executors = byName
+        self.plugins = Array(plugins.values)
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    private static func makeExecutor<T: Tool>(_ tool: T) -> any ToolExecutor { SwiftToolExecutor(tool) }
+
+    /// The task names this worker polls, sorted.
+    public var taskNames: [String] { executors.keys.sorted() }
+
+    /// The task definitions registered at start: a short response timeout kept alive by heartbeats, two
+    /// retries (none for `idempotent: false` tools), linear backoff.
+    public func taskDefinitions() -> [TaskDef] {
+        taskNames.map { name in
+            let executor = executors[name]!
+            var def = TaskDef(
+                name: name, description: executor.description.isEmpty ? nil : executor.description,
+                retryCount: executor.isIdempotent ? 2 : 0, retryLogic: "LINEAR_BACKOFF", retryDelaySeconds: 2,
+                timeoutSeconds: 0, timeoutPolicy: "RETRY", responseTimeoutSeconds: configuration.responseTimeoutSeconds)
+            def.ownerEmail = "agentspanc@localhost"
+            return def
+        }
+    }
+
+    // MARK: Lifecycle
+
+    /// Polls and runs tools until ``shutdown()`` (or graceful shutdown of the enclosing `ServiceGroup`) and
+    /// every running tool has been reported.
+    public func run() async throws {
+        logger.info(
+            "worker serving \(executors.count) task names",
+            metadata: ["taskNames": .array(taskNames.map { .string($0) }), "workerId": .string(configuration.workerID)])
+        let (jobs, jobsContinuation) = AsyncStream<Job>.makeStream()
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withTaskGroup(of: Void.self) { group in
+                    let pollers = Task {
+                        await withTaskGroup(of: Void.self) { pollGroup in
+                            if configuration.registerTaskDefinitions {
+                                pollGroup.addTask { await self.registerDefinitions() }
+                            }
+                            for name in taskNames {
+                                let gate = SlotGate(capacity: configuration.concurrency)
+                                pollGroup.addTask { await self.pollLoop(name, gate: gate, jobs: jobsContinuation) }
+                            }
+                        }
+                        jobsContinuation.finish()
+                    }
+                    let alreadyStopping = state.withLock { state -> Bool in
+                        state.pollers = pollers
+                        return state.shuttingDown
+                    }
+                    if alreadyStopping { pollers.cancel() }
+                    for await job in jobs {
+                        group.addTask { await self.process(job) }
+                    }
+                    await group.waitForAll()
+                }
+            } onGracefulShutdown: {
+                self.shutdown()
+            }
+        } onCancel: {
+            self.shutdown()
+            self.forceStop()
+        }
+        state.withLock { $0.graceTimer }?.cancel()
+        for plugin in plugins {
+            await plugin.stop()
+        }
+        logger.info("worker stopped")
+    }
+
+    /// Begins a graceful shutdown: no new polls; running tools get the grace period to finish.
+    public func shutdown() {
+        let (first, pollers) = state.withLock { state -> (Bool, Task<Void, Never>?) in
+            guard !state.shuttingDown else { return (false, nil) }
+            state.shuttingDown = true
+            let grace = configuration.shutdownGracePeriod
+            state.graceTimer = Task {
+                do {
+                    try await Task.sleep(for: grace)
+                    self.forceStop()
+                } catch {}
+            }
+            return (true, state.pollers)
+        }
+        guard first else { return }
+        logger.info("shutting down: polling stopped, running tools have \(configuration.shutdownGracePeriod) to finish")
+        pollers?.cancel()
+    }
+
+    /// Stops running tools now; they are reported FAILED (retryable).
+    private func forceStop() {
+        let running = state.withLock { state -> [Task<ToolOutcome, Never>] in
+            state.forceStopped = true
+            return Array(state.executions.values)
+        }
+        if !running.isEmpty {
+            logger.warning("grace period over: stopping \(running.count) running tools")
+        }
+        for execution in running { execution.cancel() }
+    }
+
+    private var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+
+    // MARK: Polling
+
+    private struct Job: Sendable {
+        var task: ConductorTask
+        var executor: any ToolExecutor
+        var gate: SlotGate
+    }
+
+    private func pollLoop(_ name: String, gate: SlotGate, jobs: AsyncStream<Job>.Continuation) async {
+        guard let executor = executors[name] else { return }
+        var failures = 0
+        var emptyPolls = 0
+        let clock = ContinuousClock()
+        while !Task.isCancelled && !isShuttingDown {
+            await gate.waitForFree()
+            if Task.isCancelled || isShuttingDown { break }
+            let count = gate.free
+            guard count > 0 else { continue }
+            let started = clock.now
+            // The request itself is not cancelled by shutdown: tasks the server hands out in its answer
+            // would otherwise be lost until their response timeout.
+            let client = self.client
+            let configuration = self.configuration
+            let poll = Task {
+                try await client.pollBatch(
+                    taskType: name, workerID: configuration.workerID, domain: configuration.domain, count: count,
+                    timeoutMs: configuration.pollTimeoutMilliseconds)
+            }
+            do {
+                let tasks = try await poll.value
+                if failures > 0 {
+                    logger.info("server reachable again", metadata: ["tool": .string(name)])
+                    failures = 0
+                }
+                if tasks.isEmpty {
+                    emptyPolls += 1
+                    // A server that answers empty polls at once (no long-poll) must not be hammered.
+                    if clock.now - started < .milliseconds(configuration.pollTimeoutMilliseconds / 2) {
+                        try? await Task.sleep(for: .milliseconds(min(250, 1 << min(emptyPolls, 8))))
+                    }
+                    continue
+                }
+                emptyPolls = 0
+                metrics.polled(name, count: tasks.count)
+                for task in tasks {
+                    gate.acquire()
+                    jobs.yield(Job(task: task, executor: executor, gate: gate))
+                }
+            } catch {
+                failures += 1
+                metrics.pollFailed()
+                let delay = backoff(failures)
+                let metadata: Logger.Metadata = [
+                    "tool": .string(name), "error": .string("\(error)"), "retryIn": .string("\(delay)"),
+                ]
+                if failures == 1 {
+                    logger.warning("poll failed; backing off", metadata: metadata)
+                } else {
+                    logger.debug("poll failed again", metadata: metadata)
+                }
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    break
+                }
+            }
+        }
+    }
+
+    /// 0.5 s, 1 s, 2 s, … capped at ``Configuration/maxBackoff``.
+    private func backoff(_ failures: Int) -> Duration {
+        let milliseconds = 500 * (1 << min(max(failures - 1, 0), 16))
+        return min(.milliseconds(milliseconds), configuration.maxBackoff)
+    }
+
+    private func registerDefinitions() async {
+        let definitions = taskDefinitions()
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await client.registerTaskDefs(definitions)
+                logger.info(
+                    "registered task definitions",
+                    metadata: ["count": .stringConvertible(definitions.count),
+                               "responseTimeoutSeconds": .stringConvertible(configuration.responseTimeoutSeconds)])
+                return
+            } catch let error as ConductorClientError where !error.isRetryable {
+                logger.error("server rejected the task definitions", metadata: ["error": .string(error.description)])
+                return
+            } catch {
+                failures += 1
+                do {
+                    try await Task.sleep(for: backoff(failures))
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+
+    // MARK: Running and reporting
+
+    private func process(_ job: Job) async {
+        var next: ConductorTask? = job.task
+        while let task = next {
+            let started = ContinuousClock.now
+            let outcome = await execute(task, with: job.executor)
+            let elapsed = ContinuousClock.now - started
+            metrics.finished(job.executor.name, status: outcome.status, seconds: elapsed.seconds)
+            let wantNext = !isShuttingDown
+            next = await report(task, outcome, tool: job.executor.name, wantNext: wantNext)
+            if next != nil { metrics.polled(job.executor.name, count: 1) }
+        }
+        job.gate.release()
+    }
+
+    private func taskLogger(_ task: ConductorTask, tool: String) -> Logger {
+        var logger = self.logger
+        logger[metadataKey: "taskId"] = .string(task.taskId)
+        logger[metadataKey: "tool"] = .string(tool)
+        logger[metadataKey: "executionId"] = .string(task.workflowInstanceId)
+        return logger
+    }
+
+    private func execute(_ task: ConductorTask, with executor: any ToolExecutor) async -> ToolOutcome {
+        let logger = taskLogger(task, tool: executor.name)
+        let invocation = ToolInvocation(task: task, logger: logger)
+        let execution = Task { await executor.execute(invocation) }
+        let stopped = state.withLock { state -> Bool in
+            state.executions[task.taskId] = execution
+            return state.forceStopped
+        }
+        if stopped { execution.cancel() }
+        defer { _ = state.withLock { $0.executions.removeValue(forKey: task.taskId) } }
+        logger.debug("running tool", metadata: ["attempt": .stringConvertible(task.retryCount ?? 0)])
+
+        let responseTimeout = task.responseTimeoutSeconds ?? configuration.responseTimeoutSeconds
+        let outcome = await withTaskGroup(of: ToolOutcome?.self) { group in
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await execution.value
+                } onCancel: {
+                    execution.cancel()
+                }
+            }
+            if responseTimeout > 0 {
+                group.addTask {
+                    await self.heartbeat(task, every: .milliseconds(max(1000, responseTimeout * 500)), logger: logger)
+                    return nil
+                }
+            }
+            var outcome = ToolOutcome.failed("Tool '\(executor.name)' produced no outcome")
+            for await result in group {
+                if let result {
+                    outcome = result
+                    group.cancelAll()
+                }
+            }
+            return outcome
+        }
+        if outcome.status == .completed {
+            logger.debug("tool completed")
+        } else {
+            logger.info("tool failed", metadata: ["reason": .string(outcome.reason ?? ""), "terminal": .stringConvertible(outcome.status == .failedWithTerminalError)])
+        }
+        return outcome
+    }
+
+    /// Extends the task's lease until cancelled (when the tool finishes).
+    private func heartbeat(_ task: ConductorTask, every interval: Duration, logger: Logger) async {
+        let beat = TaskResult(
+            workflowInstanceId: task.workflowInstanceId, taskId: task.taskId, status: .inProgress,
+            workerId: configuration.workerID, extendLease: true)
+        while true {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            for attempt in 1...3 {
+                do {
+                    try await client.updateTask(beat)
+                    logger.trace("lease extended")
+                    break
+                } catch is CancellationError {
+                    return
+                } catch {
+                    if Task.isCancelled { return }
+                    logger.warning("lease extension failed", metadata: ["attempt": .stringConvertible(attempt), "error": .string("\(error)")])
+                    try? await Task.sleep(for: .milliseconds(500 * attempt))
+                }
+            }
+        }
+    }
+
+    /// Delivers the outcome; returns the next task when the server hands one out with `update-v2`.
+    private func report(_ task: ConductorTask, _ outcome: ToolOutcome, tool: String, wantNext: Bool) async -> ConductorTask? {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let result = TaskResult(
+            workflowInstanceId: task.workflowInstanceId, taskId: task.taskId, status: outcome.taskResultStatus,
+            outputData: outcome.output, reasonForIncompletion: outcome.reason, workerId: configuration.workerID,
+            logs: outcome.logs.isEmpty ? nil : outcome.logs.map { TaskResult.Log(log: $0, taskId: task.taskId, createdTime: now) })
+        let logger = taskLogger(task, tool: tool)
+        // Unstructured so that shutdown's cancellation never interrupts a delivery.
+        return await Task { await self.deliver(result, tool: tool, wantNext: wantNext, logger: logger) }.value
+    }
+
+    private func deliver(_ result: TaskResult, tool: String, wantNext: Bool, logger: Logger) async -> ConductorTask? {
+        let clock = ContinuousClock()
+        let window = isShuttingDown ? min(configuration.resultRetryWindow, configuration.shutdownGracePeriod + .seconds(5))
+            : configuration.resultRetryWindow
+        let deadline = clock.now + window
+        var failures = 0
+        while true {
+            do {
+                if wantNext && state.withLock({ $0.updateV2Supported }) {
+                    do {
+                        return try await client.updateTaskV2(result)
+                    } catch let error as ConductorClientError where error.isEndpointMissing {
+                        try await client.updateTask(result)
+                        state.withLock { $0.updateV2Supported = false }
+                        logger.info("server has no update-v2; reporting with POST /api/tasks from now on")
+                        return nil
+                    }
+                }
+                try await client.updateTask(result)
+                return nil
+            } catch let error as ConductorClientError where !error.isRetryable {
+                logger.error("server rejected the result", metadata: ["error": .string(error.description)])
+                return nil
+            } catch {
+                failures += 1
+                if clock.now >= deadline {
+                    metrics.resultLost(tool)
+                    logger.error(
+                        "result lost after \(failures) attempts; the server will retry the task after its response timeout",
+                        metadata: ["error": .string("\(error)")])
+                    return nil
+                }
+                if failures == 1 {
+                    logger.warning("result delivery failed; retrying", metadata: ["error": .string("\(error)")])
+                }
+                try? await Task.sleep(for: min(backoff(failures), max(.zero, deadline - clock.now)))
+            }
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a `Double`.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,44 @@
+import AgentSpec
+import Workflow
+
+/// One tool the worker serves from a spec: what the LLM sees (name, description, input schema) plus how to
+/// run it (the `run:` binding). The CLI maps spec tools onto this type.
+public struct WorkerToolDefinition: Sendable, Hashable {
+    /// The task name the worker polls (the tool name verbatim).
+    public var name: String
+    public var description: String
+    /// JSON Schema of the arguments; validated before anything runs. `nil` accepts any object.
+    public var inputSchema: JSONValue?
+    public var binding: ToolBinding
+    /// Directory of the spec file: relative paths in the binding (`command[0]`, `cwd`, `plugin`) resolve
+    /// against it.
+    public var baseDirectory: String
+
+    public init(
+        name: String, description: String = "", inputSchema: JSONValue? = nil, binding: ToolBinding,
+        baseDirectory: String
+    ) {
+        self.name = name
+        self.description = description
+        self.inputSchema = inputSchema
+        self.binding = binding
+        self.baseDirectory = baseDirectory
+    }
+
+    /// `false` when the binding declares side effects (`idempotent: false`): failures are never retried.
+    public var isIdempotent: Bool { binding.idempotent ?? true }
+}
+
+/// A spec problem found when the worker loads a tool (before it polls anything).
+public struct WorkerConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The tool the problem belongs to.
+    public var tool: String
+    public var message: String
+
+    public init(tool: String, message: String) {
+        self.tool = tool
+        self.message = message
+    }
+
+    public var description: String { "tool '\(tool)': \(message)" }
+}

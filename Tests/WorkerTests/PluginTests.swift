@@ -1,0 +1,131 @@
+import AgentSpec
+import Foundation
+import Logging
+import Testing
+import Workflow
+@testable import Worker
+
+/// The example plugin executable built next to the test binary.
+func examplePluginPath() throws -> String {
+    var candidates: [URL] = []
+    if let executable = Bundle.main.executableURL {
+        candidates.append(executable.deletingLastPathComponent())
+    }
+    candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    candidates.append(packageRoot.appendingPathComponent(".build/debug"))
+    for directory in candidates {
+        let path = directory.appendingPathComponent("agentspanc-example-plugin").path
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    throw PluginTestError(description: "agentspanc-example-plugin not found next to the tests (looked in \(candidates.map(\.path)))")
+}
+
+struct PluginTestError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A plugin in Python that can crash on demand and tells its pid.
+let crashingPluginScript = """
+    #!/usr/bin/env python3
+    import json, os, sys
+    print(json.dumps({"protocol": "agentspanc-plugin", "version": 1, "tools": [{"name": "pid"}, {"name": "crash"}]}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        if request["tool"] == "crash":
+            os._exit(3)
+        print(json.dumps({"id": request["id"], "output": {"pid": os.getpid(), "args": request["arguments"],
+                                                       "taskId": request["taskId"]}}), flush=True)
+    """
+
+@Suite struct PluginTests {
+    func invocation(_ tool: String, _ input: [String: JSONValue], task: String = "task-1") -> ToolInvocation {
+        ToolInvocation(input: input, taskID: task, executionID: "exec-1", toolName: tool, referenceTaskName: "ref")
+    }
+
+    @Test func theExamplePluginServesItsSwiftTools() async throws {
+        let path = try examplePluginPath()
+        let process = PluginProcess(path: path, workingDirectory: "/tmp", environment: ["PATH": "/usr/bin:/bin"], logger: Logger(label: "test"))
+        let wordCount = PluginTool(
+            WorkerToolDefinition(name: "word_count", binding: ToolBinding(plugin: path), baseDirectory: "/tmp"), process: process)
+        let slugify = PluginTool(
+            WorkerToolDefinition(name: "slugify", binding: ToolBinding(plugin: path), baseDirectory: "/tmp"), process: process)
+
+        let counted = await wordCount.execute(invocation("word_count", ["text": "one two\nthree", "_agent_state": [:]]))
+        #expect(counted.status == .completed)
+        #expect(counted.output == ["words": 3, "lines": 2, "characters": 13])
+
+        // Calls overlap on one process and each gets its own answer.
+        async let a = slugify.execute(invocation("slugify", ["text": "Hello, World!"]))
+        async let b = slugify.execute(invocation("slugify", ["text": "Payments Outage 503", "separator": "_"]))
+        let (first, second) = await (a, b)
+        #expect(first.output == ["result": "hello-world"])
+        #expect(second.output == ["result": "payments_outage_503"])
+
+        let refused = await slugify.execute(invocation("slugify", ["text": "!!!"]))
+        #expect(refused.status == .failedWithTerminalError)
+        #expect(refused.reason == "text has no letters or digits to build a slug from")
+
+        let invalid = await slugify.execute(invocation("slugify", ["text": "x", "separator": "/"]))
+        #expect(invalid.status == .failedWithTerminalError)
+        #expect(invalid.reason?.contains("'separator' must be one of") == true)
+
+        #expect(await process.starts == 1)
+        #expect(await process.tools.map(\.name) == ["word_count", "slugify"])
+        await process.stop()
+    }
+
+    @Test func aCrashedPluginFailsItsCallsRetryablyAndIsRestarted() async throws {
+        let dir = try makeTemporaryDirectory()
+        let path = try writeScript(dir, "plugin.py", crashingPluginScript)
+        let process = PluginProcess(
+            path: path, workingDirectory: dir, environment: ProcessInfo.processInfo.environment, logger: Logger(label: "test"))
+        let pid = PluginTool(WorkerToolDefinition(name: "pid", binding: ToolBinding(plugin: path), baseDirectory: dir), process: process)
+        let crash = PluginTool(WorkerToolDefinition(name: "crash", binding: ToolBinding(plugin: path), baseDirectory: dir), process: process)
+
+        let before = await pid.execute(invocation("pid", ["x": 1], task: "t-1"))
+        #expect(before.output["args"] == ["x": 1])
+        #expect(before.output["taskId"] == "t-1")
+        let crashed = await crash.execute(invocation("crash", [:]))
+        #expect(crashed.status == .failed)
+        #expect(crashed.reason?.contains("exited") == true)
+        let after = await pid.execute(invocation("pid", [:]))
+        #expect(after.status == .completed)
+        #expect(after.output["pid"] != before.output["pid"])
+        #expect(await process.starts == 2)
+        await process.stop()
+    }
+
+    @Test func aPluginSpeakingAnotherProtocolVersionIsATerminalFailure() async throws {
+        let dir = try makeTemporaryDirectory()
+        let path = try writeScript(dir, "future.sh", """
+            #!/bin/sh
+            echo '{"protocol":"agentspanc-plugin","version":99,"tools":[]}'
+            cat > /dev/null
+            """)
+        let process = PluginProcess(path: path, workingDirectory: dir, environment: ["PATH": "/usr/bin:/bin"], logger: Logger(label: "test"))
+        let tool = PluginTool(WorkerToolDefinition(name: "x", binding: ToolBinding(plugin: path), baseDirectory: dir), process: process)
+        let outcome = await tool.execute(invocation("x", [:]))
+        #expect(outcome.status == .failedWithTerminalError)
+        #expect(outcome.reason?.contains("version 99") == true)
+    }
+
+    @Test func pluginTimeoutsFailTerminally() async throws {
+        let dir = try makeTemporaryDirectory()
+        let path = try writeScript(dir, "silent.sh", """
+            #!/bin/sh
+            echo '{"protocol":"agentspanc-plugin","version":1,"tools":[{"name":"never"}]}'
+            cat > /dev/null
+            """)
+        let process = PluginProcess(path: path, workingDirectory: dir, environment: ["PATH": "/usr/bin:/bin"], logger: Logger(label: "test"))
+        let tool = PluginTool(
+            WorkerToolDefinition(name: "never", binding: ToolBinding(plugin: path, timeoutSeconds: 0.5), baseDirectory: dir),
+            process: process)
+        let started = ContinuousClock.now
+        let outcome = await tool.execute(invocation("never", [:]))
+        #expect(outcome.status == .failedWithTerminalError)
+        #expect(outcome.reason?.contains("timed out") == true)
+        #expect(ContinuousClock.now - started < .seconds(3))
+        await process.stop()
+    }
+}
