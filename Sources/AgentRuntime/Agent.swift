@@ -1,3 +1,4 @@
+import AgentSpec
 import Workflow
 
 /// An agent to run: its Agentspan agent config, and the spec file it came from (if any).
@@ -15,4 +16,17 @@ public struct Agent: Sendable, Hashable {
 
     /// The agent's name.
     public var name: String { config["name"].stringValue ?? "agent" }
+}
+
+extension Agent {
+    /// An agent from a spec file: validated by the spec loader (located errors), `ref:` sub-agents inlined.
+    public static func load(path: String) throws(SpecError) -> Agent {
+        let spec = try SpecLoader.load(path: path)
+        return Agent(config: spec.json, specPath: spec.path)
+    }
+
+    /// An agent built in Swift.
+    public init(_ config: AgentConfig) throws {
+        self.init(config: try JSONValue.from(config))
+    }
 }

@@ -56,7 +56,7 @@ extension AgentClient {
         let response = try await Self.streamingClient.execute(request, timeout: .hours(24 * 365))
         guard response.status.code == 200 else {
             let body = try await response.body.collect(upTo: 1024 * 1024)
-            throw AgentClientError(status: Int(response.status.code), message: Self.errorMessage(Data(buffer: body)))
+            throw AgentClientError(status: Int(response.status.code), message: Self.errorMessage(Data(body.readableBytesView)))
         }
         var parser = SSEParser()
         let decoder = JSONDecoder()

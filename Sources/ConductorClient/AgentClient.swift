@@ -110,7 +110,7 @@ public struct AgentClient: Sendable {
         return request
     }
 
-    private func call<Response: Decodable>(_ method: HTTPMethod, _ path: String) async throws -> Response {
+    func call<Response: Decodable>(_ method: HTTPMethod, _ path: String) async throws -> Response {
         try await call(method, path, body: Optional<[String: String]>.none)
     }
 
@@ -137,7 +137,7 @@ public struct AgentClient: Sendable {
             throw AgentClientError(status: nil, message: "cannot reach the agentspanc server at \(baseURL): \(error)")
         }
         let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        let data = Data(buffer: buffer)
+        let data = Data(buffer.readableBytesView)
         guard (200..<300).contains(Int(response.status.code)) else {
             throw AgentClientError(status: Int(response.status.code), message: Self.errorMessage(data))
         }
@@ -149,5 +149,12 @@ public struct AgentClient: Sendable {
             if let message = body["message"]?.stringValue ?? body["error"]?.stringValue { return message }
         }
         return String(decoding: data.prefix(2000), as: UTF8.self)
+    }
+}
+
+extension AgentClient {
+    /// The config of an agent deployed under `name` (its latest version).
+    public func agentDefinition(name: String) async throws -> JSONValue {
+        try await call(.GET, "/api/agent/\(escape(name))")
     }
 }

@@ -63,6 +63,7 @@ public struct AgentspancServer: Sendable {
         let hub = AgentEventHub(engine: engine, logger: logger)
         let router = Router(context: ServerRequestContext.self)
         if let key = configuration.apiKey, !key.isEmpty { router.add(middleware: APIKeyMiddleware(key: key)) }
+        router.add(middleware: ErrorMappingMiddleware())
         HealthRoutes().register(on: router)
         MetadataRoutes(engine: engine).register(on: router)
         WorkflowRoutes(engine: engine).register(on: router)

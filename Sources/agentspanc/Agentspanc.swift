@@ -13,6 +13,15 @@ struct Agentspanc: AsyncParsableCommand {
             ValidateCommand.self,
             SchemaCommand.self,
             PlanCommand.self,
+            ServerCommand.self,
+            RunCommand.self,
+            StartCommand.self,
+            StreamCommand.self,
+            StatusCommand.self,
+            RespondCommand.self,
+            StopCommand.self,
+            SignalCommand.self,
+            CancelCommand.self,
         ]
     )
 }

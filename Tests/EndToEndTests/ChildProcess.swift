@@ -15,7 +15,7 @@ final class ChildProcess: @unchecked Sendable {
     private var exitStatus: Int32?
 
     /// Starts `executable` with `arguments`; stdin is /dev/null unless `stdinPath` is given.
-    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil, stdinPath: String? = nil) throws {
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdinPath: String? = nil) throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("agentspanc-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         stdoutPath = scratch.appendingPathComponent("stdout").path
@@ -27,7 +27,6 @@ final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, stdinPath ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        if let directory { posix_spawn_file_actions_addchdir_np(&actions, directory) }
 
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }

@@ -40,7 +40,8 @@ final class LocalStack: @unchecked Sendable {
 
     /// Runs a CLI command to completion and returns (exit code, stdout, stderr).
     func cli(_ arguments: [String], timeout: Duration = .seconds(90)) async throws -> (Int32?, String, String) {
-        let process = try ChildProcess(TestEnvironment.binary, arguments + ["--server", url], directory: TestEnvironment.packageRoot)
+        let absolute = arguments.map { $0.hasPrefix("specs/") ? TestEnvironment.packageRoot + "/" + $0 : $0 }
+        let process = try ChildProcess(TestEnvironment.binary, absolute + ["--server", url])
         let code = await process.wait(timeout: timeout)
         if code == nil { await process.kill9() }
         return (code, process.stdout, process.stderr)

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOHTTP1
 import ConductorClient
 import Engine
 import Foundation

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import Server
 import Testing
 import Workflow
@@ -17,7 +18,7 @@ struct TestServer: Sendable {
     static func start(llm: any LLMProvider = ScriptedLLM(turns: []), apiKey: String? = nil, dataDirectory: String? = nil) async throws -> TestServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "test.server")
-        logger.logLevel = .warning
+        logger.logLevel = .critical
         let server = try AgentspancServer(
             configuration: .init(host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, apiKey: apiKey, llm: llm, logger: logger))
         let task = Task {

@@ -10,7 +10,7 @@ extension Request {
         let buffer = try await collectBody(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw APIError.badRequest("request body is empty; expected JSON") }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
             throw APIError.badRequest("malformed JSON body: \(error.humanReadable)")
         } catch {
@@ -31,7 +31,7 @@ extension Request {
     }
 
     /// A query parameter.
-    func query(_ name: String) -> String? { uri.queryParameters[name].map(String.init) }
+    func query(_ name: String) -> String? { uri.queryParameters[Substring(name)].map { String($0) } }
 
     /// A path parameter that the route guarantees.
     func parameter(_ name: String, _ context: ServerRequestContext) throws -> String {

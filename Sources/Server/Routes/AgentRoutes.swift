@@ -148,8 +148,8 @@ struct AgentRoutes {
                 workflowID: try request.parameter("id", context), reason: request.query("reason") ?? "Cancelled by user")
             return Reply.ok
         }
-        agent.get(":name") { request, context in
-            let name = try request.parameter("name", context)
+        agent.get(":id") { request, context in
+            let name = try request.parameter("id", context)
             guard let def = try await engine.workflowDef(name: name, version: request.query("version").flatMap(Int.init)) else {
                 throw APIError.notFound("Agent not found: \(name)")
             }

@@ -47,22 +47,22 @@ struct TaskRoutes {
             return try Reply.json(next)
         }
         tasks.get("queue/sizes") { request, _ in
-            let names = request.uri.queryParameters.getAll("taskType").map(String.init)
+            let names = request.uri.queryParameters.getAll("taskType").map { String($0) }
             return try Reply.json(try await engine.queueSizes(taskTypes: names))
         }
-        tasks.get(":taskId") { request, context in
-            let id = try request.parameter("taskId", context)
+        tasks.get(":id") { request, context in
+            let id = try request.parameter("id", context)
             guard let task = try await engine.task(id: id) else { throw APIError.notFound("No such task found by id: \(id)") }
             return try Reply.json(task)
         }
-        tasks.post(":taskId/log") { request, context in
+        tasks.post(":id/log") { request, context in
             var request = request
             _ = try await request.collectBody(upTo: context.maxUploadSize)
             return Reply.ok
         }
-        tasks.post(":workflowId/:taskRef/:status") { request, context in
+        tasks.post(":id/:taskRef/:status") { request, context in
             var request = request
-            let workflowID = try request.parameter("workflowId", context)
+            let workflowID = try request.parameter("id", context)
             let ref = try request.parameter("taskRef", context)
             let statusText = try request.parameter("status", context)
             guard let status = TaskResult.Status(rawValue: statusText) else {

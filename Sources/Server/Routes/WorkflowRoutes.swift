@@ -21,9 +21,9 @@ struct WorkflowRoutes {
             let found = try await engine.searchWorkflows(name: request.query("workflowType"), status: status, limit: size)
             return try Reply.json(SearchResult(totalHits: found.count, results: found))
         }
-        workflows.post(":name") { request, context in
+        workflows.post(":id") { request, context in
             var request = request
-            let name = try request.parameter("name", context)
+            let name = try request.parameter("id", context)
             let input = try await request.decodeOptionalJSON([String: JSONValue].self, context: context) ?? [:]
             let start = StartWorkflowRequest(
                 name: name, version: request.query("version").flatMap(Int.init),

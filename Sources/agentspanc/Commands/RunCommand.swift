@@ -85,11 +85,15 @@ struct EventPrinter {
                 executionId: event.executionID, timestamp: event.timestamp, content: event.content,
                 toolName: event.toolName, args: event.args, result: event.result, target: event.target,
                 output: event.output, guardrailName: event.guardrailName, pendingTool: event.pendingTool)
-            if let value = try? JSONValue.from(wire) { print(value.jsonText()) }
+            if let value = try? JSONValue.from(wire) { write(value.jsonText()) }
         } else if let text = renderer.render(event) {
-            print(text)
+            write(text)
         }
-        fflush(stdout)
+    }
+
+    /// Unbuffered, so each event shows the moment it arrives (also through a pipe).
+    private func write(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     private func ask(_ handle: AgentHandle) async throws {
