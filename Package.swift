@@ -104,7 +104,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["Workflow"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Workflow", "ConductorClient"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
