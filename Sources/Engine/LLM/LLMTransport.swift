@@ -7,7 +7,7 @@ import Workflow
 /// The HTTP leg shared by every provider: POST a JSON body, bound each attempt by a timeout, retry transient
 /// failures per ``RetryPolicy`` and turn everything else into an ``LLMError``.
 public struct LLMTransport: Sendable {
-    /// The client requests go through (the process-wide shared one unless a test or the server passes its own).
+    /// The client requests go through (``sharedHTTPClient`` unless the caller passes its own).
     public var httpClient: HTTPClient
     /// Upper bound of one attempt, from connecting to the last byte of the response body.
     public var timeout: Duration
@@ -17,7 +17,8 @@ public struct LLMTransport: Sendable {
     public var maxResponseBytes: Int
 
     public init(
-        httpClient: HTTPClient = .shared, timeout: Duration = .seconds(300), retry: RetryPolicy = .standard,
+        httpClient: HTTPClient = LLMTransport.sharedHTTPClient, timeout: Duration = .seconds(300),
+        retry: RetryPolicy = .standard,
         maxResponseBytes: Int = 32 << 20
     ) {
         self.httpClient = httpClient
@@ -146,6 +147,18 @@ public struct LLMTransport: Sendable {
 }
 
 extension LLMTransport {
+    /// The process-wide client for LLM calls. Unlike `HTTPClient.shared` it has no read timeout (a completion may
+    /// take minutes before its first byte; ``timeout`` bounds each attempt instead), fails a refused connection at
+    /// once instead of retrying it internally until the connect timeout (``RetryPolicy`` does the retrying), and
+    /// keeps up to 64 connections per host because every running agent holds one for the length of a completion.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10), read: nil)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// `base` + `path` with exactly one slash between them.
     static func join(_ base: String, _ path: String) -> String {
         var base = base

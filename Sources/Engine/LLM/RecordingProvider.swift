@@ -8,9 +8,11 @@ import Logging
 /// system text (`system`); a new one is appended when there is none. The answer becomes turn N of that
 /// conversation, N being the assistant turns in the request's history: appended when the conversation has N turns,
 /// replacing turn N (and dropping the turns after it) when an earlier recording went further. Tool call ids are
-/// not recorded (replay gives `call_<turn>_<index>`); a finish reason is recorded only when it is not the default.
+/// not recorded (replay gives `call_<turn>_<index>`); usage is recorded when the provider reported it; a finish
+/// reason only when it is not the default.
 /// The file is rewritten atomically after every exchange. Failed calls are not recorded.
 public actor RecordingProvider: LLMProvider {
+    /// The cassette being written.
     public nonisolated let file: URL
     private let inner: any LLMProvider
     private var cassette: Cassette
@@ -20,7 +22,9 @@ public actor RecordingProvider: LLMProvider {
     ///   - inner: the provider that really answers.
     ///   - file: the cassette to extend; created on the first exchange when missing.
     /// - Throws: ``CassetteError`` when `file` exists but is not a valid cassette (it is never overwritten then).
-    public init(wrapping inner: any LLMProvider, file: URL, logger: Logger = Logger(label: "agentspanc.llm.recording")) throws {
+    public init(
+        wrapping inner: any LLMProvider, file: URL, logger: Logger = Logger(label: "agentspanc.llm.recording")
+    ) throws {
         self.inner = inner
         self.file = file
         self.logger = logger
@@ -68,8 +72,12 @@ public actor RecordingProvider: LLMProvider {
         var turn = Cassette.Turn(
             content: response.text,
             toolCalls: response.toolCalls.map { Cassette.ScriptedToolCall(name: $0.name, arguments: $0.arguments) },
-            usage: Cassette.Usage(promptTokens: response.promptTokens, completionTokens: response.completionTokens),
             reasoning: response.reasoning)
+        // A provider that reported no usage gets the estimate on replay rather than zeros.
+        if response.promptTokens > 0 || response.completionTokens > 0 {
+            turn.usage = Cassette.Usage(
+                promptTokens: response.promptTokens, completionTokens: response.completionTokens)
+        }
         if response.finishReason != turn.effectiveFinishReason {
             turn.finishReason = response.finishReason
         }

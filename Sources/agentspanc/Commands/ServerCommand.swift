@@ -53,7 +53,9 @@ struct ServerCommand: AsyncParsableCommand {
         let directory = data ?? (environment["HOME"].map { "\($0)/.agentspanc/data" } ?? ".agentspanc/data")
         let configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: directory, apiKey: apiKey ?? environment["AGENTSPAN_API_KEY"],
-            llm: try LLMSetup.provider(cassette: cassette, record: record, environment: environment),
+            llm: try LLMProviderSetup.provider(
+                environment: environment, cassette: cassette.map { URL(fileURLWithPath: $0) },
+                recordCassette: record.map { URL(fileURLWithPath: $0) }),
             logger: Logger(label: "agentspanc.server"))
         let server: AgentspancServer
         do {
