@@ -12,7 +12,10 @@ struct AnthropicProviderTests {
             "content": [
                 ["type": "thinking", "thinking": "Both look bad.", "signature": "sig"],
                 ["type": "text", "text": "Restarting payments."],
-                ["type": "tool_use", "id": "toolu_9", "name": "restart_service", "input": ["service_name": "payments"]],
+                [
+                    "type": "tool_use", "id": "toolu_9", "name": "restart_service",
+                    "input": ["service_name": "payments"],
+                ],
             ],
             "stop_reason": "tool_use",
             "usage": ["input_tokens": 300, "output_tokens": 25],
@@ -53,8 +56,14 @@ struct AnthropicProviderTests {
                 [
                     "role": "assistant",
                     "content": [
-                        ["type": "tool_use", "id": "toolu_1", "name": "check_service", "input": ["service_name": "payments"]],
-                        ["type": "tool_use", "id": "toolu_2", "name": "check_service", "input": ["service_name": "database"]],
+                        [
+                            "type": "tool_use", "id": "toolu_1", "name": "check_service",
+                            "input": ["service_name": "payments"],
+                        ],
+                        [
+                            "type": "tool_use", "id": "toolu_2", "name": "check_service",
+                            "input": ["service_name": "database"],
+                        ],
                     ],
                 ],
                 [
@@ -70,7 +79,8 @@ struct AnthropicProviderTests {
                 [
                     "name": "check_service", "description": "Check the health of a service.",
                     "input_schema": [
-                        "type": "object", "properties": ["service_name": ["type": "string"]], "required": ["service_name"],
+                        "type": "object", "properties": ["service_name": ["type": "string"]],
+                        "required": ["service_name"],
                     ],
                 ]
             ],
@@ -82,7 +92,10 @@ struct AnthropicProviderTests {
         #expect(response.reasoning == "Both look bad.")
         #expect(response.promptTokens == 300)
         #expect(response.completionTokens == 25)
-        #expect(response.toolCalls == [ToolCall(id: "toolu_9", name: "restart_service", arguments: ["service_name": "payments"])])
+        #expect(
+            response.toolCalls == [
+                ToolCall(id: "toolu_9", name: "restart_service", arguments: ["service_name": "payments"])
+            ])
     }
 
     @Test("a thinking budget enables thinking, lifts max_tokens above it and drops temperature")
@@ -96,9 +109,12 @@ struct AnthropicProviderTests {
         #expect(body["temperature"] == .null)
     }
 
-    @Test("stop reasons map to Conductor's", arguments: [
-        ("end_turn", "STOP"), ("tool_use", "TOOL_CALLS"), ("max_tokens", "MAX_TOKENS"), ("refusal", "CONTENT_FILTER"),
-    ])
+    @Test(
+        "stop reasons map to Conductor's",
+        arguments: [
+            ("end_turn", "STOP"), ("tool_use", "TOOL_CALLS"), ("max_tokens", "MAX_TOKENS"),
+            ("refusal", "CONTENT_FILTER"),
+        ])
     func stopReasons(wire: String, conductor: String) throws {
         let hasTool = wire == "tool_use"
         let content: JSONValue =
@@ -112,10 +128,13 @@ struct AnthropicProviderTests {
         let reply = ProviderTestServer.Reply.json(
             ["type": "error", "error": ["type": "authentication_error", "message": "invalid x-api-key"]], status: 401)
         let error = try await ProviderTestServer.with([reply]) { server, base in
-            let provider = AnthropicProvider(apiKey: "wrong", baseURL: base, transport: LLMTransport(retry: quickRetries))
+            let provider = AnthropicProvider(
+                apiKey: "wrong", baseURL: base, transport: LLMTransport(retry: quickRetries))
             let error = await #expect(throws: LLMError.self) {
                 try await provider.complete(
-                    ChatRequest(provider: "anthropic", model: "claude-sonnet-4", messages: [ChatMessage(role: .user, content: "hi")]))
+                    ChatRequest(
+                        provider: "anthropic", model: "claude-sonnet-4",
+                        messages: [ChatMessage(role: .user, content: "hi")]))
             }
             #expect(await server.received.count == 1)
             return error
@@ -134,7 +153,9 @@ struct AnthropicProviderTests {
         let response = try await ProviderTestServer.with(replies) { _, base in
             let provider = AnthropicProvider(apiKey: "k", baseURL: base, transport: LLMTransport(retry: quickRetries))
             return try await provider.complete(
-                ChatRequest(provider: "anthropic", model: "claude-sonnet-4", messages: [ChatMessage(role: .user, content: "hi")]))
+                ChatRequest(
+                    provider: "anthropic", model: "claude-sonnet-4", messages: [ChatMessage(role: .user, content: "hi")]
+                ))
         }
         #expect(response.text == "done")
         #expect(response.finishReason == "STOP")

@@ -24,7 +24,8 @@ struct CassetteFormatTests {
         #expect(error?.column == 7)
         #expect(
             error?.description
-                == "bad.yaml:3:7: error: unknown key 'modle' in conversations[0].match (expected one of: model, prompt, system)")
+                == "bad.yaml:3:7: error: unknown key 'modle' in conversations[0].match (expected one of: model, prompt, system)"
+        )
     }
 
     @Test("a YAML syntax error carries its position")
@@ -85,7 +86,8 @@ struct CassetteFormatTests {
                                 ])
                         ]),
                     Cassette.Turn(
-                        content: "Final answer:\n  indented\nend", usage: Cassette.Usage(promptTokens: 5, completionTokens: 7),
+                        content: "Final answer:\n  indented\nend",
+                        usage: Cassette.Usage(promptTokens: 5, completionTokens: 7),
                         reasoning: "true", finishReason: "LENGTH"),
                 ])
         ])

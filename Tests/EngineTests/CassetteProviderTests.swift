@@ -39,14 +39,17 @@ struct CassetteProviderTests {
     let provider: CassetteProvider
 
     init() throws {
-        provider = CassetteProvider(cassette: try Cassette.parse(yaml: opsCassetteYAML, file: "ops.yaml"), file: "ops.yaml")
+        provider = CassetteProvider(
+            cassette: try Cassette.parse(yaml: opsCassetteYAML, file: "ops.yaml"), file: "ops.yaml")
     }
 
     static let system = ChatMessage(role: .system, content: "You are an operations agent investigating an incident.")
-    static let prompt = ChatMessage(role: .user, content: "The payments service is throwing 503s. Investigate and fix it.")
+    static let prompt = ChatMessage(
+        role: .user, content: "The payments service is throwing 503s. Investigate and fix it.")
 
     func request(_ history: [ChatMessage], model: String = "gpt-4o", provider: String = "openai") -> ChatRequest {
-        ChatRequest(provider: provider, model: model, messages: [Self.system, Self.prompt] + history, tools: [checkServiceTool])
+        ChatRequest(
+            provider: provider, model: model, messages: [Self.system, Self.prompt] + history, tools: [checkServiceTool])
     }
 
     @Test("plays a multi-turn conversation, including parallel tool calls in one turn")
@@ -54,26 +57,33 @@ struct CassetteProviderTests {
         let first = try await provider.complete(request([]))
         #expect(first.text == "The payments service is throwing 503s. I should check its health first.")
         #expect(first.finishReason == "TOOL_CALLS")
-        #expect(first.toolCalls == [ToolCall(id: "call_0_0", name: "check_service", arguments: ["service_name": "payments"])])
+        #expect(
+            first.toolCalls == [
+                ToolCall(id: "call_0_0", name: "check_service", arguments: ["service_name": "payments"])
+            ])
         #expect(first.promptTokens > 0)
         #expect(first.completionTokens > 0)
 
         var history: [ChatMessage] = [
             ChatMessage(role: .assistant, content: first.text, toolCalls: first.toolCalls),
-            ChatMessage(role: .tool, content: "{\"status\":\"unhealthy\"}", toolCallID: "call_0_0", toolName: "check_service"),
+            ChatMessage(
+                role: .tool, content: "{\"status\":\"unhealthy\"}", toolCallID: "call_0_0", toolName: "check_service"),
         ]
         let second = try await provider.complete(request(history))
         #expect(second.finishReason == "TOOL_CALLS")
         #expect(
             second.toolCalls == [
-                ToolCall(id: "call_1_0", name: "get_recent_logs", arguments: ["service_name": "payments", "lines": 20]),
+                ToolCall(
+                    id: "call_1_0", name: "get_recent_logs", arguments: ["service_name": "payments", "lines": 20]),
                 ToolCall(
                     id: "db_check", name: "check_service",
                     arguments: ["service_name": "database", "verbose": true, "ratio": 0.5, "note": "42"]),
             ])
 
         history += [ChatMessage(role: .assistant, content: second.text, toolCalls: second.toolCalls)]
-        history += second.toolCalls.map { ChatMessage(role: .tool, content: "ok", toolCallID: $0.id, toolName: $0.name) }
+        history += second.toolCalls.map {
+            ChatMessage(role: .tool, content: "ok", toolCallID: $0.id, toolName: $0.name)
+        }
         let third = try await provider.complete(request(history))
         #expect(third.text == "Root cause: database pressure.\nRestarted payments.\n")
         #expect(third.toolCalls.isEmpty)

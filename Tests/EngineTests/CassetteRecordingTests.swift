@@ -14,8 +14,14 @@ struct CassetteRecordingTests {
                     "message": [
                         "content": "Checking both.",
                         "tool_calls": [
-                            ["id": "call_real_a", "type": "function", "function": ["name": "check_service", "arguments": "{\"service_name\":\"payments\"}"]],
-                            ["id": "call_real_b", "type": "function", "function": ["name": "check_service", "arguments": "{\"service_name\":\"database\"}"]],
+                            [
+                                "id": "call_real_a", "type": "function",
+                                "function": ["name": "check_service", "arguments": "{\"service_name\":\"payments\"}"],
+                            ],
+                            [
+                                "id": "call_real_b", "type": "function",
+                                "function": ["name": "check_service", "arguments": "{\"service_name\":\"database\"}"],
+                            ],
                         ],
                     ],
                 ]
@@ -23,7 +29,9 @@ struct CassetteRecordingTests {
             "usage": ["prompt_tokens": 50, "completion_tokens": 10],
         ],
         [
-            "choices": [["finish_reason": "stop", "message": ["content": "Root cause: database.\nRestarted payments."]]],
+            "choices": [
+                ["finish_reason": "stop", "message": ["content": "Root cause: database.\nRestarted payments."]]
+            ],
             "usage": ["prompt_tokens": 90, "completion_tokens": 12],
         ],
     ]
@@ -37,7 +45,8 @@ struct CassetteRecordingTests {
         let first = try await provider.complete(ChatRequest(provider: "openai", model: "gpt-4o", messages: messages))
         messages.append(ChatMessage(role: .assistant, content: first.text, toolCalls: first.toolCalls))
         for call in first.toolCalls {
-            messages.append(ChatMessage(role: .tool, content: "{\"status\":\"ok\"}", toolCallID: call.id, toolName: call.name))
+            messages.append(
+                ChatMessage(role: .tool, content: "{\"status\":\"ok\"}", toolCallID: call.id, toolName: call.name))
         }
         let second = try await provider.complete(ChatRequest(provider: "openai", model: "gpt-4o", messages: messages))
         return [first, second]
@@ -83,9 +92,11 @@ struct CassetteRecordingTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let replies = (Self.answers + Self.answers).map { ProviderTestServer.Reply.json($0) }
         try await ProviderTestServer.with(replies) { _, base in
-            _ = try await runLoop(try RecordingProvider(wrapping: OpenAIProvider(apiKey: "k", baseURL: base), file: file))
+            _ = try await runLoop(
+                try RecordingProvider(wrapping: OpenAIProvider(apiKey: "k", baseURL: base), file: file))
             // A second server run: the recorder starts from the file on disk.
-            _ = try await runLoop(try RecordingProvider(wrapping: OpenAIProvider(apiKey: "k", baseURL: base), file: file))
+            _ = try await runLoop(
+                try RecordingProvider(wrapping: OpenAIProvider(apiKey: "k", baseURL: base), file: file))
         }
         let cassette = try Cassette.load(contentsOf: file)
         #expect(cassette.conversations.count == 1)

@@ -37,7 +37,8 @@ struct LLMTransportProviderTests {
     @Test("provider error bodies of each wire format give their message")
     func errorMessages() {
         #expect(LLMTransport.errorMessage(in: Data(#"{"error":{"message":"bad key"}}"#.utf8), reason: "x") == "bad key")
-        #expect(LLMTransport.errorMessage(in: Data(#"{"error":"model not found"}"#.utf8), reason: "x") == "model not found")
+        #expect(
+            LLMTransport.errorMessage(in: Data(#"{"error":"model not found"}"#.utf8), reason: "x") == "model not found")
         #expect(LLMTransport.errorMessage(in: Data("upstream down".utf8), reason: "x") == "upstream down")
         #expect(LLMTransport.errorMessage(in: Data(), reason: "Bad Gateway") == "Bad Gateway")
     }
@@ -53,7 +54,8 @@ struct LLMTransportProviderTests {
 
     @Test("an assistant turn that only calls tools sends null content on the OpenAI wire")
     func openAIToolOnlyTurn() {
-        let message = ChatMessage(role: .assistant, content: "", toolCalls: [ToolCall(id: "c", name: "t", arguments: [:])])
+        let message = ChatMessage(
+            role: .assistant, content: "", toolCalls: [ToolCall(id: "c", name: "t", arguments: [:])])
         #expect(OpenAIProvider.wireMessage(message)["content"] == .null)
         let orphan = ChatMessage(role: .tool, content: "42", toolName: "answer")
         #expect(OpenAIProvider.wireMessage(orphan) == ["role": "user", "content": "Result of answer: 42"])
@@ -61,12 +63,15 @@ struct LLMTransportProviderTests {
 
     @Test("setup: cassette plays, nothing routes, both at once is refused")
     func setup() throws {
-        let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("setup-\(UUID().uuidString).yaml")
+        let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "setup-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data("conversations:\n  - turns:\n      - content: hi\n".utf8).write(to: file)
         #expect(try LLMProviderSetup.provider(environment: [:], cassette: file) is CassetteProvider)
         #expect(try LLMProviderSetup.provider(environment: [:]) is ProviderRouter)
         #expect(try LLMProviderSetup.provider(environment: [:], recordCassette: file) is RecordingProvider)
-        #expect(throws: LLMError.self) { try LLMProviderSetup.provider(environment: [:], cassette: file, recordCassette: file) }
+        #expect(throws: LLMError.self) {
+            try LLMProviderSetup.provider(environment: [:], cassette: file, recordCassette: file)
+        }
     }
 }

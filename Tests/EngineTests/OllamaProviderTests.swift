@@ -71,7 +71,8 @@ struct OllamaProviderTests {
 
     @Test("a model Ollama does not have is a non-retryable error with Ollama's message")
     func missingModel() async throws {
-        let reply = ProviderTestServer.Reply.json(["error": "model \"nope\" not found, try pulling it first"], status: 404)
+        let reply = ProviderTestServer.Reply.json(
+            ["error": "model \"nope\" not found, try pulling it first"], status: 404)
         let error = try await ProviderTestServer.with([reply]) { _, base in
             await #expect(throws: LLMError.self) {
                 try await OllamaProvider(host: base).complete(

@@ -35,9 +35,15 @@ struct OpenAIProviderTests {
                         "tool_calls": [
                             [
                                 "id": "call_2", "type": "function",
-                                "function": ["name": "get_recent_logs", "arguments": "{\"service_name\":\"payments\",\"lines\":20}"],
+                                "function": [
+                                    "name": "get_recent_logs",
+                                    "arguments": "{\"service_name\":\"payments\",\"lines\":20}",
+                                ],
                             ],
-                            ["id": "call_3", "type": "function", "function": ["name": "restart_service", "arguments": "{not json"]],
+                            [
+                                "id": "call_3", "type": "function",
+                                "function": ["name": "restart_service", "arguments": "{not json"],
+                            ],
                         ],
                     ],
                 ]
@@ -123,9 +129,11 @@ struct OpenAIProviderTests {
         #expect(response.text == "{\"a\":")
     }
 
-    @Test("finish reasons map to Conductor's", arguments: [
-        ("stop", "STOP"), ("tool_calls", "TOOL_CALLS"), ("length", "LENGTH"), ("content_filter", "CONTENT_FILTER"),
-    ])
+    @Test(
+        "finish reasons map to Conductor's",
+        arguments: [
+            ("stop", "STOP"), ("tool_calls", "TOOL_CALLS"), ("length", "LENGTH"), ("content_filter", "CONTENT_FILTER"),
+        ])
     func finishReasons(wire: String, conductor: String) throws {
         let json: JSONValue = ["choices": [["finish_reason": .string(wire), "message": ["content": "x"]]]]
         #expect(try OpenAIProvider.response(from: json, label: "t").finishReason == conductor)
@@ -160,7 +168,8 @@ struct OpenAIProviderTests {
             let provider = OpenAIProvider(apiKey: "k", baseURL: base, transport: LLMTransport(retry: quickRetries))
             let error = await #expect(throws: LLMError.self) {
                 try await provider.complete(
-                    ChatRequest(provider: "openai", model: "gpt-4o", messages: [ChatMessage(role: .user, content: "hi")]))
+                    ChatRequest(
+                        provider: "openai", model: "gpt-4o", messages: [ChatMessage(role: .user, content: "hi")]))
             }
             #expect(await server.received.count == 3)
             return error
@@ -179,7 +188,8 @@ struct OpenAIProviderTests {
             let provider = OpenAIProvider(apiKey: "k", baseURL: base, transport: LLMTransport(retry: quickRetries))
             let error = await #expect(throws: LLMError.self) {
                 try await provider.complete(
-                    ChatRequest(provider: "openai", model: "gpt-4o", messages: [ChatMessage(role: .user, content: "hi")]))
+                    ChatRequest(
+                        provider: "openai", model: "gpt-4o", messages: [ChatMessage(role: .user, content: "hi")]))
             }
             #expect(await server.received.count == 1)
             return error
@@ -213,7 +223,8 @@ struct OpenAIProviderTests {
             let start = clock.now
             let error = await #expect(throws: LLMError.self) {
                 try await provider.complete(
-                    ChatRequest(provider: "openai", model: "gpt-4o", messages: [ChatMessage(role: .user, content: "hi")]))
+                    ChatRequest(
+                        provider: "openai", model: "gpt-4o", messages: [ChatMessage(role: .user, content: "hi")]))
             }
             #expect(error?.retryable == true)
             #expect(error?.message.contains("timed out") == true)

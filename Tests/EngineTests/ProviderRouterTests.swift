@@ -11,27 +11,30 @@ struct ProviderRouterTests {
         let parts = qualified.split(separator: "/", maxSplits: 1).map(String.init)
         return try await router.complete(
             ChatRequest(
-                provider: parts[0], model: parts[1], messages: [ChatMessage(role: .user, content: "hi")], baseURL: baseURL))
+                provider: parts[0], model: parts[1], messages: [ChatMessage(role: .user, content: "hi")],
+                baseURL: baseURL))
     }
 
-    @Test("an unconfigured provider fails at once, naming the variable to set", arguments: [
-        (
-            "openai/gpt-4o",
-            "no LLM provider configured for \"openai/gpt-4o\": set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server), or start the server with --llm-cassette FILE"
-        ),
-        (
-            "anthropic/claude-sonnet-4",
-            "no LLM provider configured for \"anthropic/claude-sonnet-4\": set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a compatible server), or start the server with --llm-cassette FILE"
-        ),
-        (
-            "groq/llama-3.3-70b",
-            "no LLM provider configured for \"groq/llama-3.3-70b\": set GROQ_API_KEY (and GROQ_BASE_URL for a compatible server), or start the server with --llm-cassette FILE"
-        ),
-        (
-            "my-vllm/qwen",
-            "no LLM provider configured for \"my-vllm/qwen\": set MY_VLLM_BASE_URL (an OpenAI-compatible endpoint) and MY_VLLM_API_KEY, or start the server with --llm-cassette FILE"
-        ),
-    ])
+    @Test(
+        "an unconfigured provider fails at once, naming the variable to set",
+        arguments: [
+            (
+                "openai/gpt-4o",
+                "no LLM provider configured for \"openai/gpt-4o\": set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server), or start the server with --llm-cassette FILE"
+            ),
+            (
+                "anthropic/claude-sonnet-4",
+                "no LLM provider configured for \"anthropic/claude-sonnet-4\": set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a compatible server), or start the server with --llm-cassette FILE"
+            ),
+            (
+                "groq/llama-3.3-70b",
+                "no LLM provider configured for \"groq/llama-3.3-70b\": set GROQ_API_KEY (and GROQ_BASE_URL for a compatible server), or start the server with --llm-cassette FILE"
+            ),
+            (
+                "my-vllm/qwen",
+                "no LLM provider configured for \"my-vllm/qwen\": set MY_VLLM_BASE_URL (an OpenAI-compatible endpoint) and MY_VLLM_API_KEY, or start the server with --llm-cassette FILE"
+            ),
+        ])
     func notConfigured(model: String, message: String) async throws {
         // Only unrelated or empty variables are present.
         let router = ProviderRouter(environment: ["PATH": "/usr/bin", "OPENAI_API_KEY": ""])
@@ -69,8 +72,11 @@ struct ProviderRouterTests {
     func anthropicAndOllama() async throws {
         let anthropicAnswer: JSONValue = ["content": [["type": "text", "text": "a"]], "stop_reason": "end_turn"]
         let ollamaAnswer: JSONValue = ["message": ["role": "assistant", "content": "o"], "done_reason": "stop"]
-        let received = try await ProviderTestServer.with([.json(anthropicAnswer), .json(ollamaAnswer)]) { server, base in
-            let router = ProviderRouter(environment: ["ANTHROPIC_API_KEY": "ak", "ANTHROPIC_BASE_URL": base, "OLLAMA_HOST": base])
+        let received = try await ProviderTestServer.with([.json(anthropicAnswer), .json(ollamaAnswer)]) {
+            server, base in
+            let router = ProviderRouter(environment: [
+                "ANTHROPIC_API_KEY": "ak", "ANTHROPIC_BASE_URL": base, "OLLAMA_HOST": base,
+            ])
             let answer = try await ask(router, "anthropic/claude-sonnet-4")
             #expect(answer.text == "a")
             let ollamaAnswer = try await ask(router, "ollama/llama3.2")

@@ -13,12 +13,15 @@ public struct AnthropicProvider: LLMProvider {
     /// `max_tokens` when the request sets none.
     public static let defaultMaxTokens = 4096
 
+    /// Sent as `x-api-key`; nil for a local test double that needs none.
     public var apiKey: String?
     /// The API root without `/v1`. `ChatRequest.baseURL` overrides it per request.
     public var baseURL: String
+    /// Timeout, retries and the HTTP client.
     public var transport: LLMTransport
 
-    public init(apiKey: String?, baseURL: String = AnthropicProvider.defaultBaseURL, transport: LLMTransport = .init()) {
+    public init(apiKey: String?, baseURL: String = AnthropicProvider.defaultBaseURL, transport: LLMTransport = .init())
+    {
         self.apiKey = apiKey
         self.baseURL = baseURL
         self.transport = transport
@@ -89,12 +92,17 @@ public struct AnthropicProvider: LLMProvider {
                 add("user", textBlocks(message.content))
             case .assistant:
                 let uses: [JSONValue] = message.toolCalls.map { call in
-                    ["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": .object(call.arguments)]
+                    [
+                        "type": "tool_use", "id": .string(call.id), "name": .string(call.name),
+                        "input": .object(call.arguments),
+                    ]
                 }
                 add("assistant", textBlocks(message.content) + uses)
             case .tool:
                 if let id = message.toolCallID {
-                    add("user", [["type": "tool_result", "tool_use_id": .string(id), "content": .string(message.content)]])
+                    add(
+                        "user",
+                        [["type": "tool_result", "tool_use_id": .string(id), "content": .string(message.content)]])
                 } else {
                     let label = message.toolName.map { "Result of \($0): " } ?? "Tool result: "
                     add("user", textBlocks(label + message.content))

@@ -61,7 +61,8 @@ private struct CassetteReader {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let detail = context.map { "\($0.text); " } ?? ""
-            return CassetteError(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)\(problem)")
+            return CassetteError(
+                file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)\(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return CassetteError(
                 file: file, line: context.mark.line, column: context.mark.column,
@@ -78,7 +79,8 @@ private struct CassetteReader {
         for (key, value) in mapping {
             guard let name = key.scalar?.string else { throw fail(key, "keys of \(what) must be strings") }
             guard allowed.contains(name) else {
-                throw fail(key, "unknown key '\(name)' in \(what) (expected one of: \(allowed.joined(separator: ", ")))")
+                throw fail(
+                    key, "unknown key '\(name)' in \(what) (expected one of: \(allowed.joined(separator: ", ")))")
             }
             fields[name] = value
         }
@@ -209,29 +211,26 @@ private struct CassetteWriter {
     func turn(_ turn: Cassette.Turn) -> Node {
         var pairs: [(Node, Node)] = [(Node("content"), string(turn.content))]
         if !turn.toolCalls.isEmpty {
-            pairs.append(
-                (Node("toolCalls"),
-                 Node(
-                    turn.toolCalls.map { call in
-                        var fields: [(Node, Node)] = []
-                        if let id = call.id { fields.append((Node("id"), string(id))) }
-                        fields.append((Node("name"), string(call.name)))
-                        fields.append((Node("arguments"), json(.object(call.arguments))))
-                        return Node(fields)
-                    })))
+            pairs.append((Node("toolCalls"), Node(turn.toolCalls.map(toolCall))))
         }
         if let usage = turn.usage {
-            pairs.append(
-                (Node("usage"),
-                 Node(
-                    [
-                        (Node("promptTokens"), Node(String(usage.promptTokens), Tag(.int))),
-                        (Node("completionTokens"), Node(String(usage.completionTokens), Tag(.int))),
-                    ], Tag(.map), .flow)))
+            let counts: [(Node, Node)] = [
+                (Node("promptTokens"), Node(String(usage.promptTokens), Tag(.int))),
+                (Node("completionTokens"), Node(String(usage.completionTokens), Tag(.int))),
+            ]
+            pairs.append((Node("usage"), Node(counts, Tag(.map), .flow)))
         }
         if let reasoning = turn.reasoning { pairs.append((Node("reasoning"), string(reasoning))) }
         if let finishReason = turn.finishReason { pairs.append((Node("finishReason"), string(finishReason))) }
         return Node(pairs)
+    }
+
+    func toolCall(_ call: Cassette.ScriptedToolCall) -> Node {
+        var fields: [(Node, Node)] = []
+        if let id = call.id { fields.append((Node("id"), string(id))) }
+        fields.append((Node("name"), string(call.name)))
+        fields.append((Node("arguments"), json(.object(call.arguments))))
+        return Node(fields)
     }
 
     /// A string scalar that reads back as the same string.

@@ -109,6 +109,7 @@ public struct Cassette: Sendable, Hashable {
         }
     }
 
+    /// Tried in order; the first whose match holds answers.
     public var conversations: [Conversation]
 
     public init(conversations: [Conversation] = []) {
@@ -123,6 +124,7 @@ public struct Cassette: Sendable, Hashable {
 
 /// A cassette file that cannot be read, with its position when known.
 public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The cassette path.
     public var file: String
     /// 1-based; nil when the problem has no position (missing file, empty document).
     public var line: Int?

@@ -11,6 +11,7 @@ import Workflow
 /// A request no conversation matches, or one past a conversation's last turn, fails with a non-retryable
 /// ``LLMError`` naming the cassette file, the turn and the request's first user message.
 public struct CassetteProvider: LLMProvider {
+    /// The conversations played.
     public let cassette: Cassette
     /// The file name errors mention.
     public let file: String

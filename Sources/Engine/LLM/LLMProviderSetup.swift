@@ -16,11 +16,13 @@ public enum LLMProviderSetup {
         case (let play?, nil):
             return try CassetteProvider(contentsOf: play)
         case (nil, let record?):
-            return try RecordingProvider(wrapping: ProviderRouter(environment: environment, transport: transport), file: record)
+            return try RecordingProvider(
+                wrapping: ProviderRouter(environment: environment, transport: transport), file: record)
         case (nil, nil):
             return ProviderRouter(environment: environment, transport: transport)
         case (_?, _?):
-            throw LLMError(message: "--llm-cassette and --record-cassette exclude each other: play a cassette or record one")
+            throw LLMError(
+                message: "--llm-cassette and --record-cassette exclude each other: play a cassette or record one")
         }
     }
 }

@@ -17,7 +17,8 @@ public struct LLMTransport: Sendable {
     public var maxResponseBytes: Int
 
     public init(
-        httpClient: HTTPClient = LLMTransport.sharedHTTPClient, timeout: Duration = .seconds(300), retry: RetryPolicy = .standard,
+        httpClient: HTTPClient = LLMTransport.sharedHTTPClient, timeout: Duration = .seconds(300),
+        retry: RetryPolicy = .standard,
         maxResponseBytes: Int = 32 << 20
     ) {
         self.httpClient = httpClient

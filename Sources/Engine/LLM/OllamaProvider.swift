@@ -13,6 +13,7 @@ public struct OllamaProvider: LLMProvider {
 
     /// Host as `OLLAMA_HOST` writes it: `http://host:port`, or just `host:port` (http assumed).
     public var host: String
+    /// Timeout, retries and the HTTP client.
     public var transport: LLMTransport
 
     public init(host: String = OllamaProvider.defaultHost, transport: LLMTransport = .init()) {

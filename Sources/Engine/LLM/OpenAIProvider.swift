@@ -15,6 +15,7 @@ public struct OpenAIProvider: LLMProvider {
     public var apiKey: String?
     /// The API root, up to and including `/v1`. `ChatRequest.baseURL` overrides it per request.
     public var baseURL: String
+    /// Timeout, retries and the HTTP client.
     public var transport: LLMTransport
 
     public init(apiKey: String?, baseURL: String = OpenAIProvider.defaultBaseURL, transport: LLMTransport = .init()) {
@@ -77,7 +78,10 @@ public struct OpenAIProvider: LLMProvider {
                     message.toolCalls.map { call in
                         [
                             "id": .string(call.id), "type": "function",
-                            "function": ["name": .string(call.name), "arguments": .string(JSONValue.object(call.arguments).jsonText())],
+                            "function": [
+                                "name": .string(call.name),
+                                "arguments": .string(JSONValue.object(call.arguments).jsonText()),
+                            ],
                         ]
                     })
             }

@@ -23,7 +23,9 @@ public struct ProviderRouter: LLMProvider {
         "fireworks": "https://api.fireworks.ai/inference/v1",
     ]
 
+    /// The variables read, empty values removed.
     public var environment: [String: String]
+    /// Timeout, retries and the HTTP client every routed provider uses.
     public var transport: LLMTransport
 
     /// - Parameter environment: usually `ProcessInfo.processInfo.environment`; empty values count as unset.
@@ -40,7 +42,8 @@ public struct ProviderRouter: LLMProvider {
     public func provider(for request: ChatRequest) throws -> any LLMProvider {
         let name = request.provider.lowercased()
         guard !name.isEmpty, !request.model.isEmpty else {
-            throw LLMError(message: "invalid model \"\(request.qualifiedModel)\": expected provider/model, e.g. openai/gpt-4o")
+            throw LLMError(
+                message: "invalid model \"\(request.qualifiedModel)\": expected provider/model, e.g. openai/gpt-4o")
         }
         let requestBase = request.baseURL.flatMap { $0.isEmpty ? nil : $0 }
         switch name {
@@ -55,11 +58,14 @@ public struct ProviderRouter: LLMProvider {
             let key = environment["ANTHROPIC_API_KEY"]
             let base = requestBase ?? environment["ANTHROPIC_BASE_URL"]
             guard key != nil || base != nil else {
-                throw notConfigured(request, hint: "set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a compatible server)")
+                throw notConfigured(
+                    request, hint: "set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a compatible server)")
             }
-            return AnthropicProvider(apiKey: key, baseURL: base ?? AnthropicProvider.defaultBaseURL, transport: transport)
+            return AnthropicProvider(
+                apiKey: key, baseURL: base ?? AnthropicProvider.defaultBaseURL, transport: transport)
         case "ollama":
-            return OllamaProvider(host: requestBase ?? environment["OLLAMA_HOST"] ?? OllamaProvider.defaultHost, transport: transport)
+            return OllamaProvider(
+                host: requestBase ?? environment["OLLAMA_HOST"] ?? OllamaProvider.defaultHost, transport: transport)
         default:
             let prefix = Self.variablePrefix(for: name)
             let key = environment["\(prefix)_API_KEY"]

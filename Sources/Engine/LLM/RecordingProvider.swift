@@ -12,6 +12,7 @@ import Logging
 /// reason only when it is not the default.
 /// The file is rewritten atomically after every exchange. Failed calls are not recorded.
 public actor RecordingProvider: LLMProvider {
+    /// The cassette being written.
     public nonisolated let file: URL
     private let inner: any LLMProvider
     private var cassette: Cassette
@@ -21,7 +22,9 @@ public actor RecordingProvider: LLMProvider {
     ///   - inner: the provider that really answers.
     ///   - file: the cassette to extend; created on the first exchange when missing.
     /// - Throws: ``CassetteError`` when `file` exists but is not a valid cassette (it is never overwritten then).
-    public init(wrapping inner: any LLMProvider, file: URL, logger: Logger = Logger(label: "agentspanc.llm.recording")) throws {
+    public init(
+        wrapping inner: any LLMProvider, file: URL, logger: Logger = Logger(label: "agentspanc.llm.recording")
+    ) throws {
         self.inner = inner
         self.file = file
         self.logger = logger
@@ -72,7 +75,8 @@ public actor RecordingProvider: LLMProvider {
             reasoning: response.reasoning)
         // A provider that reported no usage gets the estimate on replay rather than zeros.
         if response.promptTokens > 0 || response.completionTokens > 0 {
-            turn.usage = Cassette.Usage(promptTokens: response.promptTokens, completionTokens: response.completionTokens)
+            turn.usage = Cassette.Usage(
+                promptTokens: response.promptTokens, completionTokens: response.completionTokens)
         }
         if response.finishReason != turn.effectiveFinishReason {
             turn.finishReason = response.finishReason
