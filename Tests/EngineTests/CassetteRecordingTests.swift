@@ -61,11 +61,17 @@ struct CassetteRecordingTests {
         let file = temporaryFile()
         defer { try? FileManager.default.removeItem(at: file) }
 
-        let recorded = try await ProviderTestServer.with(Self.answers.map { .json($0) }) { _, base in
+        let (recorded, received) = try await ProviderTestServer.with(Self.answers.map { .json($0) }) { server, base in
             let recorder = try RecordingProvider(wrapping: OpenAIProvider(apiKey: "k", baseURL: base), file: file)
-            return try await runLoop(recorder)
+            return (try await runLoop(recorder), await server.received)
         }
         #expect(recorded[0].toolCalls.map(\.id) == ["call_real_a", "call_real_b"])
+        // The second request carries both calls in one assistant turn and one tool message per result.
+        let history = try #require(received.last?.body["messages"].arrayValue)
+        #expect(history.count == 5)
+        #expect(history[2]["tool_calls"].arrayValue?.compactMap { $0["id"].stringValue } == ["call_real_a", "call_real_b"])
+        #expect(history[3] == ["role": "tool", "tool_call_id": "call_real_a", "content": "{\"status\":\"ok\"}"])
+        #expect(history[4]["tool_call_id"] == "call_real_b")
 
         let cassette = try Cassette.load(contentsOf: file)
         #expect(cassette.conversations.count == 1)
@@ -112,5 +118,28 @@ struct CassetteRecordingTests {
             try RecordingProvider(wrapping: CassetteProvider(cassette: Cassette(), file: "x"), file: file)
         }
         #expect(try String(contentsOf: file, encoding: .utf8) == "conversations: [{turns: []}]\n")
+    }
+
+    @Test("concurrent exchanges are all recorded into one valid file")
+    func concurrentRecording() async throws {
+        let file = temporaryFile()
+        defer { try? FileManager.default.removeItem(at: file) }
+        let inner = CassetteProvider(
+            cassette: Cassette(conversations: [Cassette.Conversation(turns: [Cassette.Turn(content: "same answer")])]),
+            file: "inner")
+        let recorder = try RecordingProvider(wrapping: inner, file: file)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    let request = ChatRequest(
+                        provider: "openai", model: "gpt-4o", messages: [ChatMessage(role: .user, content: "prompt \(index)")])
+                    _ = try await recorder.complete(request)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let cassette = try Cassette.load(contentsOf: file)
+        #expect(Set(cassette.conversations.compactMap(\.match.prompt)) == Set((0..<20).map { "prompt \($0)" }))
+        #expect(cassette.conversations.allSatisfy { $0.turns.map(\.content) == ["same answer"] })
     }
 }

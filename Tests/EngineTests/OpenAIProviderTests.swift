@@ -231,4 +231,22 @@ struct OpenAIProviderTests {
             #expect(clock.now - start < .milliseconds(900))
         }
     }
+
+    @Test("cancelling the caller aborts the request at once")
+    func cancellation() async throws {
+        let late = ProviderTestServer.Reply(status: 200, headers: [:], body: "{}", delay: .seconds(2))
+        try await ProviderTestServer.with([late]) { _, base in
+            let provider = OpenAIProvider(apiKey: "k", baseURL: base)
+            let call = Task {
+                try await provider.complete(
+                    ChatRequest(provider: "openai", model: "gpt-4o", messages: [ChatMessage(role: .user, content: "hi")]))
+            }
+            let clock = ContinuousClock()
+            let start = clock.now
+            try await Task.sleep(for: .milliseconds(100))
+            call.cancel()
+            await #expect(throws: CancellationError.self) { try await call.value }
+            #expect(clock.now - start < .seconds(1))
+        }
+    }
 }
