@@ -5,7 +5,8 @@ import NIOHTTP1
 import Workflow
 
 /// The HTTP leg shared by every provider: POST a JSON body, bound each attempt by a timeout, retry transient
-/// failures per ``RetryPolicy`` and turn everything else into an ``LLMError``.
+/// failures (408, 429, 5xx, connection errors, timeouts) per ``RetryPolicy`` and turn everything else into an
+/// ``LLMError``.
 public struct LLMTransport: Sendable {
     /// The client requests go through (``sharedHTTPClient`` unless the caller passes its own).
     public var httpClient: HTTPClient
@@ -61,7 +62,7 @@ public struct LLMTransport: Sendable {
                     throw LLMError(message: "\(label): the provider answered with invalid JSON: \(preview)")
                 }
                 return json
-            case .httpError(let status, let message, let after) where status == 429 || status >= 500:
+            case .httpError(let status, let message, let after) where status == 408 || status == 429 || status >= 500:
                 if attempt >= retry.maxAttempts {
                     throw LLMError(
                         message: "\(label): HTTP \(status) after \(attempt) attempts: \(message)", retryable: true,
@@ -117,7 +118,7 @@ public struct LLMTransport: Sendable {
         }
     }
 
-    /// The provider's own error text: `error.message` (OpenAI, Anthropic), `error` (Ollama), `message`, or the raw body.
+    /// The provider's own error text: `error.message` (OpenAI, Anthropic), `error` (Ollama), `message`, or the body.
     static func errorMessage(in data: Data, reason: String) -> String {
         if let json = try? JSONValue.parse(data) {
             if let message = json["error"]["message"].stringValue ?? json["error"].stringValue
