@@ -38,7 +38,7 @@ public struct LLMTransport: Sendable {
     /// Posts `body` as JSON to `url` and returns the parsed JSON answer.
     ///
     /// - Parameter label: names the call in error messages (`openai/gpt-4o`).
-    /// - Throws: ``LLMError``: retryable when the attempts ran out on 429/5xx/connection errors/timeouts,
+    /// - Throws: ``LLMError``: retryable when the attempts ran out on 408/429/5xx/connection errors/timeouts,
     ///   non-retryable for other 4xx (with the provider's own error message) and for an unreadable answer.
     func postJSON(url: String, headers: [(String, String)], body: JSONValue, label: String) async throws -> JSONValue {
         var request = HTTPClientRequest(url: url)
