@@ -128,4 +128,33 @@ struct CassetteProviderTests {
         #expect(message.contains("at turn 3"))
         #expect(message.contains("The payments service is throwing 503s. Investigate and fix it."))
     }
+
+    @Test("the shipped ops-agent cassette plays the streaming seed's incident end to end")
+    func shippedOpsCassette() async throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/cassettes/ops-agent.yaml")
+        let ops = try CassetteProvider(contentsOf: file)
+        var history: [ChatMessage] = []
+        var calls: [String] = []
+        var final: ChatResponse?
+        for _ in 0..<10 {
+            let response = try await ops.complete(request(history))
+            if response.toolCalls.isEmpty {
+                final = response
+                break
+            }
+            calls += response.toolCalls.map { "\($0.name)(\($0.arguments["service_name"]?.stringValue ?? ""))" }
+            history.append(ChatMessage(role: .assistant, content: response.text, toolCalls: response.toolCalls))
+            history += response.toolCalls.map {
+                ChatMessage(role: .tool, content: "{}", toolCallID: $0.id, toolName: $0.name)
+            }
+        }
+        #expect(
+            calls == [
+                "check_service(payments)", "get_recent_logs(payments)", "check_service(database)",
+                "get_recent_logs(database)", "restart_service(payments)",
+            ])
+        #expect(final?.finishReason == "STOP")
+        #expect(final?.text.hasPrefix("Root cause: database pressure") == true)
+    }
 }

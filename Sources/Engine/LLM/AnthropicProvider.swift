@@ -7,6 +7,7 @@ import Workflow
 /// after them) merged into one message, as the API requires strictly alternating roles. `max_tokens` is required
 /// (4096 when the request has none). A thinking budget sends `thinking: {type: enabled, budget_tokens}`, raises
 /// `max_tokens` above the budget when needed and drops `temperature` (thinking only runs at the default).
+/// The API has no JSON mode: `jsonOutput` relies on the instructions asking for JSON (the compiler adds them).
 public struct AnthropicProvider: LLMProvider {
     /// Anthropic's own endpoint (without `/v1`).
     public static let defaultBaseURL = "https://api.anthropic.com"

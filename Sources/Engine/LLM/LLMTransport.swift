@@ -5,7 +5,8 @@ import NIOHTTP1
 import Workflow
 
 /// The HTTP leg shared by every provider: POST a JSON body, bound each attempt by a timeout, retry transient
-/// failures per ``RetryPolicy`` and turn everything else into an ``LLMError``.
+/// failures (408, 429, 5xx, connection errors, timeouts) per ``RetryPolicy`` and turn everything else into an
+/// ``LLMError``.
 public struct LLMTransport: Sendable {
     /// The client requests go through (``sharedHTTPClient`` unless the caller passes its own).
     public var httpClient: HTTPClient
@@ -37,7 +38,7 @@ public struct LLMTransport: Sendable {
     /// Posts `body` as JSON to `url` and returns the parsed JSON answer.
     ///
     /// - Parameter label: names the call in error messages (`openai/gpt-4o`).
-    /// - Throws: ``LLMError``: retryable when the attempts ran out on 429/5xx/connection errors/timeouts,
+    /// - Throws: ``LLMError``: retryable when the attempts ran out on 408/429/5xx/connection errors/timeouts,
     ///   non-retryable for other 4xx (with the provider's own error message) and for an unreadable answer.
     func postJSON(url: String, headers: [(String, String)], body: JSONValue, label: String) async throws -> JSONValue {
         var request = HTTPClientRequest(url: url)
@@ -61,7 +62,7 @@ public struct LLMTransport: Sendable {
                     throw LLMError(message: "\(label): the provider answered with invalid JSON: \(preview)")
                 }
                 return json
-            case .httpError(let status, let message, let after) where status == 429 || status >= 500:
+            case .httpError(let status, let message, let after) where status == 408 || status == 429 || status >= 500:
                 if attempt >= retry.maxAttempts {
                     throw LLMError(
                         message: "\(label): HTTP \(status) after \(attempt) attempts: \(message)", retryable: true,
@@ -117,7 +118,7 @@ public struct LLMTransport: Sendable {
         }
     }
 
-    /// The provider's own error text: `error.message` (OpenAI, Anthropic), `error` (Ollama), `message`, or the raw body.
+    /// The provider's own error text: `error.message` (OpenAI, Anthropic), `error` (Ollama), `message`, or the body.
     static func errorMessage(in data: Data, reason: String) -> String {
         if let json = try? JSONValue.parse(data) {
             if let message = json["error"]["message"].stringValue ?? json["error"].stringValue
