@@ -29,7 +29,7 @@ let package = Package(
             pkgConfig: "javascriptcoregtk-4.1",
             providers: [.apt(["libjavascriptcoregtk-4.1-dev"])]
         ),
-        .target(name: "AgentSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "AgentSpec", dependencies: ["Workflow", .product(name: "Yams", package: "Yams")]),
         .target(name: "Workflow"),
         .target(name: "AgentCompiler", dependencies: ["AgentSpec", "Workflow"]),
         .target(

@@ -1,1 +1,128 @@
-// AgentCompiler
+import AgentSpec
+import Workflow
+
+/// Compiles an Agentspan agent configuration into the Conductor workflow the Agentspan server would build for
+/// it: the same task types, reference names, inputs, `${…}` expressions, loops and switches, with our own
+/// ES5 INLINE scripts.
+public struct AgentCompiler: Sendable {
+    /// Creates a compiler.
+    public init() {}
+
+    /// Compiles `config` into its workflow definition.
+    /// - Throws: ``CompileError`` for configurations the server rejects (no model, bad strategy, …).
+    public func compile(_ config: AgentConfig) throws(CompileError) -> WorkflowDef {
+        try compileAgent(config)
+    }
+
+    /// Compiles one agent (root or child): dispatch (§0.3), then post-processing.
+    func compileAgent(_ config: AgentConfig) throws(CompileError) -> WorkflowDef {
+        let agent = AgentUnit(config: config)
+        if config.metadata?["_framework_passthrough"]?.boolValue == true {
+            return try passthrough(agent)
+        }
+        if config.external == true {
+            throw CompileError("Cannot compile external agent '\(config.name)': it references a registered workflow")
+        }
+        var def: WorkflowDef
+        if !config.agents.isEmpty {
+            let names = config.agents.map(\.name)
+            if Set(names).count != names.count {
+                throw CompileError("Duplicate agent names in '\(config.name)'. Each sub-agent must have a unique name.")
+            }
+        }
+        if !config.agents.isEmpty && config.tools.isEmpty {
+            def = try MultiAgentCompiler(compiler: self, agent: agent).compile()
+        } else if !config.agents.isEmpty {
+            def = try SingleAgentCompiler(compiler: self, agent: agent).compileWithTools(subAgents: config.agents)
+        } else if config.tools.isEmpty {
+            def = try SingleAgentCompiler(compiler: self, agent: agent).compileSimple()
+        } else {
+            def = try SingleAgentCompiler(compiler: self, agent: agent).compileWithTools()
+        }
+        PostProcessor.finish(&def)
+        var metadata = def.metadata ?? [:]
+        metadata["agent_capabilities"] = .array(Self.capabilities(config).map(JSONValue.string))
+        metadata["agentDef"] = Self.agentDefinition(config)
+        def.metadata = metadata
+        return def
+    }
+
+    /// Passthrough (§17.1): one SIMPLE task running the agent's first tool.
+    private func passthrough(_ agent: AgentUnit) throws(CompileError) -> WorkflowDef {
+        guard let tool = agent.config.tools.first else {
+            throw CompileError("Passthrough agent '\(agent.x)' must have exactly one worker tool defined.")
+        }
+        var inputs: [String: JSONValue] = [:]
+        for key in ["prompt", "session_id", "media", "cwd", "__agentspan_ctx__"] { inputs[key] = expr("workflow.input.\(key)") }
+        var def = WorkflowDef(
+            name: agent.x, version: 1, tasks: [.simple(tool.name, ref: "_fw_task", inputs)],
+            inputParameters: ["prompt", "session_id", "media", "cwd", "context", "__agentspan_ctx__"],
+            outputParameters: ["result": "${_fw_task.output.result}", "context": "${workflow.input.context}"],
+            schemaVersion: 2, restartable: true, timeoutPolicy: "ALERT_ONLY", timeoutSeconds: 0)
+        def.metadata = agent.config.metadata
+        return def
+    }
+
+    /// The SUB_WORKFLOW task running a sub-agent (§12.1).
+    func subAgentTask(
+        _ sub: AgentConfig, ref: String, prompt: String, context: String?, forwardContext: Bool = true
+    ) throws(CompileError) -> WorkflowTask {
+        var inputs: [String: JSONValue] = [
+            "prompt": .string(prompt), "media": "${workflow.input.media}", "session_id": "${workflow.input.session_id}",
+        ]
+        if forwardContext { inputs["__agentspan_ctx__"] = "${workflow.input.__agentspan_ctx__}" }
+        if let context { inputs["context"] = .string(context) }
+        if sub.includeContents?.lowercased() == "none" { inputs["include_contents"] = "none" }
+        if sub.external == true {
+            return .subWorkflow(ref, name: sub.name, inputs, definition: nil)
+        }
+        return .subWorkflow(ref, name: sub.name, inputs, definition: try compileAgent(Self.childConfig(sub)))
+    }
+
+    /// A `claude-code` model turns a sub-agent into a passthrough worker.
+    static func childConfig(_ sub: AgentConfig) -> AgentConfig {
+        guard let model = sub.model, model.hasPrefix("claude-code") else { return sub }
+        var child = sub
+        var metadata = child.metadata ?? [:]
+        metadata["_framework_passthrough"] = true
+        child.metadata = metadata
+        if child.tools.isEmpty { child.tools = [ToolConfig(name: sub.name, toolType: "worker")] }
+        return child
+    }
+
+    /// `metadata.agent_capabilities` (§2.8): ordered, unique, sub-agents included.
+    static func capabilities(_ config: AgentConfig) -> [String] {
+        var out: [String] = []
+        func add(_ c: String) { if !out.contains(c) { out.append(c) } }
+        func collect(_ config: AgentConfig) {
+            if !config.agents.isEmpty && !config.tools.isEmpty {
+                add("tool-calling")
+                add("multi-agent-hybrid")
+            } else if !config.agents.isEmpty {
+                add("multi-agent-" + (config.strategy ?? "handoff").replacingAll("_", with: "-"))
+            } else if !config.tools.isEmpty {
+                add("tool-calling")
+            } else {
+                add("simple")
+            }
+            for sub in config.agents { collect(sub) }
+        }
+        collect(config)
+        return out
+    }
+
+    /// `metadata.agentDef`: the config as the server serialises it, without our `run:` bindings.
+    static func agentDefinition(_ config: AgentConfig) -> JSONValue {
+        func strip(_ config: AgentConfig) -> AgentConfig {
+            var copy = config
+            copy.tools = copy.tools.map { tool in
+                var t = tool
+                t.run = nil
+                return t
+            }
+            copy.agents = copy.agents.map(strip)
+            return copy
+        }
+        return (try? JSONValue.from(strip(config))) ?? .null
+    }
+}

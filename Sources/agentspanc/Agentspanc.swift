@@ -9,6 +9,10 @@ struct Agentspanc: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             VersionCommand.self,
+            CompileCommand.self,
+            ValidateCommand.self,
+            SchemaCommand.self,
+            PlanCommand.self,
         ]
     )
 }

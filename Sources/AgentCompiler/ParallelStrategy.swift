@@ -1,0 +1,39 @@
+import AgentSpec
+import Workflow
+
+/// `parallel` (§12.5): every sub-agent answers the prompt at once; the results are aggregated.
+struct ParallelStrategy {
+    let base: MultiAgentCompiler
+
+    func compile() throws(CompileError) -> WorkflowDef {
+        let r = base.agent.r
+        var def = base.workflow("Parallel agents")
+        var branches: [[WorkflowTask]] = []
+        var refs: [String] = []
+        var results: [String: JSONValue] = [:]
+        var merge: [String: JSONValue] = [
+            "parentCtx": "${workflow.variables.context}", "agentNames": .array(base.subAgents.map { .string($0.name) }),
+        ]
+        for (i, sub) in base.subAgents.enumerated() {
+            let ref = "\(r)_parallel_\(i)_\(sub.name)"
+            branches.append([try base.compiler.subAgentTask(sub, ref: ref, prompt: "${workflow.input.prompt}", context: "${workflow.variables.context}")])
+            refs.append(ref)
+            results[sub.name] = expr("\(ref).output.result")
+            merge["child_\(i)"] = expr("\(ref).output.context")
+        }
+        def.tasks = [
+            base.contextResolve(),
+            .setVariable("\(r)_ctx_init", ["context": expr("\(r)_ctx_resolve.output.result")]),
+            WorkflowTask(name: "\(r)_fork", taskReferenceName: "\(r)_fork", type: "FORK_JOIN", forkTasks: branches, joinOn: refs),
+            WorkflowTask(name: "\(r)_fork_join", taskReferenceName: "\(r)_fork_join", type: "JOIN", joinOn: refs),
+            .inline("\(r)_aggregate", Scripts.parallelAggregate, ["agentResults": .object(results)]),
+            .inline("\(r)_ctx_merge", Scripts.namespacedMergeContext, merge),
+            .setVariable("\(r)_ctx_set", ["context": expr("\(r)_ctx_merge.output.result")]),
+        ]
+        def.outputParameters = [
+            "result": expr("\(r)_aggregate.output.result.result"), "subResults": expr("\(r)_aggregate.output.result.subResults"),
+            "context": "${workflow.variables.context}",
+        ]
+        return def
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import Workflow
+
+extension Session {
+    /// The expression context of an execution: `workflow` plus every task under its suffix-free reference name
+    /// (the latest attempt or iteration wins).
+    func document(for state: ExecutionState, taskID: String? = nil) -> [String: JSONValue] {
+        let e = state.record.execution
+        var doc: [String: JSONValue] = [:]
+        for t in state.tasks { doc[t.baseRef] = Self.taskValue(t.task) }
+        doc["workflow"] = .object([
+            "input": .object(e.input), "output": .object(e.output), "status": .string(e.status.rawValue),
+            "workflowId": .string(e.workflowId), "parentWorkflowId": e.parentWorkflowId.map(JSONValue.string) ?? .null,
+            "parentWorkflowTaskId": e.parentWorkflowTaskId.map(JSONValue.string) ?? .null,
+            "workflowType": .string(e.workflowName), "version": e.workflowVersion.map(JSONValue.int) ?? .null,
+            "correlationId": e.correlationId.map(JSONValue.string) ?? .null,
+            "reasonForIncompletion": e.reasonForIncompletion.map(JSONValue.string) ?? .null, "schemaVersion": 2,
+            "variables": .object(e.variables),
+        ])
+        if let taskID { doc["CPEWF_TASK_ID"] = .string(taskID) }
+        return doc
+    }
+
+    static func taskValue(_ t: ConductorTask) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "input": .object(t.inputData), "output": .object(t.outputData), "taskType": .string(t.taskType),
+            "status": .string(t.status.rawValue), "referenceTaskName": .string(t.referenceTaskName),
+            "retryCount": .int(t.retryCount ?? 0), "pollCount": .int(t.pollCount ?? 0),
+            "workflowInstanceId": .string(t.workflowInstanceId), "taskId": .string(t.taskId),
+            "iteration": .int(t.iteration ?? 0), "callbackAfterSeconds": .int(t.callbackAfterSeconds ?? 0),
+        ]
+        if let v = t.taskDefName { o["taskDefName"] = .string(v) }
+        if let v = t.scheduledTime { o["scheduledTime"] = .int(Int(v)) }
+        if let v = t.startTime { o["startTime"] = .int(Int(v)) }
+        if let v = t.endTime { o["endTime"] = .int(Int(v)) }
+        if let v = t.reasonForIncompletion { o["reasonForIncompletion"] = .string(v) }
+        if let v = t.workerId { o["workerId"] = .string(v) }
+        if let v = t.correlationId { o["correlationId"] = .string(v) }
+        return .object(o)
+    }
+
+    /// Resolves `wt`'s input parameters (with the TaskDef input template) for a task about to be scheduled.
+    func resolveInput(_ wt: WorkflowTask, state: ExecutionState, taskID: String) throws -> [String: JSONValue] {
+        var params = wt.inputParameters
+        let template = try (wt.taskDefinition ?? taskDef(named: wt.name))?.inputTemplate ?? [:]
+        for (k, v) in template where params[k] == nil { params[k] = v }
+        let resolver = ExpressionResolver(document: document(for: state, taskID: taskID))
+        var input = resolver.resolve(params)
+        for (k, v) in template where input[k] == .null { input[k] = v }
+        return input
+    }
+
+    /// The DO_WHILE iteration encoded in a reference name (`ref__3` → 3), 0 outside loops.
+    static func iteration(of ref: String) -> Int {
+        guard let range = ref.range(of: "__", options: .backwards), let n = Int(ref[range.upperBound...]) else { return 0 }
+        return n
+    }
+
+    /// Creates the task for `wt` (unless a live task with the same reference name exists) and starts it
+    /// according to its type. `retryOf` makes it the next attempt of a failed task.
+    func schedule(
+        _ wt: WorkflowTask, iteration: Int, in state: ExecutionState, joinOn: [String]? = nil,
+        retryOf previous: TaskRecord? = nil, dynamic: Bool = false, immediate: Bool = false
+    ) throws {
+        let ref = iteration > 0 ? "\(wt.taskReferenceName)__\(iteration)" : wt.taskReferenceName
+        if previous == nil, state.tasks.contains(where: { $0.task.referenceTaskName == ref && $0.task.retried != true }) {
+            return
+        }
+        let kind = TaskKind(wt.type)
+        let e = state.record.execution
+        var task = ConductorTask(
+            taskId: UUID().uuidString.lowercased(), taskType: wt.type, referenceTaskName: ref, status: .scheduled,
+            workflowInstanceId: state.id)
+        task.taskDefName = wt.name
+        task.workflowType = e.workflowName
+        task.correlationId = e.correlationId
+        task.workflowPriority = e.priority ?? 0
+        task.retryCount = (previous?.task.retryCount ?? -1) + 1
+        task.retriedTaskId = previous?.id
+        task.seq = state.nextSeq
+        task.pollCount = 0
+        task.scheduledTime = now
+        task.updateTime = now
+        task.iteration = iteration
+        task.workflowTask = wt
+        if dynamic || state.index.task(wt.taskReferenceName) == nil {
+            task.inputData = wt.inputParameters
+        } else {
+            task.inputData = try resolveInput(wt, state: state, taskID: task.taskId)
+        }
+        let config = try config(for: wt)
+        var delay = wt.startDelay ?? 0
+        if let previous, !immediate {
+            delay = config.delay(afterAttempt: previous.task.retryCount ?? 0)
+            task.callbackAfterSeconds = delay
+        }
+        var record = TaskRecord(task: task, wakeAt: nil, queue: nil, isEngineAsync: false)
+        switch kind {
+        case .worker:
+            record.task.taskType = wt.name
+            record.task.responseTimeoutSeconds = config.responseTimeoutSeconds
+            record.queue = queueName(for: wt.name, state: state)
+            record.wakeAt = now + Int64(delay) * 1000
+        case .llm, .http:
+            record.isEngineAsync = true
+            record.wakeAt = now + Int64(delay) * 1000
+            if kind == .llm { record.task.inputData["messages"] = .array(chatHistory(for: record, in: state)) }
+        case .fork, .dynamicFork:
+            record.task.taskType = "FORK"
+        default:
+            break
+        }
+        state.append(record)
+        self.record(.taskScheduled, state, task: record.id)
+        try start(record, kind: kind, in: state, joinOn: joinOn)
+    }
+
+    /// Queue name for a worker task: `domain:name` when the execution's taskToDomain routes it.
+    func queueName(for name: String, state: ExecutionState) -> String {
+        guard let map = state.record.taskToDomain, let value = map[name] ?? map["*"] else { return name }
+        let domain = value.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return domain.isEmpty || domain == "NO_DOMAIN" ? name : "\(domain):\(name)"
+    }
+
+    /// Runs what a newly created task does at once (synchronous system tasks complete here).
+    private func start(_ record: TaskRecord, kind: TaskKind, in state: ExecutionState, joinOn: [String]?) throws {
+        switch kind {
+        case .simpleSystem(let type):
+            switch type {
+            case "INLINE": try startInline(record, in: state)
+            case "SET_VARIABLE": try startSetVariable(record, in: state)
+            case "SWITCH", "DECISION": try startSwitch(record, in: state)
+            case "TERMINATE": try startTerminate(record, in: state)
+            default: try finish(record.id, in: state, status: .completed)
+            }
+        case .doWhile: try startDoWhile(record, in: state)
+        case .join:
+            var r = record
+            let refs = joinOn ?? (r.task.workflowTask?.joinOn ?? []).map { Self.suffixed($0, iteration: r.task.iteration ?? 0) }
+            r.task.inputData["joinOn"] = .array(refs.map(JSONValue.string))
+            markInProgress(&r, in: state)
+        case .fork: try finish(record.id, in: state, status: .completed)
+        case .dynamicFork: try startDynamicFork(record, in: state)
+        case .subWorkflow: try startSubWorkflow(record, in: state)
+        case .human:
+            var r = record
+            markInProgress(&r, in: state)
+        case .wait: try startWait(record, in: state)
+        case .llm, .http, .worker: break
+        }
+    }
+
+    static func suffixed(_ ref: String, iteration: Int) -> String { iteration > 0 ? "\(ref)__\(iteration)" : ref }
+
+    /// Moves a task to IN_PROGRESS and records it.
+    func markInProgress(_ record: inout TaskRecord, in state: ExecutionState) {
+        record.task.status = .inProgress
+        if record.task.startTime == nil { record.task.startTime = now }
+        record.task.updateTime = now
+        state.update(record)
+        self.record(.taskStarted, state, task: record.id)
+    }
+
+    /// Ends a task attempt. An optional task whose failure cannot be retried becomes COMPLETED_WITH_ERRORS.
+    func finish(
+        _ taskID: String, in state: ExecutionState, status: TaskStatus, output: [String: JSONValue]? = nil,
+        mergeOutput: [String: JSONValue]? = nil, reason: String? = nil
+    ) throws {
+        guard let i = state.position(of: taskID), !state.tasks[i].status.isTerminal else { return }
+        var r = state.tasks[i]
+        var final = status
+        if !status.isSuccessful, status != .canceled, r.task.workflowTask?.optional == true, try !canRetry(r, status: status) {
+            final = .completedWithErrors
+        }
+        r.task.status = final
+        if let output { r.task.outputData = output }
+        if let mergeOutput { r.task.outputData.merge(mergeOutput) { _, new in new } }
+        if let reason { r.task.reasonForIncompletion = reason }
+        if r.task.startTime == nil { r.task.startTime = now }
+        r.task.endTime = now
+        r.task.updateTime = now
+        r.wakeAt = nil
+        state.update(r)
+        record(.taskEnded, state, task: taskID)
+    }
+
+    func canRetry(_ r: TaskRecord, status: TaskStatus) throws -> Bool {
+        guard status.isRetriable, !status.isSuccessful, let wt = r.task.workflowTask else { return false }
+        switch TaskKind(wt.type) {
+        case .join, .fork, .dynamicFork, .doWhile: return false
+        case .simpleSystem(let t) where t == "SWITCH" || t == "DECISION": return false
+        default: break
+        }
+        return (r.task.retryCount ?? 0) < (try config(for: wt).retryCount)
+    }
+}

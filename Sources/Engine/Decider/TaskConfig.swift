@@ -1,0 +1,91 @@
+import Foundation
+import Workflow
+
+/// The retry and timeout settings in effect for one task configuration: WorkflowTask overrides, then the inline
+/// or registered TaskDef, then Conductor's ad-hoc defaults (conductor.md §3.5, §9).
+struct TaskConfig {
+    var retryCount: Int
+    var retryLogic: String
+    var retryDelaySeconds: Int
+    var backoffScaleFactor: Int
+    var maxRetryDelaySeconds: Int
+    var responseTimeoutSeconds: Int
+    var timeoutSeconds: Int
+    var timeoutPolicy: String
+
+    /// Seconds to wait before attempt `retryCount + 1`.
+    func delay(afterAttempt retryCount: Int) -> Int {
+        let base = max(retryDelaySeconds, 0)
+        var delay: Int
+        switch retryLogic {
+        case "LINEAR_BACKOFF": delay = base * max(backoffScaleFactor, 1) * (retryCount + 1)
+        case "EXPONENTIAL_BACKOFF":
+            let factor = retryCount < 30 ? 1 << retryCount : Int(Int32.max)
+            delay = base.multipliedReportingOverflow(by: factor).overflow ? Int(Int32.max) : base * factor
+        default: delay = base
+        }
+        if maxRetryDelaySeconds > 0 { delay = min(delay, maxRetryDelaySeconds) }
+        return delay
+    }
+}
+
+extension Session {
+    func config(for wt: WorkflowTask) throws -> TaskConfig {
+        let kind = TaskKind(wt.type)
+        var c: TaskConfig
+        switch kind {
+        case .worker:
+            c = TaskConfig(
+                retryCount: 3, retryLogic: "FIXED", retryDelaySeconds: 60, backoffScaleFactor: 1, maxRetryDelaySeconds: 0,
+                responseTimeoutSeconds: 3600, timeoutSeconds: 0, timeoutPolicy: "TIME_OUT_WF")
+        default:
+            c = TaskConfig(
+                retryCount: 0, retryLogic: "FIXED", retryDelaySeconds: 60, backoffScaleFactor: 1, maxRetryDelaySeconds: 0,
+                responseTimeoutSeconds: 0, timeoutSeconds: 0, timeoutPolicy: "TIME_OUT_WF")
+        }
+        if let def = try wt.taskDefinition ?? taskDef(named: wt.name) {
+            if let v = def.retryCount { c.retryCount = v }
+            if let v = def.retryLogic { c.retryLogic = v }
+            if let v = def.retryDelaySeconds { c.retryDelaySeconds = v }
+            if let v = def.backoffScaleFactor { c.backoffScaleFactor = v }
+            if let v = def.maxRetryDelaySeconds { c.maxRetryDelaySeconds = v }
+            if let v = def.responseTimeoutSeconds { c.responseTimeoutSeconds = v }
+            if let v = def.timeoutSeconds { c.timeoutSeconds = v }
+            if let v = def.timeoutPolicy { c.timeoutPolicy = v }
+        }
+        if kind == .llm, c.retryCount < 1 {
+            c.retryCount = 3
+            c.retryLogic = "LINEAR_BACKOFF"
+            c.retryDelaySeconds = 2
+        }
+        if let v = wt.retryCount { c.retryCount = v }
+        if let v = wt.retryLogic { c.retryLogic = v }
+        if let v = wt.retryDelaySeconds { c.retryDelaySeconds = v }
+        return c
+    }
+}
+
+/// How the engine runs a task type.
+enum TaskKind: Equatable {
+    case simpleSystem(String)
+    case doWhile, join, fork, dynamicFork, subWorkflow, human, wait
+    case llm, http
+    /// Anything else is a worker task polled by its name.
+    case worker
+
+    init(_ type: String) {
+        switch type {
+        case "INLINE", "SET_VARIABLE", "SWITCH", "DECISION", "TERMINATE", "NOOP": self = .simpleSystem(type)
+        case "DO_WHILE": self = .doWhile
+        case "JOIN": self = .join
+        case "FORK_JOIN": self = .fork
+        case "FORK_JOIN_DYNAMIC": self = .dynamicFork
+        case "SUB_WORKFLOW": self = .subWorkflow
+        case "HUMAN": self = .human
+        case "WAIT": self = .wait
+        case "LLM_CHAT_COMPLETE": self = .llm
+        case "HTTP": self = .http
+        default: self = .worker
+        }
+    }
+}

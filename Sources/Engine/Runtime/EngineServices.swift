@@ -1,0 +1,7 @@
+import Logging
+
+/// Shared, thread-safe helpers the decider uses inside a transaction.
+struct EngineServices: Sendable {
+    var scripts: ScriptEvaluator
+    var logger: Logger
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Workflow
+
+/// A task attempt plus the engine's bookkeeping for it.
+struct TaskRecord: Sendable {
+    var task: ConductorTask
+    /// When something is next due for this task: queue visibility (SCHEDULED), response-timeout deadline
+    /// (IN_PROGRESS worker task), WAIT deadline, start time of an engine-run async task.
+    var wakeAt: Int64?
+    /// The queue a worker polls (worker tasks only).
+    var queue: String?
+    /// Executed by the engine outside the decider (LLM_CHAT_COMPLETE, HTTP).
+    var isEngineAsync: Bool
+
+    var id: String { task.taskId }
+    var status: TaskStatus { task.status }
+    /// The reference name without the DO_WHILE `__N` suffix.
+    var baseRef: String { TaskRecord.baseRef(task.referenceTaskName) }
+
+    static func baseRef(_ ref: String) -> String {
+        guard let range = ref.range(of: "__", options: .backwards), Int(ref[range.upperBound...]) != nil else {
+            return ref
+        }
+        return String(ref[..<range.lowerBound])
+    }
+}
+
+/// The persisted part of an execution besides its tasks.
+struct ExecutionRecord: Codable, Sendable {
+    var execution: WorkflowExecution
+    var rootWorkflowID: String
+    var taskToDomain: [String: String]?
+    var lastRetriedTime: Int64?
+}
+
+/// An execution loaded into a write transaction: mutated by the decider, saved on commit.
+final class ExecutionState {
+    var record: ExecutionRecord
+    var tasks: [TaskRecord]
+    var dirtyTasks: Set<String> = []
+    var deletedTasks: Set<String> = []
+    var isDirty = false
+    let definition: WorkflowDef
+    let index: DefinitionIndex
+
+    init(record: ExecutionRecord, tasks: [TaskRecord]) {
+        self.record = record
+        self.tasks = tasks
+        self.definition = record.execution.workflowDefinition ?? WorkflowDef(name: record.execution.workflowName)
+        self.index = DefinitionIndex(definition)
+    }
+
+    var id: String { record.execution.workflowId }
+    var status: WorkflowStatus {
+        get { record.execution.status }
+        set { record.execution.status = newValue; isDirty = true }
+    }
+    var execution: WorkflowExecution {
+        get { record.execution }
+        set { record.execution = newValue; isDirty = true }
+    }
+
+    func position(of taskID: String) -> Int? { tasks.firstIndex { $0.id == taskID } }
+
+    /// The latest attempt with this full reference name.
+    func latest(ref: String) -> TaskRecord? { tasks.last { $0.task.referenceTaskName == ref } }
+
+    var nextSeq: Int { (tasks.map { $0.task.seq ?? 0 }.max() ?? 0) + 1 }
+
+    func update(_ record: TaskRecord) {
+        guard let i = position(of: record.id) else { return }
+        tasks[i] = record
+        dirtyTasks.insert(record.id)
+    }
+
+    func append(_ record: TaskRecord) {
+        tasks.append(record)
+        dirtyTasks.insert(record.id)
+    }
+
+    /// The whole execution as the API returns it.
+    func snapshot(includeTasks: Bool) -> WorkflowExecution {
+        var e = record.execution
+        e.tasks = includeTasks ? tasks.map(\.task) : []
+        return e
+    }
+}

@@ -1,0 +1,50 @@
+import GRDB
+
+/// Opens the engine's SQLite database and applies its append-only migrations.
+enum Schema {
+    static func open(path: String?) throws -> any DatabaseWriter {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let writer: any DatabaseWriter
+        if let path {
+            writer = try DatabasePool(path: path, configuration: config)
+        } else {
+            writer = try DatabaseQueue(configuration: config)
+        }
+        try migrator.migrate(writer)
+        return writer
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: definitions, executions, tasks, journal") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE task_def(name TEXT PRIMARY KEY, json TEXT NOT NULL);
+                    CREATE TABLE workflow_def(
+                        name TEXT NOT NULL, version INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY(name, version));
+                    CREATE TABLE execution(
+                        id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL, root_id TEXT NOT NULL,
+                        parent_id TEXT, create_time INTEGER NOT NULL, timeout_at INTEGER, json TEXT NOT NULL);
+                    CREATE INDEX execution_status ON execution(status);
+                    CREATE INDEX execution_name ON execution(name, create_time);
+                    CREATE INDEX execution_timeout ON execution(timeout_at) WHERE timeout_at IS NOT NULL;
+                    CREATE TABLE task(
+                        id TEXT PRIMARY KEY, workflow_id TEXT NOT NULL, seq INTEGER NOT NULL, status TEXT NOT NULL,
+                        queue TEXT, engine_async INTEGER NOT NULL, priority INTEGER NOT NULL, wake_at INTEGER,
+                        json TEXT NOT NULL);
+                    CREATE INDEX task_workflow ON task(workflow_id, seq);
+                    CREATE INDEX task_queue ON task(queue, status, priority, wake_at) WHERE queue IS NOT NULL;
+                    CREATE INDEX task_wake ON task(wake_at) WHERE wake_at IS NOT NULL;
+                    CREATE TABLE journal(
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, root_id TEXT NOT NULL, workflow_id TEXT NOT NULL,
+                        parent_id TEXT, task_id TEXT, kind TEXT NOT NULL, time INTEGER NOT NULL);
+                    CREATE INDEX journal_root ON journal(root_id, seq);
+                    """)
+        }
+        return m
+    }
+}

@@ -1,0 +1,50 @@
+import Workflow
+
+extension Session {
+    /// FORK_JOIN_DYNAMIC: reads the task list (`dynamicForkTasksParam`, with per-ref inputs from
+    /// `dynamicForkTasksInputParamName`) or the simple `forkTaskName` + `forkTaskInputs` form, records
+    /// `forkedTasks`/`forkedTaskDefs`, and completes; the decider then schedules the forked tasks and the JOIN.
+    func startDynamicFork(_ r: TaskRecord, in state: ExecutionState) throws {
+        guard let wt = r.task.workflowTask else { return }
+        let input = r.task.inputData
+        var tasks: [WorkflowTask] = []
+        if let name = input[value: "forkTaskName"].stringValue, let items = input[value: "forkTaskInputs"].arrayValue {
+            let type = input[value: "forkTaskType"].stringValue ?? "SIMPLE"
+            for (i, item) in items.enumerated() {
+                var params = item.objectValue ?? ["input": item]
+                params["__index"] = .int(i)
+                tasks.append(WorkflowTask(name: name, taskReferenceName: "_\(name)_\(i)", type: type, inputParameters: params))
+            }
+        } else {
+            let list = input[value: wt.dynamicForkTasksParam ?? "dynamicTasks"]
+            let inputs = input[value: wt.dynamicForkTasksInputParamName ?? "dynamicTasksInputs"].objectValue ?? [:]
+            guard let items = list.arrayValue else {
+                try finish(
+                    r.id, in: state, status: .failedWithTerminalError,
+                    reason: "Input '\(wt.dynamicForkTasksParam ?? "dynamicTasks")' of a dynamic fork must be a list of tasks")
+                return
+            }
+            for item in items {
+                guard var task = try? item.decode(WorkflowTask.self) else {
+                    try finish(r.id, in: state, status: .failedWithTerminalError, reason: "Invalid dynamic fork task: \(item.jsonText())")
+                    return
+                }
+                if let extra = inputs[task.taskReferenceName]?.objectValue {
+                    task.inputParameters.merge(extra) { _, new in new }
+                }
+                tasks.append(task)
+            }
+        }
+        let refs = tasks.map(\.taskReferenceName)
+        guard Set(refs).count == refs.count else {
+            try finish(r.id, in: state, status: .failedWithTerminalError, reason: "Duplicate reference names in dynamic fork")
+            return
+        }
+        let iteration = Self.iteration(of: r.task.referenceTaskName)
+        guard let i = state.position(of: r.id) else { return }
+        state.tasks[i].task.inputData[value: "forkedTasks"] = .array(refs.map { .string(Self.suffixed($0, iteration: iteration)) })
+        state.tasks[i].task.inputData[value: "forkedTaskDefs"] = try JSONValue.from(tasks)
+        state.update(state.tasks[i])
+        try finish(r.id, in: state, status: .completed)
+    }
+}

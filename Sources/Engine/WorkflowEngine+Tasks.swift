@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+import Workflow
+
+extension WorkflowEngine {
+    /// Hands out up to `count` ready tasks of `taskType` (in `domain`), waiting up to `timeout` for the first one.
+    /// A task is IN_PROGRESS and committed before it is returned.
+    public func poll(taskType: String, workerID: String?, domain: String?, count: Int, timeout: Duration) async throws
+        -> [ConductorTask]
+    {
+        let queue = domain.flatMap { $0.isEmpty ? nil : "\($0):\(taskType)" } ?? taskType
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let generation = waiters.generation(of: queue)
+            let tasks = try await claim(queue: queue, workerID: workerID, count: max(count, 1))
+            if !tasks.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled { return tasks }
+            await waiters.wait(on: queue, since: generation, until: deadline)
+        }
+    }
+
+    private func claim(queue: String, workerID: String?, count: Int) async throws -> [ConductorTask] {
+        try await perform { session in
+            let rows = try Row.fetchAll(
+                session.db,
+                sql: """
+                    SELECT id, workflow_id FROM task WHERE queue = ? AND status = 'SCHEDULED' AND wake_at <= ?
+                    ORDER BY priority DESC, wake_at, seq LIMIT ?
+                    """,
+                arguments: [queue, session.now, count])
+            var claimed: [ConductorTask] = []
+            for row in rows {
+                guard let state = try session.load(row["workflow_id"]), let i = state.position(of: row["id"]) else { continue }
+                var r = state.tasks[i]
+                r.task.workerId = workerID
+                r.task.pollCount = (r.task.pollCount ?? 0) + 1
+                r.task.callbackAfterSeconds = 0
+                r.wakeAt = try Self.responseDeadline(r, session)
+                session.markInProgress(&r, in: state)
+                claimed.append(r.task)
+            }
+            return claimed
+        }
+    }
+
+    static func responseDeadline(_ r: TaskRecord, _ session: Session) throws -> Int64? {
+        guard let wt = r.task.workflowTask else { return nil }
+        let c = try session.config(for: wt)
+        var deadlines: [Int64] = []
+        if c.responseTimeoutSeconds > 0 {
+            deadlines.append(session.now + Int64(c.responseTimeoutSeconds + (r.task.callbackAfterSeconds ?? 0)) * 1000)
+        }
+        if c.timeoutSeconds > 0 { deadlines.append((r.task.startTime ?? session.now) + Int64(c.timeoutSeconds) * 1000) }
+        return deadlines.min()
+    }
+
+    /// Applies a worker's result. Late and duplicate updates (task or workflow already ended) are ignored;
+    /// `extendLease` only refreshes the response timeout; IN_PROGRESS requeues after `callbackAfterSeconds`.
+    public func updateTask(_ result: TaskResult) async throws {
+        _ = try await applyResult(result)
+    }
+
+    /// Like ``updateTask(_:)``, then polls one task of the same type when the updated task ended.
+    public func updateTaskV2(_ result: TaskResult) async throws -> ConductorTask? {
+        guard let (type, domain, ended) = try await applyResult(result), ended else { return nil }
+        return try await poll(taskType: type, workerID: result.workerId, domain: domain, count: 1, timeout: .milliseconds(100)).first
+    }
+
+    /// Returns the updated task's type, domain and whether it is now terminal.
+    private func applyResult(_ result: TaskResult) async throws -> (String, String?, Bool)? {
+        guard !result.taskId.isEmpty else { throw EngineError.invalid("taskId cannot be empty") }
+        return try await perform { session in
+            guard let workflowID = try String.fetchOne(
+                session.db, sql: "SELECT workflow_id FROM task WHERE id = ?", arguments: [result.taskId]),
+                let state = try session.load(workflowID), let i = state.position(of: result.taskId)
+            else { throw EngineError.notFound("No such task found by id: \(result.taskId)") }
+            var r = state.tasks[i]
+            let domain = r.queue.flatMap { q in q.contains(":") ? String(q.split(separator: ":")[0]) : nil }
+            let type = r.task.taskType
+            guard !r.status.isTerminal, !state.status.isTerminal else { return (type, domain, true) }
+            if result.extendLease == true {
+                r.task.updateTime = session.now
+                if r.queue != nil { r.wakeAt = try Self.responseDeadline(r, session) }
+                state.update(r)
+                return (type, domain, false)
+            }
+            if let workerID = result.workerId { r.task.workerId = workerID }
+            switch result.status ?? .inProgress {
+            case .inProgress:
+                if let output = result.outputData { r.task.outputData = output }
+                r.task.callbackAfterSeconds = result.callbackAfterSeconds ?? 0
+                r.task.updateTime = session.now
+                if r.queue != nil {
+                    r.task.status = .scheduled
+                    r.wakeAt = session.now + Int64(result.callbackAfterSeconds ?? 0) * 1000
+                }
+                state.update(r)
+                return (type, domain, false)
+            case .completed:
+                state.update(r)
+                try session.finish(r.id, in: state, status: .completed, output: result.outputData ?? [:], reason: result.reasonForIncompletion)
+            case .failed:
+                state.update(r)
+                try session.finish(r.id, in: state, status: .failed, output: result.outputData ?? r.task.outputData, reason: result.reasonForIncompletion)
+            case .failedWithTerminalError:
+                state.update(r)
+                try session.finish(
+                    r.id, in: state, status: .failedWithTerminalError, output: result.outputData ?? r.task.outputData,
+                    reason: result.reasonForIncompletion)
+            case .canceled:
+                state.update(r)
+                try session.finish(r.id, in: state, status: .canceled, output: result.outputData, reason: result.reasonForIncompletion)
+            }
+            session.requestDecide(state.id)
+            return (type, domain, true)
+        }
+    }
+
+    public func task(id: String) async throws -> ConductorTask? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT json FROM task WHERE id = ?", arguments: [id])
+                .map { try JSONValue.decodeJSON(ConductorTask.self, $0) }
+        }
+    }
+
+    /// Completes (or fails) the first pending task with this reference name — HUMAN and WAIT tasks — merging
+    /// `output` into its output. Returns the task id, or nil when no such task is pending.
+    public func updateTask(
+        workflowID: String, taskRefName: String, status: TaskResult.Status, output: [String: JSONValue]
+    ) async throws -> String? {
+        try await perform { session in
+            let state = try Self.existing(workflowID, session)
+            guard !state.status.isTerminal else { return nil }
+            let pending = state.tasks.first { !$0.status.isTerminal && $0.task.referenceTaskName == taskRefName }
+                ?? state.tasks.first { !$0.status.isTerminal && $0.baseRef == taskRefName }
+            guard let t = pending else { return nil }
+            let taskStatus: TaskStatus
+            switch status {
+            case .completed: taskStatus = .completed
+            case .failed: taskStatus = .failed
+            case .failedWithTerminalError: taskStatus = .failedWithTerminalError
+            case .canceled: taskStatus = .canceled
+            case .inProgress:
+                var r = t
+                r.task.outputData.merge(output) { _, new in new }
+                r.task.updateTime = session.now
+                state.update(r)
+                return t.id
+            }
+            try session.finish(t.id, in: state, status: taskStatus, mergeOutput: output)
+            session.requestDecide(state.id)
+            return t.id
+        }
+    }
+
+    /// Number of tasks waiting in each queue.
+    public func queueSizes(taskTypes: [String]) async throws -> [String: Int] {
+        try await read { db in
+            var sizes: [String: Int] = [:]
+            for type in taskTypes {
+                sizes[type] = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM task WHERE queue = ? AND status = 'SCHEDULED'", arguments: [type]) ?? 0
+            }
+            return sizes
+        }
+    }
+}

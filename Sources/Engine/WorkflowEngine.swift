@@ -1,0 +1,159 @@
+import AsyncHTTPClient
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+import Workflow
+
+/// The embedded durable Conductor engine: definitions, executions, the task queues of the worker protocol and
+/// the journal, all in one SQLite database (WAL). One per process.
+///
+/// Every state change is committed before the call that caused it returns; the decider runs inside the same
+/// transaction, and journal entries are written with the change they describe and published after commit.
+public final class WorkflowEngine: Sendable {
+    /// Engine settings.
+    public struct Configuration: Sendable {
+        /// SQLite file; nil keeps everything in memory (tests).
+        public var databasePath: String?
+        /// Answers LLM_CHAT_COMPLETE tasks.
+        public var llm: any LLMProvider
+        public var logger: Logger
+        /// Seconds a script (INLINE, SWITCH, DO_WHILE condition) may run.
+        public var scriptTimeLimit: Double
+        /// How often the sweeper looks for due timeouts, retries, WAIT deadlines and delayed tasks.
+        public var sweepInterval: Duration
+
+        public init(
+            databasePath: String?, llm: any LLMProvider, logger: Logger = Logger(label: "agentspanc.engine"),
+            scriptTimeLimit: Double = 4, sweepInterval: Duration = .seconds(1)
+        ) {
+            self.databasePath = databasePath
+            self.llm = llm
+            self.logger = logger
+            self.scriptTimeLimit = scriptTimeLimit
+            self.sweepInterval = sweepInterval
+        }
+    }
+
+    let configuration: Configuration
+    let writer: any DatabaseWriter
+    let services: EngineServices
+    let waiters = PollWaiters()
+    let feed = JournalFeed()
+    let httpClient: HTTPClient
+    let background = Mutex<[Task<Void, Never>]>([])
+    let inFlight = Mutex<Set<String>>([])
+    let isRunning = Mutex(false)
+
+    /// Opens (and migrates) the database.
+    public init(configuration: Configuration) async throws {
+        self.configuration = configuration
+        do {
+            writer = try Schema.open(path: configuration.databasePath)
+        } catch {
+            throw EngineError(.internal, "cannot open the database: \(error)")
+        }
+        services = EngineServices(scripts: ScriptEvaluator(timeLimit: configuration.scriptTimeLimit), logger: configuration.logger)
+        httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+    }
+
+    /// Starts background work: the sweeper (timeouts, retries, WAIT deadlines, delayed tasks) and the runner of
+    /// engine-executed tasks; resumes every execution left RUNNING by a previous process.
+    public func start() async {
+        let first = isRunning.withLock { running -> Bool in
+            defer { running = true }
+            return !running
+        }
+        guard first else { return }
+        do {
+            try await recoverAfterRestart()
+        } catch {
+            configuration.logger.error("recovery failed: \(error)")
+        }
+        let sweeper = Task { [weak self] in
+            while !Task.isCancelled {
+                guard let self else { return }
+                do {
+                    try await self.sweep()
+                } catch where !Task.isCancelled {
+                    self.configuration.logger.error("sweep failed: \(error)")
+                } catch {
+                    return
+                }
+                try? await Task.sleep(for: self.configuration.sweepInterval)
+            }
+        }
+        background.withLock { $0.append(sweeper) }
+    }
+
+    /// Stops background work and closes the HTTP client. Pending work stays in the database.
+    public func shutdown() async {
+        isRunning.withLock { $0 = false }
+        let tasks = background.withLock { t in
+            defer { t.removeAll() }
+            return t
+        }
+        for t in tasks { t.cancel() }
+        for t in tasks { await t.value }
+        feed.finish()
+        try? await httpClient.shutdown()
+    }
+
+    /// Runs `body` and the decides it asks for in one write transaction; publishes the effects after commit.
+    func perform<T: Sendable>(_ body: @escaping @Sendable (Session) throws -> T) async throws -> T {
+        let services = self.services
+        do {
+            return try await writer.write { db in
+                let session = Session(db: db, services: services)
+                let result = try body(session)
+                try session.runDecides()
+                let effects = try session.commit()
+                db.afterNextTransaction(onCommit: { [weak self] _ in self?.publish(effects) })
+                return result
+            }
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError(.internal, "\(error)")
+        }
+    }
+
+    private func publish(_ effects: CommitEffects) {
+        feed.publish(effects.journal)
+        if !effects.readyQueues.isEmpty { waiters.signal(effects.readyQueues) }
+        for id in effects.readyAsyncTasks { dispatch(taskID: id) }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.read(body)
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError(.internal, "\(error)")
+        }
+    }
+
+    // MARK: journal
+
+    /// Journal entries of this execution and all its sub-workflows after `afterSeq`, ascending.
+    public func journal(rootWorkflowID: String, afterSeq: Int64) async throws -> [JournalEntry] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM journal WHERE root_id = ? AND seq > ? ORDER BY seq",
+                arguments: [rootWorkflowID, afterSeq]
+            ).map { row in
+                JournalEntry(
+                    seq: row["seq"], rootWorkflowID: row["root_id"], workflowID: row["workflow_id"],
+                    parentWorkflowID: row["parent_id"], taskID: row["task_id"],
+                    kind: JournalEntry.Kind(rawValue: row["kind"]) ?? .taskScheduled, time: row["time"])
+            }
+        }
+    }
+
+    /// A live feed of journal entries of every execution, delivered after their commit.
+    public func journalUpdates() -> AsyncStream<JournalEntry> {
+        feed.subscribe()
+    }
+}

@@ -1,0 +1,121 @@
+import AgentCompiler
+import AgentSpec
+import ArgumentParser
+import Foundation
+import Workflow
+
+/// `agentspanc compile SPEC|DIR… [-o OUT | --stdout] [--check]`: agent specs → Conductor workflow definitions.
+struct CompileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compile",
+        abstract: "Compile agent specs into Conductor workflow definitions.",
+        discussion: """
+            Writes OUT/<workflow>.json (the WorkflowDef) and OUT/<workflow>.taskdefs.json (the task definitions \
+            its workers need) per spec. Output is deterministic: sorted keys, byte-identical across runs.
+            """)
+
+    @Argument(help: "Spec files (.yaml, .yml, .json) or directories holding them.")
+    var specs: [String]
+
+    @Option(name: [.short, .customLong("output")], help: "Directory to write the compiled files to.")
+    var output: String?
+
+    @Flag(help: "Print the single WorkflowDef JSON of one spec to standard output and nothing else.")
+    var stdout = false
+
+    @Flag(help: "Write nothing; exit non-zero when a file in OUT is missing or differs (for CI).")
+    var check = false
+
+    func validate() throws {
+        if stdout && (output != nil || check) { throw ValidationError("--stdout cannot be combined with -o or --check") }
+        if !stdout && output == nil { throw ValidationError("give -o OUT or --stdout") }
+    }
+
+    func run() throws {
+        let files = SpecFiles.expand(specs)
+        if stdout && files.count != 1 { throw ValidationError("--stdout compiles exactly one spec (got \(files.count))") }
+        var failed = false
+        var stale: [String] = []
+        let compiler = AgentCompiler()
+        for file in files {
+            guard let spec = SpecFiles.load(file) else {
+                failed = true
+                continue
+            }
+            let def: WorkflowDef
+            do {
+                def = try compiler.compile(spec.config)
+            } catch {
+                FileHandle.standardError.write(Data("\(file): error: \(error.message)\n".utf8))
+                failed = true
+                continue
+            }
+            if stdout {
+                FileHandle.standardOutput.write(try CompiledOutput.json(def))
+                continue
+            }
+            let outputs = [
+                ("\(def.name).json", try CompiledOutput.json(def)),
+                ("\(def.name).taskdefs.json", try CompiledOutput.json(compiler.taskDefinitions(spec.config))),
+            ]
+            for (name, data) in outputs {
+                let path = URL(fileURLWithPath: output!).appendingPathComponent(name).path
+                if check {
+                    if FileManager.default.contents(atPath: path) != data { stale.append(path) }
+                } else {
+                    try FileManager.default.createDirectory(atPath: output!, withIntermediateDirectories: true)
+                    try data.write(to: URL(fileURLWithPath: path))
+                }
+            }
+        }
+        if !stale.isEmpty {
+            for path in stale { FileHandle.standardError.write(Data("stale: \(path)\n".utf8)) }
+            FileHandle.standardError.write(Data("\(stale.count) compiled file(s) are out of date; run agentspanc compile -o \(output!)\n".utf8))
+            throw ExitCode(1)
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// Deterministic JSON text of compiled output.
+enum CompiledOutput {
+    static func json<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
+    }
+}
+
+/// Spec paths on the command line: files, or directories searched (recursively) for spec files.
+enum SpecFiles {
+    static func expand(_ paths: [String]) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                let found = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
+                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
+                    .sorted()
+                    .map { (path.hasSuffix("/") ? path : path + "/") + $0 }
+                files += found
+            } else {
+                files.append(path)
+            }
+        }
+        return files
+    }
+
+    /// Loads a spec, printing every diagnostic to standard error; nil when it has errors.
+    static func load(_ path: String) -> LoadedSpec? {
+        do {
+            let spec = try SpecLoader.load(path: path)
+            for warning in spec.warnings { FileHandle.standardError.write(Data((warning.rendered + "\n").utf8)) }
+            return spec
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            return nil
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import Workflow
+
+@testable import Engine
+
+@Suite struct WorkerProtocolTests {
+    static let def = """
+        {"name": "pair", "tasks": [{"name": "first", "taskReferenceName": "first", "type": "SIMPLE"},
+                                   {"name": "first", "taskReferenceName": "again", "type": "SIMPLE"}]}
+        """
+
+    @Test func updateV2HandsOutTheNextTask() async throws {
+        let engine = try await makeEngine()
+        defer { Task { await engine.shutdown() } }
+        let id = try await engine.startWorkflow(StartWorkflowRequest(name: "pair", workflowDef: try decodeDef(Self.def)))
+        let t = try await engine.pollOne("first")
+        let next = try await engine.updateTaskV2(
+            TaskResult(workflowInstanceId: id, taskId: t.taskId, status: .completed, outputData: ["a": 1], workerId: "w2"))
+        #expect(next?.referenceTaskName == "again")
+        #expect(next?.status == .inProgress)
+        #expect(next?.workerId == "w2")
+        let none = try await engine.updateTaskV2(
+            TaskResult(workflowInstanceId: id, taskId: try #require(next).taskId, status: .completed))
+        #expect(none == nil)
+        #expect(try await engine.workflow(id: id, includeTasks: false)?.status == .completed)
+        await #expect(throws: EngineError.self) {
+            try await engine.updateTask(TaskResult(workflowInstanceId: id, taskId: "no-such-task", status: .completed))
+        }
+    }
+
+    @Test func inProgressWithCallbackRequeuesTheSameTask() async throws {
+        let engine = try await makeEngine()
+        defer { Task { await engine.shutdown() } }
+        let id = try await engine.startWorkflow(StartWorkflowRequest(name: "pair", workflowDef: try decodeDef(Self.def)))
+        let t = try await engine.pollOne("first")
+        try await engine.updateTask(
+            TaskResult(
+                workflowInstanceId: id, taskId: t.taskId, status: .inProgress, outputData: ["checkpoint": 1],
+                callbackAfterSeconds: 1))
+        #expect(try await engine.task(id: t.taskId)?.status == .scheduled)
+        #expect(try await engine.poll(taskType: "first", workerID: nil, domain: nil, count: 1, timeout: .milliseconds(200)).isEmpty)
+        let again = try await engine.pollOne("first", timeout: .seconds(3))
+        #expect(again.taskId == t.taskId)
+        #expect(again.pollCount == 2)
+        #expect(again.outputData == ["checkpoint": 1])
+        #expect(again.startTime == t.startTime)
+    }
+
+    @Test func responseTimeoutRequeuesATaskWhoseWorkerDied() async throws {
+        let engine = try await makeEngine()
+        defer { Task { await engine.shutdown() } }
+        var def = TaskDef(name: "fragile", retryCount: 1, responseTimeoutSeconds: 1)
+        def.retryDelaySeconds = 0
+        try await engine.registerTaskDefs([def])
+        let wf = try decodeDef(#"{"name": "fragile", "tasks": [{"name": "fragile", "taskReferenceName": "f", "type": "SIMPLE"}]}"#)
+        let id = try await engine.startWorkflow(StartWorkflowRequest(name: "fragile", workflowDef: wf))
+        let lost = try await engine.pollOne("fragile")
+        #expect(lost.responseTimeoutSeconds == 1)
+        let retry = try await engine.pollOne("fragile", timeout: .seconds(4))
+        #expect(retry.taskId != lost.taskId)
+        #expect(retry.retryCount == 1)
+        #expect(try await engine.task(id: lost.taskId)?.status == .timedOut)
+        try await engine.complete(lost, ["late": true])
+        #expect(try await engine.task(id: lost.taskId)?.outputData == [:])
+        try await engine.complete(retry, ["ok": true])
+        #expect(try await engine.waitFor(id).status == .completed)
+    }
+
+    @Test func extendLeaseKeepsATaskAlive() async throws {
+        let engine = try await makeEngine()
+        defer { Task { await engine.shutdown() } }
+        var def = TaskDef(name: "slow", retryCount: 0, responseTimeoutSeconds: 1)
+        def.retryDelaySeconds = 0
+        try await engine.registerTaskDefs([def])
+        let wf = try decodeDef(#"{"name": "slow", "tasks": [{"name": "slow", "taskReferenceName": "s", "type": "SIMPLE"}]}"#)
+        let id = try await engine.startWorkflow(StartWorkflowRequest(name: "slow", workflowDef: wf))
+        let t = try await engine.pollOne("slow")
+        for _ in 0..<4 {
+            try await Task.sleep(for: .milliseconds(400))
+            try await engine.updateTask(
+                TaskResult(workflowInstanceId: id, taskId: t.taskId, status: .inProgress, extendLease: true))
+        }
+        #expect(try await engine.task(id: t.taskId)?.status == .inProgress)
+        try await engine.complete(t, [:])
+        #expect(try await engine.waitFor(id).status == .completed)
+    }
+
+    @Test func exponentialAndLinearBackoffDelays() {
+        let linear = TaskConfig(
+            retryCount: 3, retryLogic: "LINEAR_BACKOFF", retryDelaySeconds: 2, backoffScaleFactor: 3, maxRetryDelaySeconds: 0,
+            responseTimeoutSeconds: 0, timeoutSeconds: 0, timeoutPolicy: "TIME_OUT_WF")
+        #expect([0, 1, 2].map(linear.delay(afterAttempt:)) == [6, 12, 18])
+        var exponential = linear
+        exponential.retryLogic = "EXPONENTIAL_BACKOFF"
+        exponential.maxRetryDelaySeconds = 5
+        #expect([0, 1, 2].map(exponential.delay(afterAttempt:)) == [2, 4, 5])
+        var fixed = linear
+        fixed.retryLogic = "FIXED"
+        #expect(fixed.delay(afterAttempt: 2) == 2)
+    }
+
+    @Test func journalFeedDeliversCommittedEntries() async throws {
+        let engine = try await makeEngine()
+        defer { Task { await engine.shutdown() } }
+        let feed = engine.journalUpdates()
+        let id = try await engine.startWorkflow(StartWorkflowRequest(name: "pair", workflowDef: try decodeDef(Self.def)))
+        var seen: [JournalEntry] = []
+        for await entry in feed {
+            seen.append(entry)
+            if seen.count == 2 { break }
+        }
+        #expect(seen.map(\.kind) == [.workflowStarted, .taskScheduled])
+        #expect(seen.allSatisfy { $0.workflowID == id && $0.rootWorkflowID == id })
+        #expect(try await engine.journal(rootWorkflowID: id, afterSeq: 0) == seen)
+    }
+}
