@@ -13,6 +13,7 @@ struct Agentspanc: AsyncParsableCommand {
             ValidateCommand.self,
             SchemaCommand.self,
             PlanCommand.self,
+            WorkerCommand.self,
         ]
     )
 }
