@@ -66,6 +66,7 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .target(
@@ -102,6 +103,7 @@ let package = Package(
                 "Worker", "ConductorClient", "Server", "Engine", "Workflow", "agentspanc-example-plugin",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["Workflow", "ConductorClient"], resources: [.copy("Fixtures")]),

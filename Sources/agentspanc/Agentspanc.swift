@@ -14,6 +14,7 @@ struct Agentspanc: AsyncParsableCommand {
             SchemaCommand.self,
             PlanCommand.self,
             ServerCommand.self,
+            WorkerCommand.self,
             RunCommand.self,
             StartCommand.self,
             StreamCommand.self,

@@ -5,8 +5,8 @@ import Testing
 import Workflow
 @testable import Worker
 
-/// The example plugin executable built next to the test binary.
-func examplePluginPath() throws -> String {
+/// An executable product built next to the test binary (`agentspanc`, `agentspanc-example-plugin`).
+func builtProduct(_ name: String) throws -> String {
     var candidates: [URL] = []
     if let executable = Bundle.main.executableURL {
         candidates.append(executable.deletingLastPathComponent())
@@ -15,11 +15,14 @@ func examplePluginPath() throws -> String {
     let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     candidates.append(packageRoot.appendingPathComponent(".build/debug"))
     for directory in candidates {
-        let path = directory.appendingPathComponent("agentspanc-example-plugin").path
+        let path = directory.appendingPathComponent(name).path
         if FileManager.default.isExecutableFile(atPath: path) { return path }
     }
-    throw PluginTestError(description: "agentspanc-example-plugin not found next to the tests (looked in \(candidates.map(\.path)))")
+    throw PluginTestError(description: "\(name) not found next to the tests (looked in \(candidates.map(\.path)))")
 }
+
+/// The example plugin executable.
+func examplePluginPath() throws -> String { try builtProduct("agentspanc-example-plugin") }
 
 struct PluginTestError: Error, CustomStringConvertible {
     var description: String

@@ -1,7 +1,9 @@
 import AgentSpec
+import AsyncHTTPClient
 import ConductorClient
 import Foundation
 import Logging
+import ServiceLifecycle
 import Testing
 import Workflow
 @testable import Worker
@@ -191,5 +193,35 @@ struct Doubler: Tool {
                 client: ConductorClient(baseURL: "http://127.0.0.1:1"), tools: [Doubler()],
                 commandTools: [WorkerToolDefinition(name: "double", binding: ToolBinding(command: ["true"]), baseDirectory: "/")])
         }
+    }
+}
+
+@Suite struct MetricsServerTests {
+    @Test func aServiceGroupRunsWorkerAndMetricsAndShutsDownGracefully() async throws {
+        let server = try await FakeConductor()
+        let worker = try ToolWorker(
+            client: ConductorClient(baseURL: server.baseURL), tools: [Doubler()],
+            configuration: .init(workerID: "metrics-worker", pollTimeoutMilliseconds: 100))
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let metricsServer = MetricsServer(metrics: worker.metrics, port: 0, logger: Logger(label: "metrics")) { port in
+            portContinuation.yield(port)
+        }
+        let group = ServiceGroup(configuration: .init(services: [worker, metricsServer], logger: Logger(label: "group")))
+        let running = Task { try await group.run() }
+        let port = try #require(await ports.first { _ in true })
+        await server.state.enqueue((1...3).map { FakeConductor.task("double", $0, input: ["n": .int($0)]) })
+        await server.state.enqueue([FakeConductor.task("double", 4, input: ["n": "not a number"])])
+        _ = await eventually { await server.state.results.count >= 4 }
+
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(5))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        #expect(text.contains(#"agentspanc_worker_tasks_polled_total{tool="double"} 4"#))
+        #expect(text.contains(#"agentspanc_worker_tasks_completed_total{tool="double"} 3"#))
+        #expect(text.contains(#"agentspanc_worker_tasks_failed_total{tool="double",terminal="true"} 1"#))
+        #expect(text.contains(#"agentspanc_worker_task_duration_seconds_count{tool="double"} 4"#))
+
+        await group.triggerGracefulShutdown()
+        try await running.value
+        await server.stop()
     }
 }

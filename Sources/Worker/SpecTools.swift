@@ -1,0 +1,41 @@
+import AgentSpec
+import Workflow
+
+/// The worker tools found in agent specs: the ones the generic worker can serve (bound with `run:`) and the
+/// ones it cannot (no binding; some other process must poll them).
+public struct SpecTools: Sendable, Hashable {
+    public var bound: [WorkerToolDefinition] = []
+    /// `agent/tool` names of worker tools without a `run:` binding.
+    public var unbound: [String] = []
+
+    public init() {}
+
+    /// Adds the worker tools of `agent` and, recursively, of its sub-agents (skipping `external` agents,
+    /// whose tools run elsewhere). A tool's `timeoutSeconds` applies when its binding sets none. The same tool
+    /// reached twice (a shared sub-agent) is kept once; two different tools with one name are an error.
+    public mutating func add(_ agent: AgentConfig, baseDirectory: String) throws(WorkerConfigurationError) {
+        guard agent.external != true else { return }
+        for tool in agent.tools where tool.effectiveType == "worker" {
+            guard var binding = tool.run else {
+                let label = "\(agent.name)/\(tool.name)"
+                if !unbound.contains(label) { unbound.append(label) }
+                continue
+            }
+            if binding.timeoutSeconds == nil, let seconds = tool.timeoutSeconds { binding.timeoutSeconds = Double(seconds) }
+            let definition = WorkerToolDefinition(
+                name: tool.name, description: tool.description ?? "", inputSchema: tool.inputSchema, binding: binding,
+                baseDirectory: baseDirectory)
+            if let existing = bound.first(where: { $0.name == tool.name }) {
+                guard existing == definition else {
+                    throw WorkerConfigurationError(
+                        tool: tool.name, message: "defined twice with different settings (tool names are task names and must be unique)")
+                }
+                continue
+            }
+            bound.append(definition)
+        }
+        for subAgent in agent.agents {
+            try add(subAgent, baseDirectory: baseDirectory)
+        }
+    }
+}

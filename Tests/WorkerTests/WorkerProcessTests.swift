@@ -1,0 +1,162 @@
+import ConductorClient
+import Foundation
+import Testing
+import Workflow
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child process with captured output (the real `agentspanc` binary).
+final class ChildProcess: @unchecked Sendable {
+    let process = Process()
+    private let stdoutPipe = Pipe()
+    private let stderrPipe = Pipe()
+    private let lock = NSLock()
+    private var out = Data()
+    private var err = Data()
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.lock.withLock { self?.out.append(data) }
+        }
+        stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.lock.withLock { self?.err.append(data) }
+        }
+        try process.run()
+    }
+
+    var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
+    var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
+    var pid: Int32 { process.processIdentifier }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// The exit status, or nil if it did not exit in time.
+    func wait(timeout: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+}
+
+@Suite(.serialized) struct WorkerProcessTests {
+    static let spec = """
+        name: crash_agent
+        model: openai/gpt-4o
+        instructions: Run the slow step.
+        tools:
+          - name: slow_step
+            description: Sleeps, then reports which attempt finished it.
+            inputSchema:
+              type: object
+              properties:
+                label: {type: string}
+              required: [label]
+            run:
+              command: [./slow.sh, "{label}"]
+              timeoutSeconds: 30
+          - name: unbound_tool
+            description: Served by someone else.
+        """
+
+    /// Records each start, sleeps, then answers with the label and the attempt.
+    static let slowScript = """
+        #!/bin/sh
+        echo "$AGENTSPAN_TASK_ID" >> starts.txt
+        sleep 2
+        printf '{"label":"%s","attempt":"%s"}' "$1" "$AGENTSPAN_ATTEMPT"
+        """
+
+    static let workflow = WorkflowDef(
+        name: "crash_wf",
+        tasks: [
+            WorkflowTask(
+                name: "slow_step", taskReferenceName: "step", type: "SIMPLE",
+                inputParameters: ["label": "${workflow.input.label}"])
+        ])
+
+    func setUp() async throws -> (EngineServer, String, String) {
+        let dir = try makeTemporaryDirectory()
+        try Self.spec.write(toFile: dir + "/agent.yaml", atomically: true, encoding: .utf8)
+        try writeScript(dir, "slow.sh", Self.slowScript)
+        let server = try await EngineServer(databasePath: dir + "/engine.sqlite")
+        return (server, dir, try builtProduct("agentspanc"))
+    }
+
+    func startWorker(_ binary: String, _ dir: String, _ server: EngineServer) async throws -> ChildProcess {
+        let worker = try ChildProcess(binary, [
+            "worker", dir + "/agent.yaml", "--server", server.baseURL, "--response-timeout", "2", "--grace", "1",
+            "--log-level", "warning",
+        ])
+        let ready = await eventually(timeout: .seconds(20)) { worker.stdout.contains("serving slow_step") }
+        #expect(ready, "worker did not start: \(worker.stderr)")
+        // Registration runs next to polling; wait for the short response timeout to be in effect.
+        _ = await eventually(timeout: .seconds(10)) {
+            (try? await server.engine.taskDef(named: "slow_step"))??.responseTimeoutSeconds == 2
+        }
+        return worker
+    }
+
+    func waitForCompletion(_ client: ConductorClient, _ id: String, timeout: Duration) async throws -> WorkflowExecution {
+        var execution = try await client.workflow(id: id, includeTasks: true)
+        let deadline = ContinuousClock.now + timeout
+        while !execution.status.isTerminal && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            execution = try await client.workflow(id: id, includeTasks: true)
+        }
+        return execution
+    }
+
+    @Test func theCLIWorkerServesASpecAndStopsOnSIGTERM() async throws {
+        let (server, dir, binary) = try await setUp()
+        let worker = try await startWorker(binary, dir, server)
+        #expect(worker.stderr.contains("crash_agent/unbound_tool has no run: binding"))
+        let client = ConductorClient(baseURL: server.baseURL)
+        try await client.registerWorkflowDef(Self.workflow)
+        let id = try await client.startWorkflow(StartWorkflowRequest(name: "crash_wf", input: ["label": "first; $(id)"]))
+        let execution = try await waitForCompletion(client, id, timeout: .seconds(20))
+        #expect(execution.status == .completed)
+        #expect(execution.tasks.first?.outputData == ["label": "first; $(id)", "attempt": "0"])
+        worker.signal(SIGTERM)
+        #expect(await worker.wait(timeout: .seconds(10)) == 0)
+        await server.stop()
+    }
+
+    @Test func afterKill9OfAWorkerMidToolANewWorkerCompletesTheExecution() async throws {
+        let (server, dir, binary) = try await setUp()
+        let first = try await startWorker(binary, dir, server)
+        let client = ConductorClient(baseURL: server.baseURL)
+        try await client.registerWorkflowDef(Self.workflow)
+        let id = try await client.startWorkflow(StartWorkflowRequest(name: "crash_wf", input: ["label": "survivor"]))
+        let started = await eventually(timeout: .seconds(10)) {
+            ((try? String(contentsOfFile: dir + "/starts.txt", encoding: .utf8)) ?? "").contains("\n")
+        }
+        #expect(started)
+        first.signal(SIGKILL)
+        _ = await first.wait(timeout: .seconds(5))
+
+        let second = try await startWorker(binary, dir, server)
+        let execution = try await waitForCompletion(client, id, timeout: .seconds(40))
+        second.signal(SIGTERM)
+        _ = await second.wait(timeout: .seconds(10))
+        await server.stop()
+
+        #expect(execution.status == .completed, "second worker: \(second.stderr)")
+        let attempts = execution.tasks.filter { $0.referenceTaskName == "step" }
+        #expect(attempts.first?.status == .timedOut)
+        #expect(attempts.last?.status == .completed)
+        #expect(attempts.last?.outputData["label"] == "survivor")
+        #expect(attempts.last?.outputData["attempt"] == "1")
+        let starts = try String(contentsOfFile: dir + "/starts.txt", encoding: .utf8).split(separator: "\n")
+        #expect(starts.count == 2)
+    }
+}
