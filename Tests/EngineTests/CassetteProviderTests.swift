@@ -132,7 +132,7 @@ struct CassetteProviderTests {
     @Test("the shipped ops-agent cassette plays the streaming seed's incident end to end")
     func shippedOpsCassette() async throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("docs/cassettes/ops-agent.yaml")
+            .deletingLastPathComponent().appendingPathComponent("specs/ops_agent.cassette.yaml")
         let ops = try CassetteProvider(contentsOf: file)
         var history: [ChatMessage] = []
         var calls: [String] = []
