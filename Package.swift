@@ -106,6 +106,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "Server", "Engine", "Worker", "Workflow"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Workflow", "ConductorClient"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

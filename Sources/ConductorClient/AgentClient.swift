@@ -28,7 +28,7 @@ public struct AgentClient: Sendable {
     let httpClient: HTTPClient
 
     /// `serverURL` defaults to `AGENTSPAN_SERVER_URL`, then `http://localhost:6767`; a trailing `/api` is accepted.
-    public init(serverURL: String? = nil, apiKey: String? = nil, httpClient: HTTPClient = .shared) {
+    public init(serverURL: String? = nil, apiKey: String? = nil, httpClient: HTTPClient = ConductorClient.defaultHTTPClient) {
         let environment = ProcessInfo.processInfo.environment
         var url = serverURL ?? environment["AGENTSPAN_SERVER_URL"] ?? "http://localhost:6767"
         while url.hasSuffix("/") { url.removeLast() }
