@@ -26,6 +26,9 @@ struct CompileCommand: ParsableCommand {
     @Flag(help: "Write nothing; exit non-zero when a file in OUT is missing or differs (for CI).")
     var check = false
 
+    @Flag(help: "Print load, compile and write times to standard error.")
+    var timing = false
+
     func validate() throws {
         if stdout && (output != nil || check) { throw ValidationError("--stdout cannot be combined with -o or --check") }
         if !stdout && output == nil { throw ValidationError("give -o OUT or --stdout") }
@@ -37,14 +40,26 @@ struct CompileCommand: ParsableCommand {
         var failed = false
         var stale: [String] = []
         let compiler = AgentCompiler()
+        let clock = ContinuousClock()
+        var loadTime = Duration.zero
+        var compileTime = Duration.zero
+        var writeTime = Duration.zero
+        let started = clock.now
         for file in files {
-            guard let spec = SpecFiles.load(file) else {
+            var mark = clock.now
+            let loaded = SpecFiles.load(file)
+            loadTime += clock.now - mark
+            guard let spec = loaded else {
                 failed = true
                 continue
             }
             let def: WorkflowDef
+            mark = clock.now
+            defer { writeTime += clock.now - mark }
             do {
                 def = try compiler.compile(spec.config)
+                compileTime += clock.now - mark
+                mark = clock.now
             } catch {
                 FileHandle.standardError.write(Data("\(file): error: \(error.message)\n".utf8))
                 failed = true
@@ -67,6 +82,17 @@ struct CompileCommand: ParsableCommand {
                     try data.write(to: URL(fileURLWithPath: path))
                 }
             }
+        }
+        if timing {
+            func ms(_ d: Duration) -> String {
+                let value = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+                return String(format: "%.1f ms", value)
+            }
+            let seconds = Double(compileTime.components.seconds) + Double(compileTime.components.attoseconds) / 1e18
+            let rate = seconds > 0 ? Double(files.count) / seconds : 0
+            FileHandle.standardError.write(Data((
+                "timing: \(files.count) spec(s): load \(ms(loadTime)), compile \(ms(compileTime)) (\(Int(rate)) specs/s), "
+                + "write \(ms(writeTime)), total \(ms(clock.now - started))\n").utf8))
         }
         if !stale.isEmpty {
             for path in stale { FileHandle.standardError.write(Data("stale: \(path)\n".utf8)) }
