@@ -55,7 +55,8 @@ public final class WorkflowEngine: Sendable {
         } catch {
             throw EngineError(.internal, "cannot open the database: \(error)")
         }
-        services = EngineServices(scripts: ScriptEvaluator(timeLimit: configuration.scriptTimeLimit), logger: configuration.logger)
+        services = EngineServices(
+            scripts: ScriptEvaluator(timeLimit: configuration.scriptTimeLimit), logger: configuration.logger, cache: StateCache())
         httpClient = HTTPClient.shared
     }
 
@@ -137,6 +138,7 @@ public final class WorkflowEngine: Sendable {
     }
 
     private func publish(_ effects: CommitEffects) {
+        services.cache.store(effects.committedStates)
         feed.publish(effects.journal)
         if !effects.readyQueues.isEmpty { waiters.signal(effects.readyQueues) }
         for id in effects.readyAsyncTasks { dispatch(taskID: id) }

@@ -50,6 +50,17 @@ final class ExecutionState {
         self.index = DefinitionIndex(definition)
     }
 
+    init(cached entry: StateCache.Entry) {
+        record = entry.record
+        tasks = entry.tasks
+        definition = entry.definition
+        index = entry.index
+    }
+
+    var cacheEntry: StateCache.Entry {
+        StateCache.Entry(record: record, tasks: tasks, index: index, definition: definition)
+    }
+
     var id: String { record.execution.workflowId }
     var status: WorkflowStatus {
         get { record.execution.status }
