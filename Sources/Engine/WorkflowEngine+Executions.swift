@@ -121,7 +121,7 @@ extension WorkflowEngine {
                         }
                         var previous = t
                         previous.task.retryCount = (t.task.retryCount ?? 0)
-                        try session.schedule(wt, iteration: t.task.iteration ?? 0, in: state, retryOf: previous, immediate: true)
+                        try session.schedule(wt, suffix: t.suffix, in: state, retryOf: previous, immediate: true)
                     }
                     retried += 1
                 default: break
