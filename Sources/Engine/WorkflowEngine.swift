@@ -17,12 +17,14 @@ public final class WorkflowEngine: Sendable {
         public var databasePath: String?
         /// Answers LLM_CHAT_COMPLETE tasks.
         public var llm: any LLMProvider
+        /// Where the engine logs (errors of background work, recovery).
         public var logger: Logger
         /// Seconds a script (INLINE, SWITCH, DO_WHILE condition) may run.
         public var scriptTimeLimit: Double
         /// How often the sweeper looks for due timeouts, retries, WAIT deadlines and delayed tasks.
         public var sweepInterval: Duration
 
+        /// Settings with defaults: 4 s scripts, a sweep every second.
         public init(
             databasePath: String?, llm: any LLMProvider, logger: Logger = Logger(label: "agentspanc.engine"),
             scriptTimeLimit: Double = 4, sweepInterval: Duration = .seconds(1)
