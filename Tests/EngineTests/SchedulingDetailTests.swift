@@ -88,4 +88,16 @@ import Workflow
             ChatMessage(role: .user, content: "Please continue where you left off."),
         ])
     }
+
+    @Test func olderToolResultsAreCompacted() {
+        var messages: [JSONValue] = (0..<8).map { i in
+            ["role": "tool", "message": .string(String(repeating: "x", count: 600)), "name": i == 7 ? "contextbook_write" : "search"]
+        }
+        Session.compactToolResults(&messages)
+        #expect(messages[0]["message"].stringValue?.hasPrefix(String(repeating: "x", count: 500) + "…") == true)
+        #expect(messages[1]["message"].stringValue?.count == 500 + "… [truncated]".count)
+        #expect(messages[2]["message"].stringValue?.count == 600)
+        #expect(messages[6]["message"].stringValue?.count == 600)
+        #expect(messages[7]["message"] == "[ok]")
+    }
 }
