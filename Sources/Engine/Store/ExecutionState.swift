@@ -99,11 +99,4 @@ final class ExecutionState {
         tasks.append(record)
         dirtyTasks.insert(record.id)
     }
-
-    /// The whole execution as the API returns it.
-    func snapshot(includeTasks: Bool) -> WorkflowExecution {
-        var e = record.execution
-        e.tasks = includeTasks ? tasks.map(\.task) : []
-        return e
-    }
 }
