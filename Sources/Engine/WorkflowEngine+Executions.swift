@@ -97,7 +97,7 @@ extension WorkflowEngine {
             let state = try Self.existing(workflowID, session)
             guard state.status.isTerminal else { throw EngineError.conflict("Workflow \(workflowID) is still running") }
             guard state.status != .completed else { throw EngineError.conflict("Workflow \(workflowID) is COMPLETED") }
-            try Self.reopen(state, session)
+            try Self.reopen(state, session, recording: .workflowResumed)
             var retried = 0
             var latest: [String: TaskRecord] = [:]
             for t in state.tasks { latest[t.task.referenceTaskName] = t }
@@ -121,7 +121,7 @@ extension WorkflowEngine {
                         }
                         var previous = t
                         previous.task.retryCount = (t.task.retryCount ?? 0)
-                        try session.schedule(wt, iteration: t.task.iteration ?? 0, in: state, retryOf: previous, immediate: true)
+                        try session.schedule(wt, suffix: t.suffix, in: state, retryOf: previous, immediate: true)
                     }
                     retried += 1
                 default: break
@@ -145,17 +145,16 @@ extension WorkflowEngine {
             for t in state.tasks { state.deletedTasks.insert(t.id) }
             state.tasks = []
             state.dirtyTasks = []
-            try Self.reopen(state, session)
+            try Self.reopen(state, session, recording: .workflowStarted)
             state.execution.createTime = session.now
             state.execution.output = [:]
             state.execution.variables = state.definition.variables ?? [:]
             state.record.lastRetriedTime = nil
-            session.record(.workflowStarted, state)
             session.requestDecide(state.id)
         }
     }
 
-    private static func reopen(_ state: ExecutionState, _ session: Session) throws {
+    private static func reopen(_ state: ExecutionState, _ session: Session, recording kind: JournalEntry.Kind) throws {
         var e = state.execution
         e.status = .running
         e.reasonForIncompletion = nil
@@ -164,7 +163,7 @@ extension WorkflowEngine {
         e.updateTime = session.now
         state.execution = e
         state.record.lastRetriedTime = session.now
-        session.record(.workflowResumed, state)
+        session.record(kind, state)
     }
 
     /// Merges variables (e.g. `_stop_requested`, `_signal_injection`) and decides.

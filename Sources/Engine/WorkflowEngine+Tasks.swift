@@ -115,6 +115,7 @@ extension WorkflowEngine {
         }
     }
 
+    /// One task attempt by id.
     public func task(id: String) async throws -> ConductorTask? {
         try await read { db in
             try String.fetchOne(db, sql: "SELECT json FROM task WHERE id = ?", arguments: [id])

@@ -4,4 +4,5 @@ import Logging
 struct EngineServices: Sendable {
     var scripts: ScriptEvaluator
     var logger: Logger
+    var cache: StateCache
 }
