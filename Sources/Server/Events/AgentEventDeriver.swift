@@ -65,7 +65,8 @@ struct AgentEventDeriver {
             draft.pendingTool = .object([:])
             return [draft]
         case .workflowEnded:
-            guard let workflow else { return [] }
+            // A retried or restarted execution is running again; its earlier end is not an event any more.
+            guard let workflow, workflow.status.isTerminal else { return [] }
             if workflow.status == .completed {
                 guard entry.workflowID == rootID else { return [] }
                 var draft = Draft(.done, entry.workflowID, entry.time)
