@@ -26,7 +26,12 @@ extension WorkflowEngine {
 
     /// The execution, with or without its tasks.
     public func workflow(id: String, includeTasks: Bool) async throws -> WorkflowExecution? {
-        try await read { db in
+        if let cached = services.cache.entry(id) {
+            var e = cached.record.execution
+            e.tasks = includeTasks ? cached.tasks.map(\.task) : []
+            return e
+        }
+        return try await read { db in
             guard let json = try String.fetchOne(db, sql: "SELECT json FROM execution WHERE id = ?", arguments: [id]) else {
                 return nil
             }

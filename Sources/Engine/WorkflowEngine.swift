@@ -23,6 +23,9 @@ public final class WorkflowEngine: Sendable {
         public var scriptTimeLimit: Double
         /// How often the sweeper looks for due timeouts, retries, WAIT deadlines and delayed tasks.
         public var sweepInterval: Duration
+        /// Rounds one decide may run (each round schedules and runs synchronous tasks) before it hands the rest
+        /// to the sweeper, so a runaway loop of synchronous tasks cannot monopolise the database.
+        var maxDecideRounds = 1_000
 
         /// Settings with defaults: 4 s scripts, a sweep every second.
         public init(
@@ -58,7 +61,8 @@ public final class WorkflowEngine: Sendable {
             throw EngineError(.internal, "cannot open the database: \(error)")
         }
         services = EngineServices(
-            scripts: ScriptEvaluator(timeLimit: configuration.scriptTimeLimit), logger: configuration.logger, cache: StateCache())
+            scripts: ScriptEvaluator(timeLimit: configuration.scriptTimeLimit), logger: configuration.logger, cache: StateCache(),
+            maxDecideRounds: configuration.maxDecideRounds)
         httpClient = HTTPClient.shared
     }
 

@@ -136,4 +136,13 @@ import Workflow
         #expect(found.map(\.workflowId) == [id])
         #expect(found.first?.tasks.isEmpty == true)
     }
+
+    @Test func inMemoryEngine() async throws {
+        let engine = try await makeEngine(path: nil)
+        defer { Task { await engine.shutdown() } }
+        let id = try await engine.startWorkflow(StartWorkflowRequest(name: "ops", workflowDef: try decodeDef(Self.def)))
+        try await engine.complete(try await engine.pollOne("one"), [:])
+        try await engine.complete(try await engine.pollOne("two"), ["v": 1])
+        #expect(try await engine.waitFor(id).output == ["two": 1])
+    }
 }

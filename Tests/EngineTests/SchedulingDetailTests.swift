@@ -100,4 +100,20 @@ import Workflow
         #expect(messages[6]["message"].stringValue?.count == 600)
         #expect(messages[7]["message"] == "[ok]")
     }
+
+    @Test func aLongSynchronousLoopYieldsToTheSweeper() async throws {
+        let engine = try await makeEngine(maxDecideRounds: 5)
+        defer { Task { await engine.shutdown() } }
+        let def = try decodeDef(
+            """
+            {"name": "spin", "tasks": [{"name": "loop", "taskReferenceName": "loop", "type": "DO_WHILE",
+              "inputParameters": {"loop": "${loop}"}, "loopCondition": "$.loop['iteration'] < 30",
+              "loopOver": [{"name": "step", "taskReferenceName": "step", "type": "INLINE", "inputParameters": {"expression": "1"}}]}]}
+            """)
+        let id = try await engine.startWorkflow(StartWorkflowRequest(name: "spin", workflowDef: def))
+        #expect(try await engine.workflow(id: id, includeTasks: false)?.status == .running)
+        let w = try await engine.waitFor(id, timeout: .seconds(10))
+        #expect(w.status == .completed)
+        #expect(w.task("loop")?.outputData["iteration"] == 30)
+    }
 }

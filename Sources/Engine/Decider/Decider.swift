@@ -12,7 +12,7 @@ extension Session {
         var rounds = 0
         while !pendingDecides.isEmpty {
             rounds += 1
-            guard rounds < 10_000 else { throw EngineError(.internal, "decide did not settle") }
+            guard rounds < 100_000 else { throw EngineError(.internal, "decide did not settle") }
             let id = pendingDecides.removeFirst()
             if let state = try load(id) { try decide(state) }
         }
@@ -32,8 +32,14 @@ extension Session {
             try schedule(first, suffix: "", in: state)
         }
         var rounds = 0
-        while rounds < 10_000 {
+        while true {
             rounds += 1
+            if rounds > services.maxDecideRounds {
+                // A loop of synchronous tasks that keeps going: yield the writer and let the sweeper continue it.
+                state.needsSweep = true
+                state.isDirty = true
+                return
+            }
             if state.status.isTerminal { return }
             var changed = try checkTaskTimeouts(state)
             if state.status.isTerminal { return }

@@ -51,6 +51,8 @@ final class ExecutionState {
     var dirtyTasks: Set<String> = []
     var deletedTasks: Set<String> = []
     var isDirty = false
+    /// The decider stopped early; the sweeper must decide this execution again.
+    var needsSweep = false
     let definition: WorkflowDef
     let index: DefinitionIndex
 

@@ -108,7 +108,8 @@ final class Session {
                 record.execution.tasks = []
                 let e = record.execution
                 let timeoutAt: Int64? =
-                    (e.status.isTerminal || (state.definition.timeoutSeconds ?? 0) <= 0)
+                    state.needsSweep ? now
+                    : (e.status.isTerminal || (state.definition.timeoutSeconds ?? 0) <= 0)
                     ? nil
                     : (state.record.lastRetriedTime ?? e.createTime ?? now) + Int64(state.definition.timeoutSeconds!) * 1000
                 try db.execute(
