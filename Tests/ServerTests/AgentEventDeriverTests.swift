@@ -88,5 +88,6 @@ import Workflow
         #expect(AgentEventDeriver.handoffTarget(workflowName: "summarizer") == "summarizer")
         #expect(AgentEventDeriver.stripIteration("a_llm__12") == "a_llm")
         #expect(AgentEventDeriver.stripIteration("a__b") == "a__b")
+        #expect(AgentEventDeriver.stripIteration("work__2__1") == "work")
     }
 }

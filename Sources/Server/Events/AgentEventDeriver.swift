@@ -195,11 +195,14 @@ struct AgentEventDeriver {
         return name
     }
 
-    /// `ref__3` → `ref`.
+    /// `ref__3` → `ref`, `work__2__1` → `work` (nested loops add one suffix per level).
     static func stripIteration(_ ref: String) -> String {
-        guard let range = ref.range(of: "__", options: .backwards),
-            !ref[range.upperBound...].isEmpty, ref[range.upperBound...].allSatisfy(\.isNumber)
-        else { return ref }
-        return String(ref[..<range.lowerBound])
+        var name = Substring(ref)
+        while let range = name.range(of: "__", options: .backwards), !name[range.upperBound...].isEmpty,
+            name[range.upperBound...].allSatisfy(\.isNumber)
+        {
+            name = name[..<range.lowerBound]
+        }
+        return String(name)
     }
 }
