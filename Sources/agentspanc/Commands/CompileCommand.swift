@@ -14,7 +14,7 @@ struct CompileCommand: ParsableCommand {
             its workers need) per spec. Output is deterministic: sorted keys, byte-identical across runs.
             """)
 
-    @Argument(help: "Spec files (.yaml, .yml, .json) or directories holding them.")
+    @Argument(help: "Spec files (.yaml, .yml, .json) or directories holding .yaml/.yml specs.")
     var specs: [String]
 
     @Option(name: [.short, .customLong("output")], help: "Directory to write the compiled files to.")
@@ -39,6 +39,7 @@ struct CompileCommand: ParsableCommand {
         if stdout && files.count != 1 { throw ValidationError("--stdout compiles exactly one spec (got \(files.count))") }
         var failed = false
         var stale: [String] = []
+        var written: [String: String] = [:]
         let compiler = AgentCompiler()
         let clock = ContinuousClock()
         var loadTime = Duration.zero
@@ -66,12 +67,17 @@ struct CompileCommand: ParsableCommand {
                 continue
             }
             if stdout {
-                FileHandle.standardOutput.write(try CompiledOutput.json(def))
+                FileHandle.standardOutput.write(try CompiledJSON.data(def))
+                continue
+            }
+            if let other = written.updateValue(file, forKey: def.name) {
+                FileHandle.standardError.write(Data("\(file): error: workflow '\(def.name)' is also compiled from \(other)\n".utf8))
+                failed = true
                 continue
             }
             let outputs = [
-                ("\(def.name).json", try CompiledOutput.json(def)),
-                ("\(def.name).taskdefs.json", try CompiledOutput.json(compiler.taskDefinitions(spec.config))),
+                ("\(def.name).json", try CompiledJSON.data(def)),
+                ("\(def.name).taskdefs.json", try CompiledJSON.data(compiler.taskDefinitions(spec.config))),
             ]
             for (name, data) in outputs {
                 let path = URL(fileURLWithPath: output!).appendingPathComponent(name).path
@@ -103,7 +109,7 @@ struct CompileCommand: ParsableCommand {
     }
 }
 
-/// Deterministic JSON text of compiled output.
+/// Deterministic JSON text through `JSONEncoder` (sorted keys), for documents whose committed copies tests compare.
 enum CompiledOutput {
     static func json<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
@@ -114,7 +120,8 @@ enum CompiledOutput {
     }
 }
 
-/// Spec paths on the command line: files, or directories searched (recursively) for spec files.
+/// Spec paths on the command line: files (YAML or JSON), or directories searched recursively for `.yaml` and
+/// `.yml` specs (JSON files in a directory are left alone: they may be compiled output).
 enum SpecFiles {
     static func expand(_ paths: [String]) -> [String] {
         var files: [String] = []
@@ -122,7 +129,7 @@ enum SpecFiles {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                 let found = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
-                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
+                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
                     .sorted()
                     .map { (path.hasSuffix("/") ? path : path + "/") + $0 }
                 files += found
