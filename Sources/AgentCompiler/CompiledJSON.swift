@@ -13,6 +13,13 @@ public enum CompiledJSON {
         return Data(out)
     }
 
+    /// Compact, sorted JSON text of `value` (no whitespace), as baked into scripts.
+    public static func compactText(_ value: JSONValue) -> String {
+        var out: [UInt8] = []
+        write(value, indent: nil, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// `value` as a `JSONValue` (absent optionals omitted, as `JSONEncoder` does).
     public static func jsonValue<T: Encodable>(_ value: T) throws -> JSONValue {
         let slot = Slot()
@@ -22,7 +29,8 @@ public enum CompiledJSON {
 
     // MARK: - Text
 
-    private static func write(_ value: JSONValue, indent: Int, into out: inout [UInt8]) {
+    /// Appends `value`; `indent` nil writes compact text.
+    private static func write(_ value: JSONValue, indent: Int?, into out: inout [UInt8]) {
         switch value {
         case .null: out += Array("null".utf8)
         case .bool(let b): out += Array((b ? "true" : "false").utf8)
@@ -41,8 +49,8 @@ public enum CompiledJSON {
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                newline(indent + 1, into: &out)
-                write(item, indent: indent + 1, into: &out)
+                newline(indent.map { $0 + 1 }, into: &out)
+                write(item, indent: indent.map { $0 + 1 }, into: &out)
             }
             newline(indent, into: &out)
             out.append(UInt8(ascii: "]"))
@@ -51,17 +59,19 @@ public enum CompiledJSON {
             out.append(UInt8(ascii: "{"))
             for (i, key) in object.keys.sorted().enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                newline(indent + 1, into: &out)
+                newline(indent.map { $0 + 1 }, into: &out)
                 quote(key, into: &out)
-                out += [UInt8(ascii: ":"), UInt8(ascii: " ")]
-                write(object[key]!, indent: indent + 1, into: &out)
+                out.append(UInt8(ascii: ":"))
+                if indent != nil { out.append(UInt8(ascii: " ")) }
+                write(object[key]!, indent: indent.map { $0 + 1 }, into: &out)
             }
             newline(indent, into: &out)
             out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ indent: Int, into out: inout [UInt8]) {
+    private static func newline(_ indent: Int?, into out: inout [UInt8]) {
+        guard let indent else { return }
         out.append(0x0A)
         out += repeatElement(UInt8(ascii: " "), count: indent * 2)
     }
