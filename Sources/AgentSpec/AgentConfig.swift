@@ -199,7 +199,7 @@ public indirect enum RouterConfig: Codable, Sendable, Hashable {
         if let task = value["taskName"].stringValue {
             self = .worker(WorkerRef(taskName: task))
         } else {
-            self = .agent(try value.decode(AgentConfig.self))
+            self = .agent(try ValueDecoder.decode(AgentConfig.self, from: value))
         }
     }
 
