@@ -46,12 +46,16 @@ struct CompileCommand: ParsableCommand {
         var compileTime = Duration.zero
         var writeTime = Duration.zero
         var compileCPU = 0.0
+        let startCPU = CompiledOutput.threadCPUSeconds()
+        var loadCPU = 0.0
         let started = clock.now
         if let output, !check { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
         for file in files {
             var mark = clock.now
+            let loadStart = CompiledOutput.threadCPUSeconds()
             let loaded = SpecFiles.load(file)
             loadTime += clock.now - mark
+            loadCPU += CompiledOutput.threadCPUSeconds() - loadStart
             guard let spec = loaded else {
                 failed = true
                 continue
@@ -100,9 +104,10 @@ struct CompileCommand: ParsableCommand {
             let seconds = Double(compileTime.components.seconds) + Double(compileTime.components.attoseconds) / 1e18
             let rate = seconds > 0 ? Double(files.count) / seconds : 0
             FileHandle.standardError.write(Data((
-                "timing: \(files.count) spec(s): load \(ms(loadTime)), compile \(ms(compileTime)) (\(Int(rate)) specs/s; "
-                + String(format: "%.1f ms CPU), ", compileCPU * 1000)
-                + "write \(ms(writeTime)), total \(ms(clock.now - started))\n").utf8))
+                "timing: \(files.count) spec(s): load \(ms(loadTime)), compile \(ms(compileTime)) (\(Int(rate)) specs/s), "
+                + "write \(ms(writeTime)), total \(ms(clock.now - started)) wall; CPU: "
+                + String(format: "load %.1f ms, compile %.1f ms, total %.1f ms\n", loadCPU * 1000, compileCPU * 1000,
+                         (CompiledOutput.threadCPUSeconds() - startCPU) * 1000)).utf8))
         }
         if !stale.isEmpty {
             for path in stale { FileHandle.standardError.write(Data("stale: \(path)\n".utf8)) }
