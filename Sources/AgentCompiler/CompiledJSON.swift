@@ -32,20 +32,20 @@ public enum CompiledJSON {
     /// Appends `value`; `indent` nil writes compact text.
     private static func write(_ value: JSONValue, indent: Int?, into out: inout [UInt8]) {
         switch value {
-        case .null: out += Array("null".utf8)
-        case .bool(let b): out += Array((b ? "true" : "false").utf8)
-        case .int(let i): out += Array(String(i).utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
             if !d.isFinite {
-                out += Array("null".utf8)
+                out.append(contentsOf: "null".utf8)
             } else if d.rounded() == d && abs(d) < 1e15 {
-                out += Array(String(Int(d)).utf8)
+                out.append(contentsOf: String(Int(d)).utf8)
             } else {
-                out += Array(String(d).utf8)
+                out.append(contentsOf: String(d).utf8)
             }
         case .string(let s): quote(s, into: &out)
         case .array(let items):
-            guard !items.isEmpty else { return out += Array("[]".utf8) }
+            guard !items.isEmpty else { return out.append(contentsOf: "[]".utf8) }
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -55,7 +55,7 @@ public enum CompiledJSON {
             newline(indent, into: &out)
             out.append(UInt8(ascii: "]"))
         case .object(let object):
-            guard !object.isEmpty else { return out += Array("{}".utf8) }
+            guard !object.isEmpty else { return out.append(contentsOf: "{}".utf8) }
             out.append(UInt8(ascii: "{"))
             for (i, key) in object.keys.sorted().enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -73,25 +73,46 @@ public enum CompiledJSON {
     private static func newline(_ indent: Int?, into out: inout [UInt8]) {
         guard let indent else { return }
         out.append(0x0A)
-        out += repeatElement(UInt8(ascii: " "), count: indent * 2)
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
 
     private static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20: out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: out.append(byte)
+        let utf8 = s.utf8
+        // Fast path: copy runs of bytes that need no escaping in one go.
+        let copied: Bool = utf8.withContiguousStorageIfAvailable { bytes in
+            var start = 0
+            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                out.append(contentsOf: bytes[start..<i])
+                escape(byte, into: &out)
+                start = i + 1
             }
+            out.append(contentsOf: bytes[start...])
+            return true
+        } ?? false
+        if !copied {
+            for byte in utf8 { if byte < 0x20 || byte == 0x22 || byte == 0x5C { escape(byte, into: &out) } else { out.append(byte) } }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func escape(_ byte: UInt8, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\\"))
+        switch byte {
+        case 0x22: out.append(0x22)
+        case 0x5C: out.append(0x5C)
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        default:
+            out.append(UInt8(ascii: "u"))
+            out.append(0x30)
+            out.append(0x30)
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0xF)])
+        }
     }
 }
 
