@@ -1,5 +1,6 @@
 /// A guardrail on an agent's output or on a tool's arguments (Agentspan `GuardrailConfig`).
 public struct GuardrailConfig: Codable, Sendable, Hashable {
+    /// Guardrail name (part of its task references).
     public var name: String
     /// `regex`, `llm`, `custom` or `external`; anything else is skipped by the compiler.
     public var guardrailType: String?

@@ -26,9 +26,13 @@ public indirect enum SchemaType: Sendable {
 
 /// One key of an object in the spec language.
 public struct FieldSchema: Sendable {
+    /// The key.
     public var name: String
+    /// Its type.
     public var type: SchemaType
+    /// Whether the key must be present.
     public var required: Bool
+    /// One-line description (JSON Schema `description`).
     public var doc: String
 
     init(_ name: String, _ type: SchemaType, required: Bool = false, _ doc: String) {
@@ -43,6 +47,7 @@ public struct FieldSchema: Sendable {
 public struct ObjectSchema: Sendable {
     /// What the object is called in messages ("agent", "tool", …).
     public var kind: String
+    /// The keys.
     public var fields: [FieldSchema]
 
     init(_ kind: String, _ fields: [FieldSchema]) {
