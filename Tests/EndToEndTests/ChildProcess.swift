@@ -14,8 +14,16 @@ final class ChildProcess: @unchecked Sendable {
     let stderrPath: String
     private var exitStatus: Int32?
 
-    /// Starts `executable` with `arguments`; stdin is /dev/null unless `stdinPath` is given.
-    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdinPath: String? = nil) throws {
+    /// True when the child leads its own process group, so ``killGroup()`` also reaches the processes it forks.
+    let ownsProcessGroup: Bool
+
+    /// Starts `executable` with `arguments`; stdin is /dev/null unless `stdinPath` is given. With `processGroup`
+    /// the child starts a process group of its own.
+    init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdinPath: String? = nil,
+        processGroup: Bool = false
+    ) throws {
+        ownsProcessGroup = processGroup
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("agentspanc-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         stdoutPath = scratch.appendingPathComponent("stdout").path
@@ -37,8 +45,15 @@ final class ChildProcess: @unchecked Sendable {
             cArgs.forEach { free($0) }
             cEnv.forEach { free($0) }
         }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        if processGroup {
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, nil, cArgs, cEnv)
+        let rc = posix_spawn(&child, executable, &actions, &attributes, cArgs, cEnv)
         guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
         pid = child
     }
@@ -67,6 +82,12 @@ final class ChildProcess: @unchecked Sendable {
         _ = await wait(timeout: .seconds(10))
     }
 
+    /// Kills the child's whole process group (SIGKILL), when it owns one, and reaps the child.
+    func killGroup() async {
+        if ownsProcessGroup { kill(-pid, SIGKILL) }
+        await kill9()
+    }
+
     /// Stops it with SIGTERM, then SIGKILL after a grace period.
     func terminate() async {
         guard poll() == nil else { return }
@@ -85,6 +106,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     deinit {
+        if ownsProcessGroup { kill(-pid, SIGKILL) }
         if poll() == nil {
             kill(pid, SIGKILL)
             var status: Int32 = 0
