@@ -3,8 +3,13 @@ import Workflow
 /// A reference to a worker task by name (`stopWhen`, function routers).
 public struct WorkerRef: Codable, Sendable, Hashable {
     public var taskName: String
+    /// How `agentspanc worker` runs the task (ours; the compiled workflow ignores it).
+    public var run: ToolBinding?
     /// Creates a reference.
-    public init(taskName: String) { self.taskName = taskName }
+    public init(taskName: String, run: ToolBinding? = nil) {
+        self.taskName = taskName
+        self.run = run
+    }
 }
 
 /// A termination condition (`text_mention`, `stop_message`, `max_message`, `token_usage`, `and`, `or`),
@@ -68,10 +73,13 @@ public struct HandoffConfig: Codable, Sendable, Hashable {
 public struct CallbackConfig: Codable, Sendable, Hashable {
     public var position: String
     public var taskName: String
+    /// How `agentspanc worker` runs the callback (ours; the compiled workflow ignores it).
+    public var run: ToolBinding?
     /// Creates a callback.
-    public init(position: String, taskName: String) {
+    public init(position: String, taskName: String, run: ToolBinding? = nil) {
         self.position = position
         self.taskName = taskName
+        self.run = run
     }
 }
 
@@ -146,11 +154,14 @@ public struct GateConfig: Codable, Sendable, Hashable {
     public var text: String?
     public var caseSensitive: Bool?
     public var taskName: String?
+    /// How `agentspanc worker` runs a worker gate (ours; the compiled workflow ignores it).
+    public var run: ToolBinding?
     /// Creates a gate.
-    public init(type: String? = nil, text: String? = nil, caseSensitive: Bool? = nil, taskName: String? = nil) {
+    public init(type: String? = nil, text: String? = nil, caseSensitive: Bool? = nil, taskName: String? = nil, run: ToolBinding? = nil) {
         self.type = type
         self.text = text
         self.caseSensitive = caseSensitive
         self.taskName = taskName
+        self.run = run
     }
 }

@@ -100,6 +100,7 @@ public enum SpecSchema {
         FieldSchema("policy", .string, "llm: policy text"),
         FieldSchema("maxTokens", .integer, "llm: judge token limit (default 256)"),
         FieldSchema("taskName", .string, "custom: worker task name"),
+        FieldSchema("run", .object(toolBinding), "custom or external: how agentspanc worker runs it"),
     ])
 
     /// A tool.
@@ -119,6 +120,7 @@ public enum SpecSchema {
 
     static let workerRef = ObjectSchema("worker reference", [
         FieldSchema("taskName", .string, required: true, "worker task name"),
+        FieldSchema("run", .object(toolBinding), "how agentspanc worker runs it"),
     ])
 
     /// A termination condition (recursive through `conditions`).
@@ -146,6 +148,7 @@ public enum SpecSchema {
     static let callback = ObjectSchema("callback", [
         FieldSchema("position", .enumeration(callbackPositions), required: true, "when it runs"),
         FieldSchema("taskName", .string, required: true, "worker task name"),
+        FieldSchema("run", .object(toolBinding), "how agentspanc worker runs it"),
     ])
 
     static let outputType = ObjectSchema("outputType", [
@@ -182,6 +185,7 @@ public enum SpecSchema {
         FieldSchema("text", .string, "text_contains: sentinel that stops the pipeline"),
         FieldSchema("caseSensitive", .boolean, "default true"),
         FieldSchema("taskName", .string, "worker gate returning {decision}"),
+        FieldSchema("run", .object(toolBinding), "how agentspanc worker runs the worker gate"),
     ])
 
     /// An agent config (the document root).

@@ -74,33 +74,4 @@ public struct SystemWorkerDefinition: Sendable, Hashable {
         }
         return definitions
     }
-
-    /// Task names in `agent` (not its sub-agents) that only user code can serve — stop_when, callable gates,
-    /// function routers, custom and external guardrails, callbacks, dynamic instructions, on_condition handoffs —
-    /// each with a label saying what it is.
-    public static func userCodeTasks(of agent: AgentConfig) -> [(name: String, label: String)] {
-        var tasks: [(String, String)] = []
-        if let stopWhen = agent.stopWhen { tasks.append((stopWhen.taskName, "stop_when of \(agent.name)")) }
-        if let gate = agent.gate?.taskName { tasks.append((gate, "gate of \(agent.name)")) }
-        if case .worker(let router)? = agent.router { tasks.append((router.taskName, "router of \(agent.name)")) }
-        if let ref = agent.instructions?["_worker_ref"].stringValue, !ref.isEmpty {
-            tasks.append((ref, "dynamic instructions of \(agent.name)"))
-        }
-        if case .agent(let router)? = agent.router, let ref = router.instructions?["_worker_ref"].stringValue, !ref.isEmpty {
-            tasks.append((ref, "dynamic instructions of the router of \(agent.name)"))
-        }
-        for callback in agent.callbacks ?? [] { tasks.append((callback.taskName, "\(callback.position) callback of \(agent.name)")) }
-        let toolGuardrails = agent.tools.flatMap { $0.guardrails ?? [] }
-        for guardrail in (agent.guardrails ?? []) + toolGuardrails {
-            switch guardrail.guardrailType {
-            case "custom": tasks.append((guardrail.taskName ?? guardrail.name, "custom guardrail \(guardrail.name) of \(agent.name)"))
-            case "external": tasks.append((guardrail.name, "external guardrail of \(agent.name)"))
-            default: break
-            }
-        }
-        for handoff in agent.handoffs ?? [] where handoff.type == "on_condition" {
-            if let task = handoff.taskName { tasks.append((task, "on_condition handoff of \(agent.name)")) }
-        }
-        return tasks
-    }
 }

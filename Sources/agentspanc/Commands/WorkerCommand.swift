@@ -74,9 +74,9 @@ struct WorkerCommand: AsyncParsableCommand {
             printError("warning: worker tool \(name) has no run: binding; this worker does not serve it")
         }
         for task in tools.userCodeTasks {
-            printError("warning: worker task \(task) runs user code, which specs cannot bind; this worker does not serve it")
+            printError("warning: worker task \(task) runs user code and has no run: binding; this worker does not serve it")
         }
-        guard !tools.bound.isEmpty || !tools.systemWorkers.isEmpty else {
+        guard !tools.bound.isEmpty || !tools.systemWorkers.isEmpty || !tools.userCodeWorkers.isEmpty else {
             throw ValidationError("no tool with a run: binding and no system worker needed in \(specs.joined(separator: " "))")
         }
         let environment = ProcessInfo.processInfo.environment
@@ -88,9 +88,10 @@ struct WorkerCommand: AsyncParsableCommand {
             registerTaskDefinitions: !noRegister)
         let worker: ToolWorker
         do {
+            var executors: [any ToolExecutor] = tools.systemWorkers.map(\.executor)
+            for task in tools.userCodeWorkers { executors.append(try task.executor()) }
             worker = try ToolWorker(
-                client: client, commandTools: tools.bound, executors: tools.systemWorkers.map(\.executor),
-                configuration: configuration, logger: logger)
+                client: client, commandTools: tools.bound, executors: executors, configuration: configuration, logger: logger)
         } catch {
             throw ValidationError(error.description)
         }
