@@ -4,8 +4,13 @@ import Workflow
 public struct WorkerRef: Codable, Sendable, Hashable {
     /// The worker's task name.
     public var taskName: String
+    /// How `agentspanc worker` runs the task (ours; the compiled workflow ignores it).
+    public var run: ToolBinding?
     /// Creates a reference.
-    public init(taskName: String) { self.taskName = taskName }
+    public init(taskName: String, run: ToolBinding? = nil) {
+        self.taskName = taskName
+        self.run = run
+    }
 }
 
 /// A termination condition (`text_mention`, `stop_message`, `max_message`, `token_usage`, `and`, `or`),
@@ -85,10 +90,13 @@ public struct CallbackConfig: Codable, Sendable, Hashable {
     public var position: String
     /// The worker's task name.
     public var taskName: String
+    /// How `agentspanc worker` runs the callback (ours; the compiled workflow ignores it).
+    public var run: ToolBinding?
     /// Creates a callback.
-    public init(position: String, taskName: String) {
+    public init(position: String, taskName: String, run: ToolBinding? = nil) {
         self.position = position
         self.taskName = taskName
+        self.run = run
     }
 }
 
@@ -179,11 +187,14 @@ public struct GateConfig: Codable, Sendable, Hashable {
     public var caseSensitive: Bool?
     /// A worker gate returning `{decision: continue|stop}`.
     public var taskName: String?
+    /// How `agentspanc worker` runs a worker gate (ours; the compiled workflow ignores it).
+    public var run: ToolBinding?
     /// Creates a gate.
-    public init(type: String? = nil, text: String? = nil, caseSensitive: Bool? = nil, taskName: String? = nil) {
+    public init(type: String? = nil, text: String? = nil, caseSensitive: Bool? = nil, taskName: String? = nil, run: ToolBinding? = nil) {
         self.type = type
         self.text = text
         self.caseSensitive = caseSensitive
         self.taskName = taskName
+        self.run = run
     }
 }

@@ -216,8 +216,8 @@ public indirect enum RouterConfig: Codable, Sendable, Hashable {
     /// Decodes like the server: a map with `taskName` is a worker; otherwise an agent.
     public init(from decoder: any Decoder) throws {
         let value = try JSONValue(from: decoder)
-        if let task = value["taskName"].stringValue {
-            self = .worker(WorkerRef(taskName: task))
+        if value["taskName"].stringValue != nil {
+            self = .worker(try value.decode(WorkerRef.self))
         } else {
             self = .agent(try ValueDecoder.decode(AgentConfig.self, from: value))
         }

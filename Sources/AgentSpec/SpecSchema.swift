@@ -105,6 +105,7 @@ public enum SpecSchema {
         FieldSchema("policy", .string, "llm: policy text"),
         FieldSchema("maxTokens", .integer, "llm: judge token limit (default 256)"),
         FieldSchema("taskName", .string, "custom: worker task name"),
+        FieldSchema("run", .object(toolBinding), "custom or external: how agentspanc worker runs it"),
     ])
 
     /// A tool.
@@ -124,6 +125,7 @@ public enum SpecSchema {
 
     static let workerRef = ObjectSchema("worker reference", [
         FieldSchema("taskName", .string, required: true, "worker task name"),
+        FieldSchema("run", .object(toolBinding), "how agentspanc worker runs it"),
     ])
 
     /// A termination condition (recursive through `conditions`).
@@ -151,6 +153,7 @@ public enum SpecSchema {
     static let callback = ObjectSchema("callback", [
         FieldSchema("position", .enumeration(callbackPositions), required: true, "when it runs"),
         FieldSchema("taskName", .string, required: true, "worker task name"),
+        FieldSchema("run", .object(toolBinding), "how agentspanc worker runs it"),
     ])
 
     static let outputType = ObjectSchema("outputType", [
@@ -187,6 +190,7 @@ public enum SpecSchema {
         FieldSchema("text", .string, "text_contains: sentinel that stops the pipeline"),
         FieldSchema("caseSensitive", .boolean, "default true"),
         FieldSchema("taskName", .string, "worker gate returning {decision}"),
+        FieldSchema("run", .object(toolBinding), "how agentspanc worker runs the worker gate"),
     ])
 
     /// An agent config (the document root).

@@ -179,10 +179,15 @@ struct AgentEventDeriver {
         return (passed, output["message"].stringValue)
     }
 
-    /// The agent a sub-workflow runs, from its workflow name (`<parent>_handoff_0_<agent>`, `<agent>_wf`, …).
+    /// The agent a sub-workflow runs, from its workflow name (`<parent>_handoff_0_<agent>`, `<agent>_wf`,
+    /// `<agent>_swarm_wf`, …).
     static func handoffTarget(workflowName: String) -> String {
         var name = stripIteration(workflowName)
-        if name.hasSuffix("_wf") { name.removeLast(3) }
+        if name.hasSuffix("_swarm_wf") {
+            name.removeLast(9)
+        } else if name.hasSuffix("_wf") {
+            name.removeLast(3)
+        }
         let strategies = "handoff|agent|step|sequential|parallel|round_robin|router|swarm|random|manual|transfer"
         if let match = name.firstMatch(of: try! Regex("^.*_(?:\(strategies))_[0-9]+_(.+)$")),
             let captured = match.output[1].substring
