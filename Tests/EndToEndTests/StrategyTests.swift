@@ -81,6 +81,13 @@ struct StrategyTests {
         #expect(run.result == "Your invoice INV-7 was sent again to your new address.")
     }
 
+    @Test func functionRouterScriptBoundWithRunPicksTheSpecialist() async throws {
+        let run = try await run("router_fn", "I want a refund for last month.", worker: true)
+        #expect(run.code == 0, "\(run.log)")
+        #expect(run.handoffTargets.filter { ["billing", "tech"].contains($0) } == ["billing"], "\(run.log)")
+        #expect(run.result == "Your refund of $12 is on its way.")
+    }
+
     @Test func sequentialPassesEachStageOutputOn() async throws {
         let run = try await run("sequential", "What is SQLite?")
         #expect(run.code == 0, "\(run.log)")
