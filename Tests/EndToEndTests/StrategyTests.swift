@@ -88,6 +88,20 @@ struct StrategyTests {
         #expect(run.result == "Your refund of $12 is on its way.")
     }
 
+    @Test func stopWhenScriptEndsAToolLoopEarly() async throws {
+        let run = try await run("stop_when", "Watch the production deployment.", worker: true)
+        #expect(run.code == 0, "\(run.log)")
+        #expect(run.toolCalls == ["deployment_status", "deployment_status"], "\(run.log)")
+        #expect(run.result == "Production is LIVE.", "\(run.log)")
+    }
+
+    @Test func terminationConditionCapsAToolLoop() async throws {
+        let run = try await run("stop_when", "Watch the staging deployment.", worker: true)
+        #expect(run.code == 0, "\(run.log)")
+        #expect(run.toolCalls.count == 3, "\(run.log)")
+        #expect(run.result == "Staging still rolling, poll 3.", "\(run.log)")
+    }
+
     @Test func sequentialPassesEachStageOutputOn() async throws {
         let run = try await run("sequential", "What is SQLite?")
         #expect(run.code == 0, "\(run.log)")
