@@ -177,6 +177,14 @@ struct StrategyTests {
         #expect(run.result == "The outage is fixed and your refund for the downtime is issued.")
     }
 
+    @Test func swarmWithATeamAsMemberRunsTheTeamsOwnStrategy() async throws {
+        let run = try await run("swarm_hierarchical", "Checkout is slow.", worker: true)
+        #expect(run.code == 0, "\(run.log)")
+        #expect(run.toolCalls == ["front_desk_transfer_to_experts"], "\(run.log)")
+        #expect(Set(run.handoffTargets).isSuperset(of: ["front_desk", "experts", "db_expert", "net_expert"]), "\(run.log)")
+        #expect(run.result == "The slow checkout comes from a missing index and a saturated link; both experts agree.")
+    }
+
     @Test func hybridSearchesThenTransfersToTheSubAgent() async throws {
         let run = try await run("hybrid", "Explain durable execution.", worker: true)
         #expect(run.code == 0, "\(run.log)")
