@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "Worker", "ConductorClient", "Server", "Engine", "Workflow", "agentspanc-example-plugin",
+                "Worker", "ConductorClient", "Server", "Engine", "Workflow", "AgentCompiler", "agentspanc-example-plugin",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -81,6 +81,27 @@ struct StrategyTests {
         #expect(run.result == "Your invoice INV-7 was sent again to your new address.")
     }
 
+    @Test func functionRouterScriptBoundWithRunPicksTheSpecialist() async throws {
+        let run = try await run("router_fn", "I want a refund for last month.", worker: true)
+        #expect(run.code == 0, "\(run.log)")
+        #expect(run.handoffTargets.filter { ["billing", "tech"].contains($0) } == ["billing"], "\(run.log)")
+        #expect(run.result == "Your refund of $12 is on its way.")
+    }
+
+    @Test func stopWhenScriptEndsAToolLoopEarly() async throws {
+        let run = try await run("stop_when", "Watch the production deployment.", worker: true)
+        #expect(run.code == 0, "\(run.log)")
+        #expect(run.toolCalls == ["deployment_status", "deployment_status"], "\(run.log)")
+        #expect(run.result == "Production is LIVE.", "\(run.log)")
+    }
+
+    @Test func terminationConditionCapsAToolLoop() async throws {
+        let run = try await run("stop_when", "Watch the staging deployment.", worker: true)
+        #expect(run.code == 0, "\(run.log)")
+        #expect(run.toolCalls.count == 3, "\(run.log)")
+        #expect(run.result == "Staging still rolling, poll 3.", "\(run.log)")
+    }
+
     @Test func sequentialPassesEachStageOutputOn() async throws {
         let run = try await run("sequential", "What is SQLite?")
         #expect(run.code == 0, "\(run.log)")
@@ -154,6 +175,14 @@ struct StrategyTests {
         // The parent (triage) speaks first, transfers to tech, whose mention of a refund hands over to billing.
         #expect(run.handoffTargets.filter { ["helpdesk_swarm", "tech", "billing"].contains($0) } == ["helpdesk_swarm", "tech", "billing"], "\(run.log)")
         #expect(run.result == "The outage is fixed and your refund for the downtime is issued.")
+    }
+
+    @Test func swarmWithATeamAsMemberRunsTheTeamsOwnStrategy() async throws {
+        let run = try await run("swarm_hierarchical", "Checkout is slow.", worker: true)
+        #expect(run.code == 0, "\(run.log)")
+        #expect(run.toolCalls == ["front_desk_transfer_to_experts"], "\(run.log)")
+        #expect(Set(run.handoffTargets).isSuperset(of: ["front_desk", "experts", "db_expert", "net_expert"]), "\(run.log)")
+        #expect(run.result == "The slow checkout comes from a missing index and a saturated link; both experts agree.")
     }
 
     @Test func hybridSearchesThenTransfersToTheSubAgent() async throws {

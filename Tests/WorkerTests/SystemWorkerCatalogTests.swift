@@ -28,9 +28,11 @@ struct SystemWorkerCatalogTests {
         #expect(try tools("hybrid").systemWorkers.map(\.name) == ["research_assistant_check_transfer", "research_assistant_transfer_to_summarizer"])
         #expect(try tools("manual").systemWorkers.map(\.name) == ["editorial_board_termination", "editorial_board_process_selection"])
         #expect(try tools("round_robin").systemWorkers.map(\.name) == ["debate_termination"])
-        for example in ["handoff", "router", "sequential", "sequential_gate", "parallel", "random", "guarded"] {
+        for example in ["handoff", "router", "router_fn", "sequential", "sequential_gate", "parallel", "random", "guarded"] {
             #expect(try tools(example).systemWorkers.isEmpty, "\(example)")
         }
+        let scripted = try tools("router_fn")
+        #expect(scripted.userCodeWorkers.map(\.name) == ["scripted_desk_router_fn"] && scripted.userCodeTasks.isEmpty)
     }
 
     @Test func hyphenatedNamesFollowTheCompilerAndMapBackToRawNames() throws {

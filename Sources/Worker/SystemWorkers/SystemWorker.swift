@@ -7,8 +7,11 @@ import Workflow
 /// Built from a ``SystemWorkerDefinition`` by ``SystemWorkerDefinition/executor``; the generic worker serves
 /// them next to the spec's command tools.
 public struct SystemWorker: ToolExecutor {
+    /// The task name to poll.
     public let name: String
+    /// Shown in the registered task definition.
     public let description: String
+    /// Always true: the answer depends on the input alone, so a retry is harmless.
     public var isIdempotent: Bool { true }
     private let evaluate: @Sendable (ToolInvocation) -> ToolOutcome
 
@@ -19,6 +22,7 @@ public struct SystemWorker: ToolExecutor {
         self.evaluate = evaluate
     }
 
+    /// Answers one call; never fails except where the contract says so (an unknown manual pick).
     public func execute(_ invocation: ToolInvocation) async -> ToolOutcome {
         evaluate(invocation)
     }

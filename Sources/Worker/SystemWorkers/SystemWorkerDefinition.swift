@@ -13,6 +13,7 @@ public struct SystemWorkerDefinition: Sendable, Hashable {
 
     /// The task name to poll.
     public var name: String
+    /// What it computes, with the settings taken from the spec.
     public var role: Role
 
     /// Creates a definition.

@@ -12,6 +12,7 @@ import Workflow
 /// `tokenUsed`/`usage`) exceeds a non-zero limit; `and` when every child terminates; `or` when any does. An unknown
 /// type never terminates.
 public struct TerminationCondition: Sendable, Hashable {
+    /// The condition tree of the spec's `termination`.
     public var config: TerminationConfig
 
     /// Wraps a condition tree.

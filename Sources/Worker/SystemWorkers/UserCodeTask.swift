@@ -30,6 +30,7 @@ public struct UserCodeTask: Sendable, Hashable {
 
     /// The task name.
     public var name: String
+    /// What the task is for.
     public var kind: Kind
     /// Says what the task is, for the start-up listing: `stop_when of review`.
     public var label: String
@@ -91,12 +92,17 @@ public struct UserCodeTask: Sendable, Hashable {
 /// Runs a ``UserCodeTask``'s command and shapes its output into what the compiled workflow reads.
 public struct UserCodeWorker: ToolExecutor {
     let command: CommandTool
+    /// Decides how the output is shaped.
     public let kind: UserCodeTask.Kind
 
+    /// The task name to poll.
     public var name: String { command.name }
+    /// Says what the task is (`stop_when of review`).
     public var description: String { command.description }
+    /// False when the binding says `idempotent: false`.
     public var isIdempotent: Bool { command.isIdempotent }
 
+    /// Runs the command; a completed run's output is shaped for the workflow, failures stay failures.
     public func execute(_ invocation: ToolInvocation) async -> ToolOutcome {
         var outcome = await command.execute(invocation)
         if outcome.status == .completed { outcome.output = Self.shape(outcome.output, for: kind) }
