@@ -236,3 +236,19 @@ public indirect enum RouterConfig: Codable, Sendable, Hashable {
         }
     }
 }
+
+extension AgentConfig {
+    /// This config without our `run:` bindings (recursively, router and agent-tool children included): what to
+    /// send to an Agentspan server as `agentConfig` or to stamp as `metadata.agentDef`.
+    public var withoutBindings: AgentConfig {
+        var copy = self
+        copy.tools = tools.map { tool in
+            var t = tool
+            t.run = nil
+            return t
+        }
+        copy.agents = agents.map(\.withoutBindings)
+        if case .agent(let router)? = router { copy.router = .agent(router.withoutBindings) }
+        return copy
+    }
+}
