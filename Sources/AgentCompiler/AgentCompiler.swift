@@ -113,16 +113,6 @@ public struct AgentCompiler: Sendable {
 
     /// `metadata.agentDef`: the config as the server serialises it, without our `run:` bindings.
     static func agentDefinition(_ config: AgentConfig) -> JSONValue {
-        func strip(_ config: AgentConfig) -> AgentConfig {
-            var copy = config
-            copy.tools = copy.tools.map { tool in
-                var t = tool
-                t.run = nil
-                return t
-            }
-            copy.agents = copy.agents.map(strip)
-            return copy
-        }
-        return (try? CompiledJSON.jsonValue(strip(config))) ?? .null
+        (try? CompiledJSON.jsonValue(config.withoutBindings)) ?? .null
     }
 }

@@ -73,6 +73,9 @@ public struct AgentConfig: Codable, Sendable, Hashable {
     public var external: Bool?
     /// A server-side prompt template reference, for producers that send it separately from `instructions`.
     public var promptTemplate: JSONValue?
+    /// Newer SDKs send `false` to skip the final synthesis turn; accepted and kept, not compiled (the reference
+    /// compiler studied predates it).
+    public var synthesize: Bool?
 
     /// Creates a configuration; every field but `name` is optional.
     public init(
@@ -86,7 +89,7 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         metadata: [String: JSONValue]? = nil, codeExecution: CodeExecutionConfig? = nil, cliConfig: CliConfig? = nil,
         includeContents: String? = nil, thinkingConfig: ThinkingConfig? = nil, planner: Bool? = nil,
         requiredTools: [String]? = nil, gate: GateConfig? = nil, credentials: [String]? = nil, external: Bool? = nil,
-        promptTemplate: JSONValue? = nil
+        promptTemplate: JSONValue? = nil, synthesize: Bool? = nil
     ) {
         self.name = name
         self.description = description
@@ -121,13 +124,14 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         self.credentials = credentials
         self.external = external
         self.promptTemplate = promptTemplate
+        self.synthesize = synthesize
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, model, baseUrl, instructions, tools, agents, strategy, router, outputType, guardrails
         case memory, maxTurns, maxTokens, timeoutSeconds, temperature, stopWhen, termination, handoffs, callbacks
         case allowedTransitions, introduction, metadata, codeExecution, cliConfig, includeContents, thinkingConfig
-        case planner, requiredTools, gate, credentials, external, promptTemplate
+        case planner, requiredTools, gate, credentials, external, promptTemplate, synthesize
     }
 
     /// Lenient decoding like the server's: unknown keys are ignored and `tools`/`agents` default to empty.
@@ -167,6 +171,7 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         credentials = try c.decodeIfPresent([String].self, forKey: .credentials)
         external = try c.decodeIfPresent(Bool.self, forKey: .external)
         promptTemplate = try c.decodeIfPresent(JSONValue.self, forKey: .promptTemplate)
+        synthesize = try c.decodeIfPresent(Bool.self, forKey: .synthesize)
     }
 
     /// Encodes the set fields only (`tools`/`agents` when non-empty), as the server's `NON_NULL` output does.
@@ -205,6 +210,7 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         try c.encodeIfPresent(credentials, forKey: .credentials)
         try c.encodeIfPresent(external, forKey: .external)
         try c.encodeIfPresent(promptTemplate, forKey: .promptTemplate)
+        try c.encodeIfPresent(synthesize, forKey: .synthesize)
     }
 }
 
@@ -228,5 +234,21 @@ public indirect enum RouterConfig: Codable, Sendable, Hashable {
         case .worker(let ref): try ref.encode(to: encoder)
         case .agent(let agent): try agent.encode(to: encoder)
         }
+    }
+}
+
+extension AgentConfig {
+    /// This config without our `run:` bindings (recursively, router and agent-tool children included): what to
+    /// send to an Agentspan server as `agentConfig` or to stamp as `metadata.agentDef`.
+    public var withoutBindings: AgentConfig {
+        var copy = self
+        copy.tools = tools.map { tool in
+            var t = tool
+            t.run = nil
+            return t
+        }
+        copy.agents = agents.map(\.withoutBindings)
+        if case .agent(let router)? = router { copy.router = .agent(router.withoutBindings) }
+        return copy
     }
 }

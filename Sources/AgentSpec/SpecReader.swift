@@ -191,6 +191,8 @@ struct SpecReader {
         var object: [String: JSONValue] = [:]
         var nodes: [String: Node] = [:]
         for ((mark, key), value) in pairs {
+            // `x-…` keys are free for YAML anchors and notes (as in other YAML formats); they are dropped.
+            if key.hasPrefix("x-") { continue }
             guard let field = schema.field(key) else {
                 report(
                     "unknown key '\(key)' in \(schema.kind)\(Suggestion.hint(for: key, in: schema.fields.map(\.name)))",

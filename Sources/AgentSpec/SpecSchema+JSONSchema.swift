@@ -44,6 +44,7 @@ extension SpecSchema {
         }
         var definition: [String: JSONValue] = [
             "type": "object", "properties": .object(properties), "additionalProperties": false,
+            "patternProperties": ["^x-": [:]],
         ]
         let required = object.fields.filter(\.required).map { JSONValue.string($0.name) }
         if !required.isEmpty { definition["required"] = .array(required) }

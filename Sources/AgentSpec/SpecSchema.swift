@@ -228,5 +228,6 @@ public enum SpecSchema {
         FieldSchema("credentials", .array(.string), "credential names"),
         FieldSchema("external", .boolean, "reference a registered workflow"),
         FieldSchema("promptTemplate", .map(.any), "prompt template reference"),
+        FieldSchema("synthesize", .boolean, "false: skip the final synthesis turn (accepted, not compiled)"),
     ])
 }

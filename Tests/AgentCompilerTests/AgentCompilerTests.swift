@@ -68,6 +68,21 @@ struct GoldenTests {
         #expect(Fixtures.names.count >= 20)
     }
 
+    @Test("every spec under specs/ compiles")
+    func examplesCompile() throws {
+        let specs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("specs")
+        let files = (FileManager.default.enumerator(atPath: specs.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".yaml") }
+        #expect(files.count >= 12)
+        var strategies: Set<String> = []
+        for file in files {
+            let config = try SpecLoader.load(path: specs.appendingPathComponent(file).path).config
+            _ = try AgentCompiler().compile(config)
+            if !config.agents.isEmpty { strategies.insert(config.tools.isEmpty ? config.strategy ?? "handoff" : "hybrid") }
+        }
+        #expect(strategies == ["handoff", "sequential", "parallel", "router", "round_robin", "random", "swarm", "manual", "hybrid"])
+    }
+
     @Test("compiling twice gives byte-identical output")
     func deterministic() throws {
         for name in Fixtures.names {

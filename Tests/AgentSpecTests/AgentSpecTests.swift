@@ -46,6 +46,20 @@ struct SpecLoadingTests {
         #expect(spec.warnings.isEmpty)
     }
 
+    @Test func extensionKeysHoldAnchors() throws {
+        let spec = try SpecLoader.load(source: """
+            name: a
+            model: openai/gpt-4o
+            x-shared: &tool {description: shared, inputSchema: {type: object}}
+            tools:
+              - <<: *tool
+                name: t1
+              - {<<: *tool, name: t2, description: own}
+            """, path: "a.yaml")
+        #expect(spec.config.tools.map(\.description) == ["shared", "own"])
+        #expect(spec.json["x-shared"] == .null)
+    }
+
     @Test func unknownKeyRendersLikeACompiler() {
         let found = problems("name: ops\nmodel: openai/gpt-4o\ntools:\n  - name: a\n    nmae: b\n")
         #expect(found.count == 1)

@@ -29,7 +29,9 @@ struct SchemaValidator {
                 problems.append("\(path): missing \(key)")
             }
             for (key, child) in object {
-                if let property = properties[key] {
+                if schema["patternProperties"]["^x-"] != .null, key.hasPrefix("x-") {
+                    continue
+                } else if let property = properties[key] {
                     problems += validate(child, property, at: "\(path).\(key)")
                 } else if schema["additionalProperties"] == false {
                     problems.append("\(path): unknown key \(key)")

@@ -83,9 +83,10 @@ struct CompileCommand: ParsableCommand {
                 failed = true
                 continue
             }
+            let base = def.name.replacingOccurrences(of: "/", with: "_")
             let outputs = [
-                ("\(def.name).json", try CompiledJSON.data(def)),
-                ("\(def.name).taskdefs.json", try CompiledJSON.data(compiler.taskDefinitions(spec.config))),
+                ("\(base).json", try CompiledJSON.data(def)),
+                ("\(base).taskdefs.json", try CompiledJSON.data(compiler.taskDefinitions(spec.config))),
             ]
             for (name, data) in outputs {
                 let path = URL(fileURLWithPath: output!).appendingPathComponent(name).path
