@@ -30,3 +30,13 @@ extension Agent {
         self.init(config: try JSONValue.from(config))
     }
 }
+
+extension Agent {
+    /// The config as sent to a server: the tools' `run:` bindings are local (paths, environment) and stay here.
+    public var wireConfig: JSONValue {
+        guard let config = try? config.decode(AgentConfig.self), let wire = try? JSONValue.from(config.withoutBindings) else {
+            return config
+        }
+        return wire
+    }
+}

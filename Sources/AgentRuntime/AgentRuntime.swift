@@ -44,7 +44,7 @@ public struct AgentRuntime: Sendable {
     /// Compiles, registers and starts the agent; returns at once with a handle.
     public func start(_ agent: Agent, _ prompt: String, options: StartOptions = .init()) async throws -> AgentHandle {
         let request = AgentStartRequest(
-            agentConfig: agent.config, prompt: prompt, sessionId: options.sessionID, media: options.media,
+            agentConfig: agent.wireConfig, prompt: prompt, sessionId: options.sessionID, media: options.media,
             context: options.context, idempotencyKey: options.idempotencyKey, timeoutSeconds: options.timeoutSeconds)
         let response = try await client.start(request)
         guard let id = response.executionId else {
@@ -76,6 +76,6 @@ public struct AgentRuntime: Sendable {
 
     /// Registers the agent on the server without starting it.
     public func deploy(_ agent: Agent) async throws -> AgentStartResponse {
-        try await client.deploy(AgentStartRequest(agentConfig: agent.config))
+        try await client.deploy(AgentStartRequest(agentConfig: agent.wireConfig))
     }
 }

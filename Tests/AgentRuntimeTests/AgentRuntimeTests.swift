@@ -75,6 +75,13 @@ import Workflow
         #expect(result.status == .completed)
     }
 
+    @Test func toolBindingsStayLocal() throws {
+        let agent = try Agent.load(path: Self.spec)
+        #expect(agent.config["tools"].arrayValue?.first?["run"] != .null, "the local config keeps the binding for serve()")
+        #expect(agent.wireConfig["tools"].arrayValue?.allSatisfy { $0["run"] == .null } == true)
+        #expect(agent.wireConfig["tools"].arrayValue?.count == 3)
+    }
+
     @Test func specErrorsAreLocated() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")
         try "name: x\nmodel: openai/gpt-4o\nnmae: typo\n".write(to: file, atomically: true, encoding: .utf8)
