@@ -67,8 +67,11 @@ enum GuardrailBuilder {
                 out.tasks.append(.simple(name, ref: resultRef, workerInputs(content, iteration)))
             }
             out.resultRefs.append(resultRef)
+            // Guarded: a tool guardrail runs only in turns with tool calls, so in a turn without any its task may
+            // not exist yet and `$.G` is null (the reference reads `.result` of it and fails the loop).
             out.terms.append(resultPath.hasSuffix(".output.result")
-                ? "$.\(resultRef).result.should_continue == true" : "$.\(resultRef).should_continue == true")
+                ? "($.\(resultRef) != null && $.\(resultRef).result != null && $.\(resultRef).result.should_continue == true)"
+                : "($.\(resultRef) != null && $.\(resultRef).should_continue == true)")
             let n = routeName
             var cases: [String: [WorkflowTask]] = [
                 "retry": [.inline("\(n)_guardrail_retry\(suffix)", Scripts.guardrailRetry, [

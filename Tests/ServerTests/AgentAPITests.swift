@@ -61,6 +61,22 @@ import Workflow
         #expect(status.output?["result"] == "It is 21°C in Paris.")
     }
 
+    @Test func aToolGuardrailThatNeverRanDoesNotBreakTheLoop() async throws {
+        var agent = Self.agent.objectValue ?? [:]
+        var tool = agent["tools"]?.arrayValue?.first?.objectValue ?? [:]
+        tool["guardrails"] = [["name": "no_secrets", "guardrailType": "regex", "patterns": ["password"], "onFail": "raise"]]
+        agent["tools"] = [.object(tool)]
+        let server = try await TestServer.start(llm: ScriptedLLM(turns: [ChatResponse(text: "No tool needed: 21°C.", finishReason: "STOP")]))
+        defer { Task { await server.stop() } }
+        let client = AgentClient(serverURL: server.url)
+        let started = try await client.start(AgentStartRequest(agentConfig: .object(agent), prompt: "Weather in Paris?"))
+        let id = try #require(started.executionId)
+        var last: AgentStreamEvent?
+        for try await event in client.events(executionID: id) { last = event }
+        #expect(last?.type == .done, "\(String(describing: last))")
+        #expect(last?.output?["result"] == "No tool needed: 21°C.")
+    }
+
     @Test func startValidatesItsInput() async throws {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }
