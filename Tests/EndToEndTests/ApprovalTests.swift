@@ -76,4 +76,23 @@ struct ApprovalTests {
         // rejectionReason (and the workflow variable finishReason = "rejected").
         #expect(output?["rejectionReason"] as? String == "not during business hours")
     }
+
+    @Test func runInATerminalAsksForApprovalInline() async throws {
+        let stack = try LocalStack()
+        try await stack.startServer()
+        try stack.startWorker(["Tests/EndToEndTests/Fixtures/ops_approval.yaml"])
+        defer { Task { await stack.stopAll() } }
+        // `script` gives the CLI a pseudo-terminal; the answer "y" waits in its input until the question comes.
+        let answers = try TestEnvironment.temporaryDirectory() + "/answers"
+        try "y\n".write(toFile: answers, atomically: true, encoding: .utf8)
+        let command = [TestEnvironment.binary, "run", TestEnvironment.packageRoot + "/" + Self.spec, "'\(SeedDemoTests.prompt)'",
+                       "--server", stack.url].joined(separator: " ")
+        let terminal = try ChildProcess("/usr/bin/script", ["-qfec", command, "/dev/null"], stdinPath: answers)
+        let code = await terminal.wait(timeout: .seconds(90))
+        #expect(code == 0, "\(terminal.stdout)\n\(terminal.stderr)")
+        #expect(terminal.stdout.contains("[waiting] restart_service({'service_name': 'payments'})"))
+        #expect(terminal.stdout.contains("approve?"))
+        #expect(terminal.stdout.contains("[tool_call] restart_service({'service_name': 'payments'})"))
+        #expect(terminal.stdout.contains("Root cause: database pressure"))
+    }
 }
