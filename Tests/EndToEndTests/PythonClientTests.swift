@@ -7,7 +7,7 @@ import Testing
 struct PythonClientTests {
     // MARK: conductor-python
 
-    static let greetingWorkflow: [String: Any] = [
+    static var greetingWorkflow: [String: Any] { [
         "name": "py_greeting_flow", "version": 1, "schemaVersion": 2, "ownerEmail": "test@example.com",
         "inputParameters": ["name", "times"],
         "tasks": [
@@ -21,13 +21,15 @@ struct PythonClientTests {
             ],
         ],
         "outputParameters": ["message": "${shout_ref.output.shouted}", "length": "${shout_ref.output.length}"],
-    ]
+    ] }
 
     @Test func conductorPythonWorkersCompleteWorkflows() async throws {
         let stack = try PythonStack(python: try await PythonClients.interpreter())
         try await stack.startServer()
-        defer { Task { await stack.stopAll() } }
+        try await stack.stoppingAfterwards { try await conductorScenario(stack) }
+    }
 
+    private func conductorScenario(_ stack: PythonStack) async throws {
         let taskDefs: [[String: Any]] = ["py_greet", "py_shout"].map {
             ["name": $0, "retryCount": 1, "responseTimeoutSeconds": 30, "ownerEmail": "test@example.com"]
         }
@@ -71,16 +73,17 @@ struct PythonClientTests {
     /// Runs one scenario of `agentspan_client.py` against a server whose OpenAI provider is the local double.
     private func agentspan(_ mode: String) async throws -> (report: [String: Any], stack: PythonStack) {
         let stack = try PythonStack(python: try await PythonClients.interpreter())
-        try await stack.startOpenAIDouble()
-        try await stack.startServer()
-        let (code, out, err) = try await stack.runScript(
-            "agentspan_client.py", [mode],
-            environment: [
-                "AGENTSPAN_SERVER_URL": stack.apiURL, "AGENTSPAN_AUTO_START_SERVER": "false",
-                "AGENTSPAN_LOG_LEVEL": "WARNING",
-            ],
-            timeout: .seconds(120))
-        await stack.stopAll()
+        let (code, out, err) = try await stack.stoppingAfterwards {
+            try await stack.startOpenAIDouble()
+            try await stack.startServer()
+            return try await stack.runScript(
+                "agentspan_client.py", [mode],
+                environment: [
+                    "AGENTSPAN_SERVER_URL": stack.apiURL, "AGENTSPAN_AUTO_START_SERVER": "false",
+                    "AGENTSPAN_LOG_LEVEL": "WARNING",
+                ],
+                timeout: .seconds(120))
+        }
         let diagnostics =
             "exit \(code.map(String.init) ?? "timeout")\nstdout:\n\(out)\nstderr:\n\(err.suffix(6000))\nserver:\n\(stack.server?.stderr.suffix(4000) ?? "")"
         #expect(code == 0, "\(diagnostics)")
@@ -114,8 +117,8 @@ struct PythonClientTests {
         let result = try #require(report["result"] as? [String: Any])
         #expect(result["status"] as? String == "COMPLETED", "\(result)")
         let output = try #require(result["output"] as? [String: Any])
-        #expect((output["result"] as? String)?.hasPrefix("Final answer:") == true, "\(output)")
-        #expect("\(output["result"] ?? "")".contains("72F"))
+        let answer = output["result"] as? String ?? ""
+        #expect(answer.hasPrefix("Final answer:") && answer.contains("72F"), "\(output)")
         let calls = try #require(result["tool_calls"] as? [[String: Any]])
         #expect(calls.map { $0["name"] as? String } == ["get_weather"], "\(calls)")
         // The double saw the tool's result in the second turn: the SDK's worker really ran the tool.
@@ -123,7 +126,8 @@ struct PythonClientTests {
         #expect(requests.count == 2)
         let lastMessages = (requests.last?["body"] as? [String: Any])?["messages"] as? [[String: Any]] ?? []
         #expect(lastMessages.last?["role"] as? String == "tool")
-        #expect("\(lastMessages.last?["content"] ?? "")".contains("72F"))
+        let toolMessage = "\(lastMessages.last?["content"] ?? "")"
+        #expect(toolMessage.contains("72F"), "\(lastMessages)")
     }
 
     @Test func agentspanStreamDeliversEachStep() async throws {

@@ -143,6 +143,18 @@ final class PythonStack: @unchecked Sendable {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
+    /// Runs `body`, then stops every process of the stack, whether `body` succeeded or threw.
+    func stoppingAfterwards<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await stopAll()
+            return result
+        } catch {
+            await stopAll()
+            throw error
+        }
+    }
+
     func stopAll() async {
         await server?.terminate()
         await openAI?.killGroup()
