@@ -70,19 +70,18 @@ struct PythonClientTests {
 
     // MARK: agentspan SDK
 
-    /// Runs one scenario of `agentspan_client.py` against a server whose OpenAI provider is the local double.
-    private func agentspan(_ mode: String) async throws -> (report: [String: Any], stack: PythonStack) {
+    /// Runs one scenario of `agentspan_client.py` against a server whose OpenAI provider is the local double;
+    /// with `apiKey`, the server requires it and the SDK is given it as `AGENTSPAN_API_KEY`.
+    private func agentspan(_ mode: String, apiKey: String? = nil) async throws -> (report: [String: Any], stack: PythonStack) {
         let stack = try PythonStack(python: try await PythonClients.interpreter())
+        var environment = [
+            "AGENTSPAN_SERVER_URL": stack.apiURL, "AGENTSPAN_AUTO_START_SERVER": "false", "AGENTSPAN_LOG_LEVEL": "WARNING",
+        ]
+        if let apiKey { environment["AGENTSPAN_API_KEY"] = apiKey }
         let (code, out, err) = try await stack.stoppingAfterwards {
             try await stack.startOpenAIDouble()
-            try await stack.startServer()
-            return try await stack.runScript(
-                "agentspan_client.py", [mode],
-                environment: [
-                    "AGENTSPAN_SERVER_URL": stack.apiURL, "AGENTSPAN_AUTO_START_SERVER": "false",
-                    "AGENTSPAN_LOG_LEVEL": "WARNING",
-                ],
-                timeout: .seconds(120))
+            try await stack.startServer(apiKey.map { ["--api-key", $0] } ?? [])
+            return try await stack.runScript("agentspan_client.py", [mode], environment: environment, timeout: .seconds(120))
         }
         let diagnostics =
             "exit \(code.map(String.init) ?? "timeout")\nstdout:\n\(out)\nstderr:\n\(err.suffix(6000))\nserver:\n\(stack.server?.stderr.suffix(4000) ?? "")"
@@ -128,6 +127,13 @@ struct PythonClientTests {
         #expect(lastMessages.last?["role"] as? String == "tool")
         let toolMessage = "\(lastMessages.last?["content"] ?? "")"
         #expect(toolMessage.contains("72F"), "\(lastMessages)")
+    }
+
+    /// With `--api-key`, the SDK's agent API calls send the key and its conductor-python workers exchange it at
+    /// `POST /api/token` before polling.
+    @Test func agentspanStreamWithAPIKey() async throws {
+        let (report, _) = try await agentspan("stream", apiKey: "py-s3cret")
+        try expectWeatherEvents(events(report))
     }
 
     @Test func agentspanStreamDeliversEachStep() async throws {

@@ -90,15 +90,16 @@ final class PythonStack: @unchecked Sendable {
         throw CancellationError()
     }
 
-    /// Starts the server; with the double running, its OpenAI provider points at it.
-    func startServer() async throws {
+    /// Starts the server (with `arguments` added); with the double running, its OpenAI provider points at it.
+    func startServer(_ arguments: [String] = []) async throws {
         var environment: [String: String] = [:]
         if let openAIPort {
             environment["OPENAI_BASE_URL"] = "http://127.0.0.1:\(openAIPort)/v1"
             environment["OPENAI_API_KEY"] = "test"
         }
         let server = try ChildProcess(
-            TestEnvironment.binary, ["server", "--port", String(port), "--data", dataDirectory, "--log-level", "warning"],
+            TestEnvironment.binary,
+            ["server", "--port", String(port), "--data", dataDirectory, "--log-level", "warning"] + arguments,
             environment: environment)
         self.server = server
         let deadline = ContinuousClock.now + .seconds(30)
