@@ -16,11 +16,22 @@ struct PythonClientTests {
                 "inputParameters": ["name": "${workflow.input.name}"],
             ],
             [
+                "name": "py_flaky", "taskReferenceName": "flaky_ref", "type": "SIMPLE",
+                "inputParameters": ["name": "${workflow.input.name}"],
+            ],
+            [
                 "name": "py_shout", "taskReferenceName": "shout_ref", "type": "SIMPLE",
                 "inputParameters": ["text": "${greet_ref.output.greeting}", "times": "${workflow.input.times}"],
             ],
+            [
+                "name": "py_progress", "taskReferenceName": "progress_ref", "type": "SIMPLE",
+                "inputParameters": ["name": "${workflow.input.name}"],
+            ],
         ],
-        "outputParameters": ["message": "${shout_ref.output.shouted}", "length": "${shout_ref.output.length}"],
+        "outputParameters": [
+            "message": "${shout_ref.output.shouted}", "length": "${shout_ref.output.length}",
+            "retried": "${flaky_ref.output.retried}", "polls": "${progress_ref.output.polls}",
+        ],
     ] }
 
     @Test func conductorPythonWorkersCompleteWorkflows() async throws {
@@ -30,8 +41,11 @@ struct PythonClientTests {
     }
 
     private func conductorScenario(_ stack: PythonStack) async throws {
-        let taskDefs: [[String: Any]] = ["py_greet", "py_shout"].map {
-            ["name": $0, "retryCount": 1, "responseTimeoutSeconds": 30, "ownerEmail": "test@example.com"]
+        let taskDefs: [[String: Any]] = ["py_greet", "py_flaky", "py_shout", "py_progress"].map {
+            [
+                "name": $0, "retryCount": 1, "retryLogic": "FIXED", "retryDelaySeconds": 0, "responseTimeoutSeconds": 30,
+                "ownerEmail": "test@example.com",
+            ]
         }
         #expect(try await stack.http("POST", "/api/metadata/taskdefs", json: taskDefs).0 == 200)
         #expect(try await stack.http("POST", "/api/metadata/workflow", json: Self.greetingWorkflow).0 == 200)
@@ -60,9 +74,19 @@ struct PythonClientTests {
             let output = try #require(workflow["output"] as? [String: Any])
             #expect(output["message"] as? String == message)
             #expect(output["length"] as? Int == length)
+            #expect(output["retried"] as? Int == 1, "\(output)")
+            #expect((output["polls"] as? Int ?? 0) >= 2, "\(output)")
             let tasks = try #require(workflow["tasks"] as? [[String: Any]])
-            #expect(tasks.map { $0["referenceTaskName"] as? String } == ["greet_ref", "shout_ref"])
+            let refs = tasks.compactMap { $0["referenceTaskName"] as? String }
+            #expect(refs == ["greet_ref", "flaky_ref", "flaky_ref", "shout_ref", "progress_ref"], "\(refs)")
             #expect(tasks.allSatisfy { ($0["workerId"] as? String ?? "").isEmpty == false }, "workers report their id")
+            // The exception became a FAILED attempt carrying its message; the retry completed.
+            let flaky = tasks.filter { $0["referenceTaskName"] as? String == "flaky_ref" }
+            #expect(flaky.map { $0["status"] as? String } == ["FAILED", "COMPLETED"])
+            #expect((flaky.first?["reasonForIncompletion"] as? String)?.contains("flaky first attempt") == true, "\(flaky)")
+            // IN_PROGRESS with callbackAfterSeconds kept the same task and handed it out again.
+            let progress = try #require(tasks.last)
+            #expect((progress["pollCount"] as? Int ?? 0) >= 2, "\(progress)")
         }
         // `register_task_def=True` made the worker (re)register its task definition through the metadata API.
         #expect(try await stack.http("GET", "/api/metadata/taskdefs/py_greet").0 == 200)
