@@ -191,4 +191,16 @@ struct PythonClientTests {
         let status = try #require(report["status"] as? [String: Any])
         #expect(status["is_complete"] as? Bool == true, "\(status)")
     }
+
+    @Test func agentspanRejectEndsTheRunWithoutTheTool() async throws {
+        let (report, stack) = try await agentspan("reject")
+        let types = events(report).compactMap { $0["type"] as? String }
+        #expect(types == ["thinking", "waiting", "done"], "the rejected tool never runs: \(events(report))")
+        let status = try #require(report["status"] as? [String: Any])
+        #expect(status["status"] as? String == "COMPLETED", "\(status)")
+        let output = try #require(status["output"] as? [String: Any])
+        #expect(output["rejectionReason"] as? String == "not that file", "\(output)")
+        // The model was asked once: the rejection ended the run before any tool result went back to it.
+        #expect(stack.openAIRequests.count == 1)
+    }
 }

@@ -1,6 +1,6 @@
 """The agentspan 0.2.0 SDK against an agentspanc server, one scenario per invocation.
 
-Usage: agentspan_client.py MODE   (MODE: run | stream | start | approve)
+Usage: agentspan_client.py MODE   (MODE: run | stream | start | approve | reject)
 
 Environment: AGENTSPAN_SERVER_URL (the server), AGENTSPAN_AUTO_START_SERVER=false. The model is openai/gpt-4o, which
 the server answers through its OpenAI provider. The `@tool` functions are served by the SDK's own workers.
@@ -88,29 +88,41 @@ def start(runtime):
     }
 
 
-def approve(runtime):
+def decide(runtime, answer):
+    """Starts the approval agent, answers its waiting event with `answer(stream)`, and drains the stream."""
     handle = runtime.start(approval_agent(), "Please delete /tmp/report.txt")
+    agent_stream = handle.stream()
     events = []
     waiting_status = None
-    for event in handle.stream():
+    for event in agent_stream:
         record = event_record(event)
         events.append(record)
         if record["type"] == "waiting":
             status = handle.get_status()
             waiting_status = {"is_waiting": status.is_waiting, "pending_tool": status.pending_tool}
-            handle.approve()
+            answer(agent_stream)
     status = handle.get_status()
+    result = agent_stream.get_result()
     return {
         "execution_id": handle.execution_id,
         "events": events,
         "waiting_status": waiting_status,
         "status": {"is_complete": status.is_complete, "status": str(status.status), "output": status.output},
+        "result": dict(result_record(result), is_rejected=result.is_rejected),
     }
+
+
+def approve(runtime):
+    return decide(runtime, lambda agent_stream: agent_stream.approve())
+
+
+def reject(runtime):
+    return decide(runtime, lambda agent_stream: agent_stream.reject("not that file"))
 
 
 def main():
     mode = sys.argv[1]
-    scenario = {"run": run, "stream": stream, "start": start, "approve": approve}[mode]
+    scenario = {"run": run, "stream": stream, "start": start, "approve": approve, "reject": reject}[mode]
     with AgentRuntime() as runtime:
         report = scenario(runtime)
     report["mode"] = mode
