@@ -5,6 +5,11 @@ import Testing
     import FoundationNetworking
 #endif
 
+/// Why a Python-client test could not even begin; its description is the test's failure message.
+struct PythonStackError: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// The Python interpreter that has the real clients installed (conductor-python 2.0.0, agentspan 0.2.0).
 enum PythonClients {
     static let fixtures = TestEnvironment.packageRoot + "/Tests/EndToEndTests/Fixtures/python"
@@ -18,8 +23,7 @@ enum PythonClients {
             environment["PYTHON"].map { [$0] }
             ?? (environment["PATH"] ?? "/usr/local/bin:/usr/bin").split(separator: ":").map { "\($0)/python3" }
         guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            Issue.record("python3 not found on PATH (or $PYTHON): run scripts/setup")
-            throw CancellationError()
+            throw PythonStackError(description: "python3 not found on PATH (or $PYTHON): run scripts/setup")
         }
         let check = """
             import sys
@@ -39,13 +43,12 @@ enum PythonClients {
         let process = try ChildProcess(python, ["-c", check] + requiredPackages.map { "\($0.key)==\($0.value)" })
         let code = await process.wait(timeout: .seconds(30))
         guard code == 0 else {
-            Issue.record(
-                """
-                \(python) lacks the Python clients the compatibility tests drive: \
-                \(process.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) \(process.stderr). \
-                Install them with scripts/setup (python3 -m pip install conductor-python==2.0.0 agentspan==0.2.0).
-                """)
-            throw CancellationError()
+            let problems = (process.stdout + process.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw PythonStackError(
+                description: """
+                    \(python) lacks the Python clients the compatibility tests drive: \(problems). Install them with \
+                    scripts/setup (python3 -m pip install conductor-python==2.0.0 agentspan==0.2.0).
+                    """)
         }
         return python
     }
@@ -86,8 +89,7 @@ final class PythonStack: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("the OpenAI test double did not start; stderr:\n\(double.stderr)")
-        throw CancellationError()
+        throw PythonStackError(description: "the OpenAI test double did not start; stderr:\n\(double.stderr)")
     }
 
     /// Starts the server (with `arguments` added); with the double running, its OpenAI provider points at it.
@@ -105,8 +107,7 @@ final class PythonStack: @unchecked Sendable {
         let deadline = ContinuousClock.now + .seconds(30)
         while !TestEnvironment.isListening(port) {
             guard ContinuousClock.now < deadline else {
-                Issue.record("server did not listen within 30 s; stderr:\n\(server.stderr)")
-                throw CancellationError()
+                throw PythonStackError(description: "server did not listen within 30 s; stderr:\n\(server.stderr)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
