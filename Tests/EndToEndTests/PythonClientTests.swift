@@ -133,6 +133,11 @@ struct PythonClientTests {
         let done = try #require(events.last)
         let output = "\(done["output"] ?? "")"
         #expect(output.contains("Final answer:") && output.contains("72F"), "\(done)")
+        // Delivered live: the model's words reached the SDK while the (1 s) tool was still running, not in one
+        // burst at the end, which is what happens when the server does not flush each event as it goes.
+        let thinkingAt = try #require(thinking["received"] as? Double)
+        let doneAt = try #require(done["received"] as? Double)
+        #expect(doneAt - thinkingAt >= 0.7, "thinking at \(thinkingAt), done at \(doneAt)")
     }
 
     @Test func agentspanRunUsesOpenAIProviderAndSDKToolWorkers() async throws {

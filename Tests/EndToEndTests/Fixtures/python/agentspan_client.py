@@ -9,6 +9,7 @@ Prints one JSON line describing what the SDK saw and exits 0; exits 1 with a tra
 import json
 import multiprocessing
 import sys
+import time
 
 # conductor-python asks for "spawn", which cannot pickle the SDK's tool workers; choosing "fork" first makes
 # its request a no-op (it does not force), so the workers start.
@@ -20,6 +21,8 @@ from agentspan.agents import Agent, AgentHandle, AgentRuntime, tool  # noqa: E40
 @tool
 def get_weather(city: str) -> dict:
     """Get the current weather for a city."""
+    # Slow enough that a stream delivered live shows the model's words well before the answer.
+    time.sleep(1)
     return {"city": city, "temperature": "72F", "conditions": "sunny"}
 
 
@@ -50,6 +53,7 @@ def event_record(event):
         "result": event.result,
         "output": event.output,
         "execution_id": event.execution_id,
+        "received": time.monotonic(),
     }
 
 
