@@ -180,6 +180,40 @@ struct PythonClientTests {
         #expect(status["is_complete"] as? Bool == true, "\(status)")
     }
 
+    /// The server is killed (-9) while the SDK streams and its worker runs the tool, then restarted: the worker's
+    /// result is accepted, the SDK's stream reconnects with `Last-Event-ID`, and every event arrives exactly once.
+    @Test func agentspanStreamSurvivesAServerRestart() async throws {
+        let stack = try PythonStack(python: try await PythonClients.interpreter())
+        let marker = stack.dataDirectory + "/first-event"
+        let environment = [
+            "AGENTSPAN_SERVER_URL": stack.apiURL, "AGENTSPAN_AUTO_START_SERVER": "false", "AGENTSPAN_LOG_LEVEL": "WARNING",
+            "AGENTSPANC_MARKER": marker,
+        ]
+        let (code, out, err) = try await stack.stoppingAfterwards {
+            try await stack.startOpenAIDouble()
+            try await stack.startServer()
+            let client = try stack.startScript("agentspan_client.py", ["restart"], environment: environment)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !FileManager.default.fileExists(atPath: marker), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(FileManager.default.fileExists(atPath: marker), "no first event; stderr:\n\(client.stderr)")
+            await stack.server?.kill9()
+            try await stack.startServer()
+            return await stack.finish(client, timeout: .seconds(120))
+        }
+        #expect(code == 0, "exit \(code.map(String.init) ?? "timeout")\nstdout:\n\(out)\nstderr:\n\(err.suffix(6000))")
+        let report = try #require(out.lastJSONLine, "no report; stderr:\n\(err.suffix(6000))")
+        let events = events(report)
+        #expect(events.compactMap { $0["type"] as? String } == ["thinking", "tool_call", "tool_result", "done"], "\(events)")
+        let status = try #require(report["status"] as? [String: Any])
+        #expect(status["status"] as? String == "COMPLETED", "\(status)")
+        let output = "\(status["output"] ?? "")"
+        #expect(output.contains("72F"), "\(status)")
+        // The SDK noticed the dropped stream and reconnected (its own log line, agentspan 0.2.0).
+        #expect(err.contains("SSE connection lost"), "\(err.suffix(3000))")
+    }
+
     @Test func agentspanApproveRunsTheApprovalTool() async throws {
         let (report, _) = try await agentspan("approve")
         let events = events(report)

@@ -117,10 +117,19 @@ final class PythonStack: @unchecked Sendable {
     func runScript(
         _ script: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)
     ) async throws -> (code: Int32?, stdout: String, stderr: String) {
+        try await finish(startScript(script, arguments, environment: environment), timeout: timeout)
+    }
+
+    /// Starts a fixture script in its own process group.
+    func startScript(_ script: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
         var env = environment
         env["PYTHONUNBUFFERED"] = "1"
-        let process = try ChildProcess(
-            python, [PythonClients.fixtures + "/" + script] + arguments, environment: env, processGroup: true)
+        return try ChildProcess(python, [PythonClients.fixtures + "/" + script] + arguments, environment: env, processGroup: true)
+    }
+
+    /// Waits for a script started with ``startScript(_:_:environment:)`` (bounded by `timeout`), then kills whatever
+    /// it left behind.
+    func finish(_ process: ChildProcess, timeout: Duration) async -> (code: Int32?, stdout: String, stderr: String) {
         let code = await process.wait(timeout: timeout)
         await process.killGroup()
         return (code, process.stdout, process.stderr)

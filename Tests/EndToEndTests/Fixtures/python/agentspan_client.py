@@ -1,6 +1,6 @@
 """The agentspan 0.2.0 SDK against an agentspanc server, one scenario per invocation.
 
-Usage: agentspan_client.py MODE   (MODE: run | stream | start | approve | reject)
+Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | approve | reject)
 
 Environment: AGENTSPAN_SERVER_URL (the server), AGENTSPAN_AUTO_START_SERVER=false. The model is openai/gpt-4o, which
 the server answers through its OpenAI provider. The `@tool` functions are served by the SDK's own workers.
@@ -8,6 +8,7 @@ Prints one JSON line describing what the SDK saw and exits 0; exits 1 with a tra
 """
 import json
 import multiprocessing
+import os
 import sys
 import time
 
@@ -92,6 +93,24 @@ def start(runtime):
     }
 
 
+def restart(runtime):
+    """Like `start`, but signals the test (by creating $AGENTSPANC_MARKER) after the first event, so the test can
+    kill and restart the server while the tool runs; the SDK's stream reconnects with Last-Event-ID."""
+    handle = runtime.start(weather_agent(), "What is the weather in Paris?")
+    events = []
+    for event in AgentHandle(execution_id=handle.execution_id, runtime=runtime).stream():
+        events.append(event_record(event))
+        if len(events) == 1:
+            with open(os.environ["AGENTSPANC_MARKER"], "w") as marker:
+                marker.write(handle.execution_id)
+    status = runtime.get_status(handle.execution_id)
+    return {
+        "execution_id": handle.execution_id,
+        "events": events,
+        "status": {"is_complete": status.is_complete, "status": str(status.status), "output": status.output},
+    }
+
+
 def decide(runtime, answer):
     """Starts the approval agent, answers its waiting event with `answer(stream)`, and drains the stream."""
     handle = runtime.start(approval_agent(), "Please delete /tmp/report.txt")
@@ -126,7 +145,8 @@ def reject(runtime):
 
 def main():
     mode = sys.argv[1]
-    scenario = {"run": run, "stream": stream, "start": start, "approve": approve, "reject": reject}[mode]
+    scenarios = {"run": run, "stream": stream, "start": start, "restart": restart, "approve": approve, "reject": reject}
+    scenario = scenarios[mode]
     with AgentRuntime() as runtime:
         report = scenario(runtime)
     report["mode"] = mode
