@@ -137,7 +137,7 @@ struct PythonClientTests {
         // burst at the end, which is what happens when the server does not flush each event as it goes.
         let thinkingAt = try #require(thinking["received"] as? Double)
         let doneAt = try #require(done["received"] as? Double)
-        #expect(doneAt - thinkingAt >= 0.7, "thinking at \(thinkingAt), done at \(doneAt)")
+        #expect(doneAt - thinkingAt >= 0.5, "thinking at \(thinkingAt), done at \(doneAt)")
     }
 
     @Test func agentspanRunUsesOpenAIProviderAndSDKToolWorkers() async throws {
@@ -149,6 +149,10 @@ struct PythonClientTests {
         #expect(answer.hasPrefix("Final answer:") && answer.contains("72F"), "\(output)")
         let calls = try #require(result["tool_calls"] as? [[String: Any]])
         #expect(calls.map { $0["name"] as? String } == ["get_weather"], "\(calls)")
+        // Token usage the SDK collects from the execution: two model calls of 11 + 7 tokens each.
+        let usage = try #require(result["token_usage"] as? [String: Any], "\(result)")
+        #expect(usage["prompt_tokens"] as? Int == 22 && usage["completion_tokens"] as? Int == 14, "\(usage)")
+        #expect(usage["total_tokens"] as? Int == 36, "\(usage)")
         // The double saw the tool's result in the second turn: the SDK's worker really ran the tool.
         let requests = stack.openAIRequests
         #expect(requests.count == 2)

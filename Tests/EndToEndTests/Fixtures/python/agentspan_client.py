@@ -65,6 +65,7 @@ def result_record(result):
         "output": result.output,
         "tool_calls": result.tool_calls,
         "finish_reason": str(getattr(result.finish_reason, "value", result.finish_reason)),
+        "token_usage": vars(result.token_usage) if result.token_usage else None,
     }
 
 
