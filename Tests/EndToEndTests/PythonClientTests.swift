@@ -7,32 +7,35 @@ import Testing
 struct PythonClientTests {
     // MARK: conductor-python
 
-    static var greetingWorkflow: [String: Any] { [
-        "name": "py_greeting_flow", "version": 1, "schemaVersion": 2, "ownerEmail": "test@example.com",
-        "inputParameters": ["name", "times"],
-        "tasks": [
-            [
-                "name": "py_greet", "taskReferenceName": "greet_ref", "type": "SIMPLE",
-                "inputParameters": ["name": "${workflow.input.name}"],
+    /// Four SIMPLE tasks served by `conductor_worker.py`; the output gathers what each one produced.
+    static var greetingWorkflow: [String: Any] {
+        [
+            "name": "py_greeting_flow", "version": 1, "schemaVersion": 2, "ownerEmail": "test@example.com",
+            "inputParameters": ["name", "times"],
+            "tasks": [
+                [
+                    "name": "py_greet", "taskReferenceName": "greet_ref", "type": "SIMPLE",
+                    "inputParameters": ["name": "${workflow.input.name}"],
+                ],
+                [
+                    "name": "py_flaky", "taskReferenceName": "flaky_ref", "type": "SIMPLE",
+                    "inputParameters": ["name": "${workflow.input.name}"],
+                ],
+                [
+                    "name": "py_shout", "taskReferenceName": "shout_ref", "type": "SIMPLE",
+                    "inputParameters": ["text": "${greet_ref.output.greeting}", "times": "${workflow.input.times}"],
+                ],
+                [
+                    "name": "py_progress", "taskReferenceName": "progress_ref", "type": "SIMPLE",
+                    "inputParameters": ["name": "${workflow.input.name}"],
+                ],
             ],
-            [
-                "name": "py_flaky", "taskReferenceName": "flaky_ref", "type": "SIMPLE",
-                "inputParameters": ["name": "${workflow.input.name}"],
+            "outputParameters": [
+                "message": "${shout_ref.output.shouted}", "length": "${shout_ref.output.length}",
+                "retried": "${flaky_ref.output.retried}", "polls": "${progress_ref.output.polls}",
             ],
-            [
-                "name": "py_shout", "taskReferenceName": "shout_ref", "type": "SIMPLE",
-                "inputParameters": ["text": "${greet_ref.output.greeting}", "times": "${workflow.input.times}"],
-            ],
-            [
-                "name": "py_progress", "taskReferenceName": "progress_ref", "type": "SIMPLE",
-                "inputParameters": ["name": "${workflow.input.name}"],
-            ],
-        ],
-        "outputParameters": [
-            "message": "${shout_ref.output.shouted}", "length": "${shout_ref.output.length}",
-            "retried": "${flaky_ref.output.retried}", "polls": "${progress_ref.output.polls}",
-        ],
-    ] }
+        ]
+    }
 
     @Test func conductorPythonWorkersCompleteWorkflows() async throws {
         let stack = try PythonStack(python: try await PythonClients.interpreter())
