@@ -165,6 +165,19 @@ struct PythonClientTests {
         #expect(toolMessage.contains("72F"), "\(lastMessages)")
     }
 
+    /// `plan` and `deploy` go through the agent API; `run` by name then starts the deployed definition with
+    /// Conductor's `POST /api/workflow`, its tool served by `serve(agent, blocking=False)`.
+    @Test func agentspanDeployThenRunByName() async throws {
+        let (report, _) = try await agentspan("deploy")
+        let plan = try #require(report["plan"] as? [String: Any])
+        #expect(plan["name"] as? String == "py_weather_agent")
+        #expect(report["deployed"] as? [String] == ["py_weather_agent"])
+        let result = try #require(report["result"] as? [String: Any])
+        #expect(result["status"] as? String == "COMPLETED", "\(result)")
+        let calls = try #require(result["tool_calls"] as? [[String: Any]])
+        #expect(calls.map { $0["name"] as? String } == ["get_weather"], "\(calls)")
+    }
+
     /// With `--api-key`, the SDK's agent API calls send the key and its conductor-python workers exchange it at
     /// `POST /api/token` before polling.
     @Test func agentspanStreamWithAPIKey() async throws {

@@ -1,6 +1,6 @@
 """The agentspan 0.2.0 SDK against an agentspanc server, one scenario per invocation.
 
-Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | approve | reject)
+Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | deploy | approve | reject)
 
 Environment: AGENTSPAN_SERVER_URL (the server), AGENTSPAN_AUTO_START_SERVER=false. The model is openai/gpt-4o, which
 the server answers through its OpenAI provider. The `@tool` functions are served by the SDK's own workers.
@@ -112,6 +112,20 @@ def restart(runtime):
     }
 
 
+def deploy(runtime):
+    """plan + deploy, then the deployed agent run by name with its tools served by `serve(blocking=False)`."""
+    agent = weather_agent()
+    plan = runtime.plan(agent)
+    deployed = runtime.deploy(agent)
+    runtime.serve(agent, blocking=False)
+    result = runtime.run(deployed[0].registered_name, "What is the weather in Paris?")
+    return {
+        "plan": {"name": plan["workflowDef"]["name"], "requiredWorkers": plan["requiredWorkers"]},
+        "deployed": [d.registered_name for d in deployed],
+        "result": result_record(result),
+    }
+
+
 def decide(runtime, answer):
     """Starts the approval agent, answers its waiting event with `answer(stream)`, and drains the stream."""
     handle = runtime.start(approval_agent(), "Please delete /tmp/report.txt")
@@ -146,7 +160,10 @@ def reject(runtime):
 
 def main():
     mode = sys.argv[1]
-    scenarios = {"run": run, "stream": stream, "start": start, "restart": restart, "approve": approve, "reject": reject}
+    scenarios = {
+        "run": run, "stream": stream, "start": start, "restart": restart, "deploy": deploy, "approve": approve,
+        "reject": reject,
+    }
     scenario = scenarios[mode]
     with AgentRuntime() as runtime:
         report = scenario(runtime)
