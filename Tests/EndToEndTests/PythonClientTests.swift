@@ -178,6 +178,17 @@ struct PythonClientTests {
         #expect(calls.map { $0["name"] as? String } == ["get_weather"], "\(calls)")
     }
 
+    /// An execution waiting for approval is paused, resumed, signalled, stopped and cancelled through the SDK.
+    @Test func agentspanExecutionControls() async throws {
+        let (report, _) = try await agentspan("controls")
+        let seen = try #require(report["seen"] as? [String: Any])
+        #expect(seen["waiting"] as? Bool == true, "\(seen)")
+        #expect(seen["paused"] as? String == "PAUSED", "\(seen)")
+        #expect(seen["resumed"] as? String == "RUNNING", "\(seen)")
+        #expect(seen["cancelled"] as? String == "TERMINATED", "\(seen)")
+        #expect(seen["reason"] as? String == "done testing", "\(seen)")
+    }
+
     /// With `--api-key`, the SDK's agent API calls send the key and its conductor-python workers exchange it at
     /// `POST /api/token` before polling.
     @Test func agentspanStreamWithAPIKey() async throws {

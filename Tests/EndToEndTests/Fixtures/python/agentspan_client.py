@@ -1,6 +1,6 @@
 """The agentspan 0.2.0 SDK against an agentspanc server, one scenario per invocation.
 
-Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | deploy | approve | reject)
+Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | deploy | controls | approve | reject)
 
 Environment: AGENTSPAN_SERVER_URL (the server), AGENTSPAN_AUTO_START_SERVER=false. The model is openai/gpt-4o, which
 the server answers through its OpenAI provider. The `@tool` functions are served by the SDK's own workers.
@@ -126,6 +126,28 @@ def deploy(runtime):
     }
 
 
+def controls(runtime):
+    """A run waiting for approval is paused, resumed, signalled, stopped and cancelled through the SDK."""
+    handle = runtime.start(approval_agent(), "Please delete /tmp/report.txt")
+    seen = {}
+    deadline = time.monotonic() + 30
+    while not handle.get_status().is_waiting and time.monotonic() < deadline:
+        time.sleep(0.1)
+    seen["waiting"] = handle.get_status().is_waiting
+    handle.pause()
+    seen["paused"] = str(handle.get_status().status)
+    handle.resume()
+    seen["resumed"] = str(handle.get_status().status)
+    runtime.signal(handle.execution_id, "the user is in a hurry")
+    handle.stop()
+    seen["stopped_running"] = handle.get_status().is_running
+    handle.cancel("done testing")
+    status = handle.get_status()
+    seen["cancelled"] = str(status.status)
+    seen["reason"] = status.reason
+    return {"execution_id": handle.execution_id, "seen": seen}
+
+
 def decide(runtime, answer):
     """Starts the approval agent, answers its waiting event with `answer(stream)`, and drains the stream."""
     handle = runtime.start(approval_agent(), "Please delete /tmp/report.txt")
@@ -161,8 +183,8 @@ def reject(runtime):
 def main():
     mode = sys.argv[1]
     scenarios = {
-        "run": run, "stream": stream, "start": start, "restart": restart, "deploy": deploy, "approve": approve,
-        "reject": reject,
+        "run": run, "stream": stream, "start": start, "restart": restart, "deploy": deploy, "controls": controls,
+        "approve": approve, "reject": reject,
     }
     scenario = scenarios[mode]
     with AgentRuntime() as runtime:
