@@ -178,6 +178,14 @@ struct PythonClientTests {
         #expect(calls.map { $0["name"] as? String } == ["get_weather"], "\(calls)")
     }
 
+    /// The async API: `stream_async` reads SSE through httpx, `run_async` polls status.
+    @Test func agentspanAsyncStreamAndRun() async throws {
+        let (report, _) = try await agentspan("async")
+        try expectWeatherEvents(events(report))
+        let result = try #require(report["result"] as? [String: Any])
+        #expect(result["status"] as? String == "COMPLETED", "\(result)")
+    }
+
     /// An execution waiting for approval is paused, resumed, signalled, stopped and cancelled through the SDK.
     @Test func agentspanExecutionControls() async throws {
         let (report, _) = try await agentspan("controls")

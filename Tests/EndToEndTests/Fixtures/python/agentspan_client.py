@@ -1,6 +1,7 @@
 """The agentspan 0.2.0 SDK against an agentspanc server, one scenario per invocation.
 
-Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | deploy | controls | approve | reject)
+Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | deploy | async | controls | approve
+                                  | reject)
 
 Environment: AGENTSPAN_SERVER_URL (the server), AGENTSPAN_AUTO_START_SERVER=false. The model is openai/gpt-4o, which
 the server answers through its OpenAI provider. The `@tool` functions are served by the SDK's own workers.
@@ -126,6 +127,19 @@ def deploy(runtime):
     }
 
 
+def asynchronous(runtime):
+    """`stream_async` (the SDK's httpx SSE reader) and `run_async`."""
+    import asyncio
+
+    async def scenario():
+        agent_stream = await runtime.stream_async(weather_agent(), "What is the weather in Paris?")
+        events = [event_record(event) async for event in agent_stream]
+        result = await runtime.run_async(weather_agent(), "What is the weather in Paris?")
+        return {"events": events, "result": result_record(result)}
+
+    return asyncio.run(scenario())
+
+
 def controls(runtime):
     """A run waiting for approval is paused, resumed, signalled, stopped and cancelled through the SDK."""
     handle = runtime.start(approval_agent(), "Please delete /tmp/report.txt")
@@ -183,8 +197,8 @@ def reject(runtime):
 def main():
     mode = sys.argv[1]
     scenarios = {
-        "run": run, "stream": stream, "start": start, "restart": restart, "deploy": deploy, "controls": controls,
-        "approve": approve, "reject": reject,
+        "run": run, "stream": stream, "start": start, "restart": restart, "deploy": deploy, "async": asynchronous,
+        "controls": controls, "approve": approve, "reject": reject,
     }
     scenario = scenarios[mode]
     with AgentRuntime() as runtime:
