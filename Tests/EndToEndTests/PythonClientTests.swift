@@ -178,6 +178,16 @@ struct PythonClientTests {
         #expect(calls.map { $0["name"] as? String } == ["get_weather"], "\(calls)")
     }
 
+    /// A second start with the same idempotency key returns the first execution; nothing runs twice.
+    @Test func agentspanIdempotentStartAndJoin() async throws {
+        let (report, stack) = try await agentspan("idempotent")
+        let ids = try #require(report["ids"] as? [String])
+        #expect(ids.count == 2 && ids[0] == ids[1], "\(ids)")
+        let result = try #require(report["result"] as? [String: Any])
+        #expect(result["status"] as? String == "COMPLETED", "\(result)")
+        #expect(stack.openAIRequests.count == 2, "one execution: two model calls")
+    }
+
     /// The async API: `stream_async` reads SSE through httpx, `run_async` polls status.
     @Test func agentspanAsyncStreamAndRun() async throws {
         let (report, _) = try await agentspan("async")

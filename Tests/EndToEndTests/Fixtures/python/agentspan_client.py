@@ -1,7 +1,7 @@
 """The agentspan 0.2.0 SDK against an agentspanc server, one scenario per invocation.
 
-Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | deploy | async | controls | approve
-                                  | reject)
+Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | deploy | idempotent | async
+                                  | controls | approve | reject)
 
 Environment: AGENTSPAN_SERVER_URL (the server), AGENTSPAN_AUTO_START_SERVER=false. The model is openai/gpt-4o, which
 the server answers through its OpenAI provider. The `@tool` functions are served by the SDK's own workers.
@@ -127,6 +127,14 @@ def deploy(runtime):
     }
 
 
+def idempotent(runtime):
+    """Two starts with the same idempotency key name one execution; `join` waits for its result."""
+    first = runtime.start(weather_agent(), "What is the weather in Paris?", idempotency_key="weather-once")
+    second = runtime.start(weather_agent(), "What is the weather in Paris?", idempotency_key="weather-once")
+    result = first.join(timeout=60)
+    return {"ids": [first.execution_id, second.execution_id], "result": result_record(result)}
+
+
 def asynchronous(runtime):
     """`stream_async` (the SDK's httpx SSE reader) and `run_async`."""
     import asyncio
@@ -197,7 +205,8 @@ def reject(runtime):
 def main():
     mode = sys.argv[1]
     scenarios = {
-        "run": run, "stream": stream, "start": start, "restart": restart, "deploy": deploy, "async": asynchronous,
+        "run": run, "stream": stream, "start": start, "restart": restart, "deploy": deploy, "idempotent": idempotent,
+        "async": asynchronous,
         "controls": controls, "approve": approve, "reject": reject,
     }
     scenario = scenarios[mode]
