@@ -178,6 +178,20 @@ struct PythonClientTests {
         #expect(calls.map { $0["name"] as? String } == ["get_weather"], "\(calls)")
     }
 
+    /// A sequential pipeline: each sub-agent's hand-off, reasoning and tool events reach the parent's stream.
+    @Test func agentspanSequentialSubAgentsStreamThroughTheParent() async throws {
+        let (report, _) = try await agentspan("sequential")
+        let events = events(report)
+        let summary = events.map { "\($0["type"] ?? "")" + (($0["target"] as? String).map { ":" + $0 } ?? "") }
+        #expect(
+            summary == ["handoff:py_researcher", "thinking", "tool_call", "tool_result", "handoff:py_writer", "done"],
+            "\(events)")
+        let call = try #require(events.first { $0["type"] as? String == "tool_call" })
+        #expect(call["tool_name"] as? String == "get_weather")
+        let result = try #require(report["result"] as? [String: Any])
+        #expect(result["status"] as? String == "COMPLETED", "\(result)")
+    }
+
     /// A second start with the same idempotency key returns the first execution; nothing runs twice.
     @Test func agentspanIdempotentStartAndJoin() async throws {
         let (report, stack) = try await agentspan("idempotent")

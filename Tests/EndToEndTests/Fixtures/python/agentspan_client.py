@@ -1,7 +1,7 @@
 """The agentspan 0.2.0 SDK against an agentspanc server, one scenario per invocation.
 
-Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | deploy | idempotent | async
-                                  | controls | approve | reject)
+Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | deploy | sequential
+                                  | idempotent | async | controls | approve | reject)
 
 Environment: AGENTSPAN_SERVER_URL (the server), AGENTSPAN_AUTO_START_SERVER=false. The model is openai/gpt-4o, which
 the server answers through its OpenAI provider. The `@tool` functions are served by the SDK's own workers.
@@ -44,6 +44,13 @@ def approval_agent():
     return Agent(
         name="py_cleanup_agent", model="openai/gpt-4o", tools=[delete_file],
         instructions="Delete the files the user asks you to delete.")
+
+
+def pipeline_agent():
+    researcher = Agent(
+        name="py_researcher", model="openai/gpt-4o", tools=[get_weather], instructions="Find the weather.")
+    writer = Agent(name="py_writer", model="openai/gpt-4o", instructions="Write a one-line report.")
+    return Agent(name="py_pipeline", model="openai/gpt-4o", agents=[researcher, writer], strategy="sequential")
 
 
 def event_record(event):
@@ -127,6 +134,13 @@ def deploy(runtime):
     }
 
 
+def sequential(runtime):
+    """A sequential pipeline of two sub-agents: their events reach the parent's stream."""
+    agent_stream = runtime.stream(pipeline_agent(), "Weather report for Paris")
+    events = [dict(event_record(event), target=event.target) for event in agent_stream]
+    return {"events": events, "result": result_record(agent_stream.get_result())}
+
+
 def idempotent(runtime):
     """Two starts with the same idempotency key name one execution; `join` waits for its result."""
     first = runtime.start(weather_agent(), "What is the weather in Paris?", idempotency_key="weather-once")
@@ -205,7 +219,8 @@ def reject(runtime):
 def main():
     mode = sys.argv[1]
     scenarios = {
-        "run": run, "stream": stream, "start": start, "restart": restart, "deploy": deploy, "idempotent": idempotent,
+        "run": run, "stream": stream, "start": start, "restart": restart, "deploy": deploy, "sequential": sequential,
+        "idempotent": idempotent,
         "async": asynchronous,
         "controls": controls, "approve": approve, "reject": reject,
     }
