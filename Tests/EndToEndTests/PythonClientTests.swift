@@ -192,6 +192,17 @@ struct PythonClientTests {
         #expect(result["status"] as? String == "COMPLETED", "\(result)")
     }
 
+    /// The approval tool belongs to a sub-agent: the SDK sees the sub-agent's `waiting` on the parent's stream and
+    /// approves with the root id, which the server resolves to the sub-workflow's HUMAN task.
+    @Test func agentspanApprovesASubAgentsTool() async throws {
+        let (report, _) = try await agentspan("nested-approve")
+        let events = events(report)
+        let types = events.compactMap { $0["type"] as? String }
+        #expect(types == ["handoff", "thinking", "waiting", "tool_call", "tool_result", "handoff", "done"], "\(events)")
+        #expect(events.first { $0["type"] as? String == "tool_call" }?["tool_name"] as? String == "delete_file")
+        #expect(report["status"] as? String == "COMPLETED", "\(report)")
+    }
+
     /// A second start with the same idempotency key returns the first execution; nothing runs twice.
     @Test func agentspanIdempotentStartAndJoin() async throws {
         let (report, stack) = try await agentspan("idempotent")

@@ -1,7 +1,7 @@
 """The agentspan 0.2.0 SDK against an agentspanc server, one scenario per invocation.
 
 Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | deploy | sequential
-                                  | idempotent | async | controls | approve | reject)
+                                  | idempotent | async | controls | approve | reject | nested-approve)
 
 Environment: AGENTSPAN_SERVER_URL (the server), AGENTSPAN_AUTO_START_SERVER=false. The model is openai/gpt-4o, which
 the server answers through its OpenAI provider. The `@tool` functions are served by the SDK's own workers.
@@ -212,6 +212,21 @@ def approve(runtime):
     return decide(runtime, lambda agent_stream: agent_stream.approve())
 
 
+def nested_approve(runtime):
+    """The approval tool belongs to a sub-agent; the SDK approves through the root execution's id."""
+    cleaner = Agent(
+        name="py_cleaner", model="openai/gpt-4o", tools=[delete_file], instructions="Delete what you are told to.")
+    writer = Agent(name="py_reporter", model="openai/gpt-4o", instructions="Report what was done.")
+    pipeline = Agent(name="py_cleanup_pipeline", model="openai/gpt-4o", agents=[cleaner, writer], strategy="sequential")
+    handle = runtime.start(pipeline, "Please delete /tmp/report.txt")
+    events = []
+    for event in handle.stream():
+        events.append(dict(event_record(event), target=event.target))
+        if event.type == "waiting":
+            handle.approve()
+    return {"execution_id": handle.execution_id, "events": events, "status": str(handle.get_status().status)}
+
+
 def reject(runtime):
     return decide(runtime, lambda agent_stream: agent_stream.reject("not that file"))
 
@@ -220,9 +235,8 @@ def main():
     mode = sys.argv[1]
     scenarios = {
         "run": run, "stream": stream, "start": start, "restart": restart, "deploy": deploy, "sequential": sequential,
-        "idempotent": idempotent,
-        "async": asynchronous,
-        "controls": controls, "approve": approve, "reject": reject,
+        "idempotent": idempotent, "async": asynchronous, "controls": controls, "approve": approve, "reject": reject,
+        "nested-approve": nested_approve,
     }
     scenario = scenarios[mode]
     with AgentRuntime() as runtime:
