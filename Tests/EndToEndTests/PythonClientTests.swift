@@ -101,10 +101,10 @@ struct PythonClientTests {
     /// with `apiKey`, the server requires it and the SDK is given it as `AGENTSPAN_API_KEY`.
     private func agentspan(_ mode: String, apiKey: String? = nil) async throws -> (report: [String: Any], stack: PythonStack) {
         let stack = try PythonStack(python: try await PythonClients.interpreter())
-        var environment = [
+        let environment = [
             "AGENTSPAN_SERVER_URL": stack.apiURL, "AGENTSPAN_AUTO_START_SERVER": "false", "AGENTSPAN_LOG_LEVEL": "WARNING",
+            "AGENTSPAN_API_KEY": apiKey ?? "",
         ]
-        if let apiKey { environment["AGENTSPAN_API_KEY"] = apiKey }
         let (code, out, err) = try await stack.stoppingAfterwards {
             try await stack.startOpenAIDouble()
             try await stack.startServer(apiKey.map { ["--api-key", $0] } ?? [])
@@ -261,7 +261,7 @@ struct PythonClientTests {
         let marker = stack.dataDirectory + "/first-event"
         let environment = [
             "AGENTSPAN_SERVER_URL": stack.apiURL, "AGENTSPAN_AUTO_START_SERVER": "false", "AGENTSPAN_LOG_LEVEL": "WARNING",
-            "AGENTSPANC_MARKER": marker,
+            "AGENTSPAN_API_KEY": "", "AGENTSPANC_MARKER": marker,
         ]
         let (code, out, err) = try await stack.stoppingAfterwards {
             try await stack.startOpenAIDouble()
