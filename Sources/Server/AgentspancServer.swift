@@ -65,6 +65,7 @@ public struct AgentspancServer: Sendable {
         if let key = configuration.apiKey, !key.isEmpty { router.add(middleware: APIKeyMiddleware(key: key)) }
         router.add(middleware: ErrorMappingMiddleware())
         HealthRoutes().register(on: router)
+        if let key = configuration.apiKey, !key.isEmpty { TokenRoutes(key: key).register(on: router) }
         MetadataRoutes(engine: engine).register(on: router)
         WorkflowRoutes(engine: engine).register(on: router)
         TaskRoutes(engine: engine).register(on: router)

@@ -5,6 +5,11 @@ import Testing
     import FoundationNetworking
 #endif
 
+/// Why a Python-client test could not even begin; its description is the test's failure message.
+struct PythonStackError: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// The Python interpreter that has the real clients installed (conductor-python 2.0.0, agentspan 0.2.0).
 enum PythonClients {
     static let fixtures = TestEnvironment.packageRoot + "/Tests/EndToEndTests/Fixtures/python"
@@ -18,8 +23,7 @@ enum PythonClients {
             environment["PYTHON"].map { [$0] }
             ?? (environment["PATH"] ?? "/usr/local/bin:/usr/bin").split(separator: ":").map { "\($0)/python3" }
         guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            Issue.record("python3 not found on PATH (or $PYTHON): run scripts/setup")
-            throw CancellationError()
+            throw PythonStackError(description: "python3 not found on PATH (or $PYTHON): run scripts/setup")
         }
         let check = """
             import sys
@@ -39,13 +43,12 @@ enum PythonClients {
         let process = try ChildProcess(python, ["-c", check] + requiredPackages.map { "\($0.key)==\($0.value)" })
         let code = await process.wait(timeout: .seconds(30))
         guard code == 0 else {
-            Issue.record(
-                """
-                \(python) lacks the Python clients the compatibility tests drive: \
-                \(process.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) \(process.stderr). \
-                Install them with scripts/setup (python3 -m pip install conductor-python==2.0.0 agentspan==0.2.0).
-                """)
-            throw CancellationError()
+            let problems = (process.stdout + process.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw PythonStackError(
+                description: """
+                    \(python) lacks the Python clients the compatibility tests drive: \(problems). Install them with \
+                    scripts/setup (python3 -m pip install conductor-python==2.0.0 agentspan==0.2.0).
+                    """)
         }
         return python
     }
@@ -86,26 +89,26 @@ final class PythonStack: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("the OpenAI test double did not start; stderr:\n\(double.stderr)")
-        throw CancellationError()
+        throw PythonStackError(description: "the OpenAI test double did not start; stderr:\n\(double.stderr)")
     }
 
-    /// Starts the server; with the double running, its OpenAI provider points at it.
-    func startServer() async throws {
-        var environment: [String: String] = [:]
+    /// Starts the server (with `arguments` added); with the double running, its OpenAI provider points at it.
+    func startServer(_ arguments: [String] = []) async throws {
+        // A key in the developer's environment must not secure the server behind the test's back.
+        var environment = ["AGENTSPAN_API_KEY": ""]
         if let openAIPort {
             environment["OPENAI_BASE_URL"] = "http://127.0.0.1:\(openAIPort)/v1"
             environment["OPENAI_API_KEY"] = "test"
         }
         let server = try ChildProcess(
-            TestEnvironment.binary, ["server", "--port", String(port), "--data", dataDirectory, "--log-level", "warning"],
+            TestEnvironment.binary,
+            ["server", "--port", String(port), "--data", dataDirectory, "--log-level", "warning"] + arguments,
             environment: environment)
         self.server = server
         let deadline = ContinuousClock.now + .seconds(30)
         while !TestEnvironment.isListening(port) {
             guard ContinuousClock.now < deadline else {
-                Issue.record("server did not listen within 30 s; stderr:\n\(server.stderr)")
-                throw CancellationError()
+                throw PythonStackError(description: "server did not listen within 30 s; stderr:\n\(server.stderr)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -115,10 +118,19 @@ final class PythonStack: @unchecked Sendable {
     func runScript(
         _ script: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)
     ) async throws -> (code: Int32?, stdout: String, stderr: String) {
+        try await finish(startScript(script, arguments, environment: environment), timeout: timeout)
+    }
+
+    /// Starts a fixture script in its own process group.
+    func startScript(_ script: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
         var env = environment
         env["PYTHONUNBUFFERED"] = "1"
-        let process = try ChildProcess(
-            python, [PythonClients.fixtures + "/" + script] + arguments, environment: env, processGroup: true)
+        return try ChildProcess(python, [PythonClients.fixtures + "/" + script] + arguments, environment: env, processGroup: true)
+    }
+
+    /// Waits for a script started with ``startScript(_:_:environment:)`` (bounded by `timeout`), then kills whatever
+    /// it left behind.
+    func finish(_ process: ChildProcess, timeout: Duration) async -> (code: Int32?, stdout: String, stderr: String) {
         let code = await process.wait(timeout: timeout)
         await process.killGroup()
         return (code, process.stdout, process.stderr)
@@ -141,6 +153,18 @@ final class PythonStack: @unchecked Sendable {
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    /// Runs `body`, then stops every process of the stack, whether `body` succeeded or threw.
+    func stoppingAfterwards<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await stopAll()
+            return result
+        } catch {
+            await stopAll()
+            throw error
+        }
     }
 
     func stopAll() async {

@@ -30,8 +30,21 @@ extension Request {
         }
     }
 
-    /// A query parameter.
-    func query(_ name: String) -> String? { uri.queryParameters[Substring(name)].map { String($0) } }
+    /// A query parameter, decoded as a form value: `+` is a space, then percent-escapes, as Conductor's servlet
+    /// container reads them (conductor-python sends `?reason=done+testing`).
+    func query(_ name: String) -> String? {
+        guard let raw = uri.query else { return nil }
+        for pair in raw.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if Self.formDecode(parts[0]) == name { return parts.count > 1 ? Self.formDecode(parts[1]) : "" }
+        }
+        return nil
+    }
+
+    private static func formDecode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
 
     /// A path parameter that the route guarantees.
     func parameter(_ name: String, _ context: ServerRequestContext) throws -> String {

@@ -2,7 +2,7 @@
 
 Usage: conductor_worker.py SERVER_API_URL WORKFLOW_IDS TIMEOUT_SECONDS   (WORKFLOW_IDS comma-separated)
 
-Runs two workers with conductor-python's TaskHandler (one OS process each, as the library does), waits until every
+Runs four workers with conductor-python's TaskHandler (one OS process each, as the library does), waits until every
 workflow in WORKFLOW_IDS is terminal (read through conductor-python's WorkflowClient), prints one JSON line per
 workflow with its final status, output and tasks, stops the worker processes and exits 0 when all completed
 (1 otherwise).
@@ -14,6 +14,7 @@ import time
 
 from conductor.client.automator.task_handler import TaskHandler
 from conductor.client.configuration.configuration import Configuration
+from conductor.client.context.task_context import TaskInProgress, get_task_context
 from conductor.client.orkes_clients import OrkesClients
 from conductor.client.worker.worker_task import worker_task
 
@@ -26,6 +27,24 @@ def greet(name: str) -> dict:
 @worker_task(task_definition_name="py_shout")
 def shout(text: str, times: int) -> dict:
     return {"shouted": (text.upper() + " ") * times, "length": len(text)}
+
+
+@worker_task(task_definition_name="py_flaky")
+def flaky(name: str) -> dict:
+    """Fails its first attempt (reported FAILED with the message and a traceback log), succeeds when retried."""
+    retries = get_task_context().get_retry_count()
+    if retries == 0:
+        raise ValueError("flaky first attempt for " + name)
+    return {"retried": retries}
+
+
+@worker_task(task_definition_name="py_progress")
+def progress(name: str):
+    """Reports IN_PROGRESS with callbackAfterSeconds on its first poll, completes on the next one."""
+    polls = get_task_context().get_poll_count()
+    if polls < 2:
+        return TaskInProgress(callback_after_seconds=1, output={"progress": 50})
+    return {"polls": polls, "progress": 100}
 
 
 def summary(workflow):
