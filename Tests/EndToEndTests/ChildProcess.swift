@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -63,6 +64,7 @@ final class ChildProcess: @unchecked Sendable {
         let rc = posix_spawn(&child, executable, &actions, &attributes, cArgs, cEnv)
         guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
         pid = child
+        LiveChildren.shared.add(child, group: processGroup)
     }
 
     /// Everything written to stdout so far.
@@ -109,6 +111,7 @@ final class ChildProcess: @unchecked Sendable {
         guard rc == pid else { return nil }
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         exitStatus = code
+        LiveChildren.shared.remove(pid)
         return code
     }
 
@@ -180,5 +183,27 @@ enum TestEnvironment {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("agentspanc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url.path
+    }
+}
+
+/// Every child a test started and nobody reaped yet, killed when the test process exits: a test that fails or
+/// forgets its clean-up never leaves a server running.
+final class LiveChildren: Sendable {
+    static let shared: LiveChildren = {
+        let children = LiveChildren()
+        atexit { LiveChildren.shared.killAll() }
+        return children
+    }()
+
+    private let pids = Mutex<[pid_t: Bool]>([:])
+
+    func add(_ pid: pid_t, group: Bool) { pids.withLock { $0[pid] = group } }
+    func remove(_ pid: pid_t) { pids.withLock { $0[pid] = nil } }
+
+    func killAll() {
+        for (pid, group) in pids.withLock({ $0 }) {
+            if group { kill(-pid, SIGKILL) }
+            kill(pid, SIGKILL)
+        }
     }
 }
