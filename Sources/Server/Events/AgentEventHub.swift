@@ -28,6 +28,7 @@ actor AgentEventHub {
         case unsubscribe(root: String, id: UUID)
         case heartbeat
         case history(root: String, reply: CheckedContinuation<[AgentStreamEvent], Never>)
+        case retry(root: String)
     }
 
     private let engine: WorkflowEngine
@@ -100,6 +101,8 @@ actor AgentEventHub {
                 }
             case .unsubscribe(let root, let id):
                 executions[root]?.subscribers[id] = nil
+            case .retry(let root):
+                if executions[root] != nil { await catchUp(root) }
             case .history(let root, let reply):
                 await load(root)
                 reply.resume(returning: executions[root]?.events ?? [])
@@ -130,14 +133,25 @@ actor AgentEventHub {
         var fresh: [AgentStreamEvent] = []
         var next = (executions[root]?.events.count ?? 0) + 1
         var lastSeq = after
+        var incomplete = false
         for entry in entries {
+            // An entry is turned into events only once the records it names are readable and consistent with
+            // it; otherwise processing stops here and is retried shortly, so no event is ever skipped.
+            guard let (task, workflow) = await records(for: entry) else {
+                incomplete = true
+                break
+            }
             lastSeq = max(lastSeq, entry.seq)
-            let task: ConductorTask? = entry.taskID == nil ? nil : try? await engine.task(id: entry.taskID!)
-            let workflow: WorkflowExecution? =
-                entry.taskID == nil ? try? await engine.workflow(id: entry.workflowID, includeTasks: false) : nil
             for draft in deriver.events(for: entry, rootID: root, task: task, workflow: workflow) {
                 fresh.append(draft.event(id: next))
                 next += 1
+            }
+        }
+        if incomplete {
+            let input = workInput
+            Task {
+                try? await Task.sleep(for: .milliseconds(20))
+                input.yield(.retry(root: root))
             }
         }
         guard var execution = executions[root] else { return }
@@ -152,6 +166,30 @@ actor AgentEventHub {
             }
         }
         executions[root] = execution
+    }
+
+    /// The task or execution an entry names, once they reflect the entry (nil: not yet, or unreadable).
+    private func records(for entry: JournalEntry) async -> (ConductorTask?, WorkflowExecution?)? {
+        do {
+            if let taskID = entry.taskID {
+                // Restart deletes the tasks of an execution; their old entries have nothing to show.
+                guard let task = try await engine.task(id: taskID) else { return (nil, nil) }
+                if entry.kind == .taskEnded && !task.status.isTerminal {
+                    // Reset in place by a later retry: the old end is history. Otherwise the read is behind.
+                    return (task.updateTime ?? 0) > entry.time ? (nil, nil) : nil
+                }
+                return (task, nil)
+            }
+            let workflow = try await engine.workflow(id: entry.workflowID, includeTasks: false)
+            if entry.kind == .workflowEnded, let workflow, !workflow.status.isTerminal {
+                // Running again after this end (retry, restart) makes it history; otherwise the read is behind.
+                return (workflow.updateTime ?? 0) > entry.time ? (nil, workflow) : nil
+            }
+            return (nil, workflow)
+        } catch {
+            logger.debug("journal records not readable yet", metadata: ["entry": "\(entry.seq)", "error": "\(error)"])
+            return nil
+        }
     }
 
     private func isTerminal(_ event: AgentStreamEvent, root: String) -> Bool {
