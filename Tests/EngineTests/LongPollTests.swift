@@ -41,11 +41,9 @@ import Workflow
             hops.append(received - sent)
             if let b = tasks.first { try await engine.complete(b, [:]) }
         }
+        // Woken by the update, not by the 5 s poll timeout (figures: `agentspanc-bench engine`).
         hops.sort()
-        let p50 = hops[hops.count / 2]
-        let p99 = hops[hops.count - 1]
-        print("update → long-poll hop: p50 \(p50), max \(p99)")
-        #expect(p50 < .milliseconds(50))
+        #expect(hops[hops.count / 2] < .seconds(2))
     }
 
     @Test func batchPollAndQueueSizes() async throws {
