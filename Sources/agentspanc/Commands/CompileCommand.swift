@@ -158,13 +158,19 @@ enum CompiledOutput {
 /// Spec paths on the command line: files (YAML or JSON), or directories searched recursively for `.yaml` and
 /// `.yml` specs (JSON files in a directory are left alone: they may be compiled output).
 enum SpecFiles {
+    /// Cassettes (scripted model turns, `NAME.cassette.yaml`) often sit next to their specs; they are not specs.
+    static func isCassette(_ path: String) -> Bool {
+        path.hasSuffix(".cassette.yaml") || path.hasSuffix(".cassette.yml")
+    }
+
+    /// Spec files named by the arguments: files as given, directories searched recursively (cassettes skipped).
     static func expand(_ paths: [String]) -> [String] {
         var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                 let found = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
-                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                    .filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !isCassette($0) }
                     .sorted()
                     .map { (path.hasSuffix("/") ? path : path + "/") + $0 }
                 files += found
