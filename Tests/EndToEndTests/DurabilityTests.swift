@@ -47,6 +47,34 @@ struct DurabilityTests {
         #expect(llmCalls.count == 5)
     }
 
+    @Test(arguments: [40, 150, 300])
+    func workerKilledMidRunThenANewWorkerFinishesIt(delayMs: Int) async throws {
+        let stack = try LocalStack()
+        try await stack.startServer()
+        // A short response timeout: a call the dead worker held is handed out again within seconds.
+        try stack.startWorker(extra: ["--response-timeout", "2"])
+        defer { Task { await stack.stopAll() } }
+
+        let (_, out, _) = try await stack.cli(["start", "specs/ops_agent.yaml", Self.prompt])
+        let id = out.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await Task.sleep(for: .milliseconds(delayMs))
+        await stack.worker?.kill9()
+        try stack.startWorker(extra: ["--response-timeout", "2"])
+
+        let (code, events, err) = try await stack.cli(["stream", id, "--json"])
+        #expect(code == 0, "\(err)")
+        let parsed = events.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(parsed.compactMap { $0["id"] as? Int } == Array(1...parsed.count))
+        #expect(parsed.last?["type"] as? String == "done")
+        let results = parsed.filter { $0["type"] as? String == "tool_result" }.compactMap { $0["toolName"] as? String }
+        #expect(results.sorted() == ["check_service", "check_service", "get_recent_logs", "get_recent_logs", "restart_service"],
+                "every call got its result, a call the dead worker held included: \(results)")
+        let output = parsed.last?["output"] as? [String: Any]
+        #expect((output?["result"] as? String)?.hasPrefix("Root cause: database pressure") == true)
+    }
+
     @Test func streamConsumerKilledMidRunThenStreamPicksUp() async throws {
         let stack = try LocalStack()
         try await stack.startServer()

@@ -33,9 +33,9 @@ final class LocalStack: @unchecked Sendable {
     }
 
     /// Starts a worker for `specs` (paths relative to the package root).
-    func startWorker(_ specs: [String] = ["specs/ops_agent.yaml"]) throws {
+    func startWorker(_ specs: [String] = ["specs/ops_agent.yaml"], extra: [String] = []) throws {
         worker = try ChildProcess(
-            TestEnvironment.binary, ["worker"] + specs.map { TestEnvironment.packageRoot + "/" + $0 } + ["--server", url])
+            TestEnvironment.binary, ["worker"] + specs.map { TestEnvironment.packageRoot + "/" + $0 } + ["--server", url] + extra)
     }
 
     /// Runs a CLI command to completion and returns (exit code, stdout, stderr).
