@@ -101,7 +101,7 @@ import Glibc
         let elapsed = ContinuousClock.now - started
         #expect(outcome.status == .failedWithTerminalError)
         #expect(outcome.reason?.contains("timed out after 1 s") == true)
-        #expect(elapsed < .seconds(6))
+        #expect(elapsed < .seconds(30), "bounded by the 1 s timeout, not by the hanging script")
         let pidText = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let pid = try #require(Int32(pidText))
         #expect(await eventually { processIsDead(pid) })

@@ -62,6 +62,6 @@ import Workflow
         }
         #expect(refused?.status == nil)
         #expect(refused?.isRetryable == true)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started < .seconds(30), "a refused connection fails at once, without hidden retries")
     }
 }

@@ -128,7 +128,7 @@ let crashingPluginScript = """
         let outcome = await tool.execute(invocation("never", [:]))
         #expect(outcome.status == .failedWithTerminalError)
         #expect(outcome.reason?.contains("timed out") == true)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started < .seconds(30), "bounded by the 0.5 s timeout, not by the silent plugin")
         await process.stop()
     }
 }

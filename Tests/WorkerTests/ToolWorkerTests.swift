@@ -180,7 +180,7 @@ struct Doubler: Tool {
         let stopTime = ContinuousClock.now - stopping
         let results = await server.state.results
         await server.stop()
-        #expect(stopTime < .seconds(5))
+        #expect(stopTime < .seconds(30), "bounded by the 1 s grace period, not by the 60 s tool")
         #expect(results.first { $0.taskId == "double#1" }?.status == .completed)
         let slow = results.first { $0.taskId == "slow#1" }
         #expect(slow?.status == .failed)
