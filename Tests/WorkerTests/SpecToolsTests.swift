@@ -27,13 +27,6 @@ import Workflow
                   - name: word_count
                     description: Count words.
                     run: {plugin: ./plugins/example}
-              - name: remote
-                model: openai/gpt-4o
-                instructions: Elsewhere.
-                external: true
-                tools:
-                  - name: remote_tool
-                    description: Runs elsewhere.
             """, path: "/specs/lead.yaml")
         var tools = SpecTools()
         try tools.add(spec.config, baseDirectory: "/specs")
