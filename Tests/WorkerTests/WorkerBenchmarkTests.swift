@@ -10,6 +10,8 @@ import Glibc
 
 /// The figures, run on demand: `AGENTSPANC_BENCH=1 AGENTSPANC_BENCH_PYTHON=/path/to/venv/bin/python
 /// swift test --disable-xctest --filter WorkerBenchmarkTests` (the Python needs `pip install conductor-python==2.0.0`).
+/// `AGENTSPANC_BENCH_BINARY` / `AGENTSPANC_BENCH_PLUGIN` point at release builds of `agentspanc` and
+/// `agentspanc-example-plugin` (debug builds by default); `AGENTSPANC_BENCH_TASKS` sets the task count (400).
 ///
 /// 1. Same server (the real engine), same no-op tool, same concurrency (8): tasks/s of `agentspanc worker`
 ///    against a conductor-python 2.0.0 worker, once with a tool that spawns `/bin/true` (a command tool) and
@@ -18,12 +20,47 @@ import Glibc
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["AGENTSPANC_BENCH"] != nil))
 struct WorkerBenchmarkTests {
     static let environment = ProcessInfo.processInfo.environment
-    static let taskCount = Int(environment["AGENTSPANC_BENCH_TASKS"] ?? "") ?? 400
+    static let taskCount = Int(environment["AGENTSPANC_BENCH_TASKS"] ?? "") ?? 2000
+
+    /// One drain: throughput and the CPU time the worker's process tree spent per task.
+    struct Figure {
+        var tasksPerSecond: Double
+        var cpuMillisecondsPerTask: Double
+    }
+
+    /// CPU seconds (user + system, including reaped children) of `pid` and all its live descendants.
+    static func cpuSeconds(ofTree pid: Int32) -> Double {
+        var parents: [Int32: Int32] = [:]
+        var ticks: [Int32: Double] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let candidate = Int32(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // Fields after the command: state(3) ppid(4) … utime(14) stime(15) cutime(16) cstime(17).
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 14, let ppid = Int32(fields[1]) else { continue }
+            parents[candidate] = ppid
+            ticks[candidate] = fields[11...14].compactMap { Double($0) }.reduce(0, +)
+        }
+        var total = 0.0
+        for (candidate, value) in ticks {
+            var current: Int32? = candidate
+            while let node = current, node > 1 {
+                if node == pid {
+                    total += value
+                    break
+                }
+                current = parents[node]
+            }
+        }
+        return total / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
     static let python = environment["AGENTSPANC_BENCH_PYTHON"] ?? "python3"
 
     /// Queues `taskCount` one-task workflows, starts the worker, and returns tasks/s between the first poll and
     /// the last completion (so worker start-up time is not counted).
-    func drain(_ server: EngineServer, task: String, input: [String: JSONValue], worker: () throws -> ChildProcess) async throws -> Double {
+    func drain(_ server: EngineServer, task: String, input: [String: JSONValue], worker: () throws -> ChildProcess) async throws -> Figure {
         let client = ConductorClient(baseURL: server.baseURL)
         try await client.registerTaskDefs([TaskDef(name: task, retryCount: 0, responseTimeoutSeconds: 30)])
         let workflow = "bench_\(task)"
@@ -35,6 +72,12 @@ struct WorkerBenchmarkTests {
             ids.append(try await client.startWorkflow(StartWorkflowRequest(name: workflow)))
         }
         let process = try worker()
+        // Let it start up (interpreter, imports, first poll) before its CPU time is counted.
+        _ = await eventually(timeout: .seconds(30)) {
+            (try? await server.engine.searchWorkflows(name: workflow, status: .completed, limit: 1))?.isEmpty == false
+        }
+        let cpuBefore = Self.cpuSeconds(ofTree: process.pid)
+        let completedBefore = (try? await server.engine.searchWorkflows(name: workflow, status: .completed, limit: Self.taskCount + 1))?.count ?? 0
         defer {
             kill(-process.pid, SIGKILL)
             kill(process.pid, SIGKILL)
@@ -45,6 +88,7 @@ struct WorkerBenchmarkTests {
             return completed >= Self.taskCount
         }
         #expect(done, "\(completed) of \(Self.taskCount) done; worker stderr: \(process.stderr.suffix(3000))")
+        let cpu = Self.cpuSeconds(ofTree: process.pid) - cpuBefore
         var starts: [Int64] = []
         var ends: [Int64] = []
         for id in ids {
@@ -55,7 +99,9 @@ struct WorkerBenchmarkTests {
             }
         }
         let seconds = Double((ends.max() ?? 0) - (starts.min() ?? 0)) / 1000
-        return Double(starts.count) / max(seconds, 0.001)
+        return Figure(
+            tasksPerSecond: Double(starts.count) / max(seconds, 0.001),
+            cpuMillisecondsPerTask: cpu * 1000 / Double(max(1, Self.taskCount - completedBefore)))
     }
 
     func agentspancWorker(_ server: EngineServer, spec: String, updateV2: Bool) throws -> ChildProcess {
@@ -75,26 +121,27 @@ struct WorkerBenchmarkTests {
 
     @Test func throughputAgainstConductorPython() async throws {
         let dir = try makeTemporaryDirectory()
-        let plugin = try builtProduct("agentspanc-example-plugin")
+        let plugin = try Self.environment["AGENTSPANC_BENCH_PLUGIN"] ?? builtProduct("agentspanc-example-plugin")
         var figures: [String] = []
         for (mode, task) in [("spawn", "bench_true"), ("function", "word_count")] {
             let input: [String: JSONValue] = mode == "spawn" ? [:] : ["text": "a b c"]
             let spec = mode == "spawn"
                 ? "name: bench\nmodel: openai/gpt-4o\ninstructions: bench\ntools:\n  - name: bench_true\n    run:\n      command: [/bin/true]\n"
                 : "name: bench\nmodel: openai/gpt-4o\ninstructions: bench\ntools:\n  - name: word_count\n    run:\n      plugin: \(plugin)\n"
-            var rates: [Double] = []
+            var ours: [Figure] = []
             for updateV2 in [true, false] {
-                let ours = try await EngineServer(databasePath: dir + "/ours-\(mode)-\(updateV2).sqlite")
-                rates.append(try await drain(ours, task: task, input: input) { try agentspancWorker(ours, spec: spec, updateV2: updateV2) })
-                await ours.stop()
+                let server = try await EngineServer(databasePath: dir + "/ours-\(mode)-\(updateV2).sqlite")
+                ours.append(try await drain(server, task: task, input: input) { try agentspancWorker(server, spec: spec, updateV2: updateV2) })
+                await server.stop()
             }
-            let theirs = try await EngineServer(databasePath: dir + "/python-\(mode).sqlite")
-            let theirRate = try await drain(theirs, task: task, input: input) { try pythonWorker(theirs, task: task, mode: mode) }
-            await theirs.stop()
+            let server = try await EngineServer(databasePath: dir + "/python-\(mode).sqlite")
+            let theirs = try await drain(server, task: task, input: input) { try pythonWorker(server, task: task, mode: mode) }
+            await server.stop()
             figures.append(String(
-                format: "%@ tool, %d tasks, concurrency 8: agentspanc worker %.0f tasks/s with update-v2, %.0f without; "
-                    + "conductor-python 2.0.0 %.0f tasks/s (best ratio %.1f×)",
-                mode, Self.taskCount, rates[0], rates[1], theirRate, max(rates[0], rates[1]) / max(theirRate, 0.001)))
+                format: "%@ tool, %d tasks, concurrency 8: agentspanc worker %.0f tasks/s (%.2f CPU ms/task) with update-v2, "
+                    + "%.0f tasks/s (%.2f CPU ms/task) without; conductor-python 2.0.0 %.0f tasks/s (%.2f CPU ms/task)",
+                mode, Self.taskCount, ours[0].tasksPerSecond, ours[0].cpuMillisecondsPerTask, ours[1].tasksPerSecond,
+                ours[1].cpuMillisecondsPerTask, theirs.tasksPerSecond, theirs.cpuMillisecondsPerTask))
         }
         for line in figures { print("BENCH " + line) }
     }
