@@ -82,6 +82,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .executableTarget(
+            name: "agentspanc-bench",
+            dependencies: [
+                "Server", "Engine", "ConductorClient", "AgentRuntime", "Worker", "Workflow",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "AgentSpecTests", dependencies: ["AgentSpec"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
         .testTarget(name: "AgentCompilerTests", dependencies: ["AgentCompiler", "AgentSpec", "Workflow"], resources: [.copy("Golden")]),
@@ -93,7 +102,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "Engine", "Workflow", "ConductorClient",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .executableTarget(name: "agentspanc-example-plugin", dependencies: ["Worker", "Workflow"], path: "Examples/ExamplePlugin"),
@@ -106,7 +115,9 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["Workflow"]),
+        .testTarget(name: "CompiledScriptTests", dependencies: ["AgentCompiler", "AgentSpec", "Engine", "Workflow"]),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "Server", "Engine", "Worker", "Workflow"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Workflow", "ConductorClient"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

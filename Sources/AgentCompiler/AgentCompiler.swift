@@ -123,6 +123,6 @@ public struct AgentCompiler: Sendable {
             copy.agents = copy.agents.map(strip)
             return copy
         }
-        return (try? JSONValue.from(strip(config))) ?? .null
+        return (try? CompiledJSON.jsonValue(strip(config))) ?? .null
     }
 }

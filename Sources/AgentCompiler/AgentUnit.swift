@@ -12,7 +12,10 @@ struct AgentUnit {
     var r: String { Names.sanitize(config.name) }
 
     /// `maxTurns`, or 25 when unset or not positive.
-    var maxTurns: Int { (config.maxTurns ?? 0) > 0 ? config.maxTurns! : 25 }
+    var maxTurns: Int {
+        if let turns = config.maxTurns, turns > 0 { return turns }
+        return 25
+    }
 
     /// Output guardrails the compiler turns into tasks (position `output`, a known type).
     var outputGuardrails: [GuardrailConfig] {

@@ -86,7 +86,7 @@ enum LLMTaskBuilder {
         case let other?:
             if agent.instructionsWorker != nil { return "${\(agent.r)_instructions.output.result}" }
             if other["_worker_ref"] != .null { return "" }
-            return other.jsonText()
+            return CompiledJSON.compactText(other)
         }
     }
 

@@ -35,7 +35,7 @@ enum StructuredOutput {
             return (nonNull + (seen.contains("None") ? ["None"] : [])).joined(separator: " | ")
         }
         if let values = object["enum"]?.arrayValue {
-            return "[" + values.map { $0.stringValue ?? $0.jsonText() }.joined(separator: ", ") + "]"
+            return "[" + values.map { $0.stringValue ?? CompiledJSON.compactText($0) }.joined(separator: ", ") + "]"
         }
         let type = object["type"]?.stringValue
         if let properties = object["properties"]?.objectValue {

@@ -2,21 +2,35 @@ import Workflow
 
 /// A reference to a worker task by name (`stopWhen`, function routers).
 public struct WorkerRef: Codable, Sendable, Hashable {
+    /// The worker's task name.
     public var taskName: String
+    /// How `agentspanc worker` runs the task (ours; the compiled workflow ignores it).
+    public var run: ToolBinding?
     /// Creates a reference.
-    public init(taskName: String) { self.taskName = taskName }
+    public init(taskName: String, run: ToolBinding? = nil) {
+        self.taskName = taskName
+        self.run = run
+    }
 }
 
 /// A termination condition (`text_mention`, `stop_message`, `max_message`, `token_usage`, `and`, `or`),
 /// evaluated by a worker each loop iteration.
 public struct TerminationConfig: Codable, Sendable, Hashable {
+    /// `text_mention`, `stop_message`, `max_message`, `token_usage`, `and` or `or`.
     public var type: String
+    /// text_mention: the text to look for.
     public var text: String?
+    /// text_mention: match case (default true).
     public var caseSensitive: Bool?
+    /// stop_message: the exact final message.
     public var stopMessage: String?
+    /// max_message: the turn limit (default 10).
     public var maxMessages: Int?
+    /// token_usage: total token limit (0 = none).
     public var maxTotalTokens: Int?
+    /// token_usage: prompt token limit.
     public var maxPromptTokens: Int?
+    /// token_usage: completion token limit.
     public var maxCompletionTokens: Int?
     /// Children of `and` / `or`.
     public var conditions: [TerminationConfig]?
@@ -42,11 +56,17 @@ public struct TerminationConfig: Codable, Sendable, Hashable {
 /// A swarm handoff condition: `on_tool_result` (`toolName`, `resultContains`), `on_text_mention` (`text`) or
 /// `on_condition` (`taskName`), moving the conversation to `target`.
 public struct HandoffConfig: Codable, Sendable, Hashable {
+    /// `on_tool_result`, `on_text_mention` or `on_condition`.
     public var type: String
+    /// The agent that takes over.
     public var target: String
+    /// on_tool_result: the tool whose result is checked.
     public var toolName: String?
+    /// on_tool_result: text the result must contain.
     public var resultContains: String?
+    /// on_text_mention: text in the answer.
     public var text: String?
+    /// on_condition: the worker deciding.
     public var taskName: String?
 
     /// Creates a handoff condition.
@@ -66,18 +86,25 @@ public struct HandoffConfig: Codable, Sendable, Hashable {
 /// A lifecycle callback worker: `before_agent`, `after_agent`, `before_model`, `after_model` (compiled),
 /// `before_tool`, `after_tool` (accepted).
 public struct CallbackConfig: Codable, Sendable, Hashable {
+    /// `before_agent`, `after_agent`, `before_model`, `after_model`, `before_tool` or `after_tool`.
     public var position: String
+    /// The worker's task name.
     public var taskName: String
+    /// How `agentspanc worker` runs the callback (ours; the compiled workflow ignores it).
+    public var run: ToolBinding?
     /// Creates a callback.
-    public init(position: String, taskName: String) {
+    public init(position: String, taskName: String, run: ToolBinding? = nil) {
         self.position = position
         self.taskName = taskName
+        self.run = run
     }
 }
 
 /// Structured output: the JSON Schema the final answer must match.
 public struct OutputTypeConfig: Codable, Sendable, Hashable {
+    /// JSON Schema of the answer (`$defs` references allowed).
     public var schema: JSONValue?
+    /// Informational class name.
     public var className: String?
     /// Creates an output type.
     public init(schema: JSONValue? = nil, className: String? = nil) {
@@ -90,6 +117,7 @@ public struct OutputTypeConfig: Codable, Sendable, Hashable {
 public struct MemoryConfig: Codable, Sendable, Hashable {
     /// Messages like `{role: user, message: "…"}`.
     public var messages: [JSONValue]?
+    /// Informational (not used by the compiler).
     public var maxMessages: Int?
     /// Creates a memory.
     public init(messages: [JSONValue]? = nil, maxMessages: Int? = nil) {
@@ -102,6 +130,7 @@ public struct MemoryConfig: Codable, Sendable, Hashable {
 public struct ThinkingConfig: Codable, Sendable, Hashable {
     /// Default true when the block is present.
     public var enabled: Bool?
+    /// Thinking token budget.
     public var budgetTokens: Int?
     /// Creates a thinking configuration.
     public init(enabled: Bool? = nil, budgetTokens: Int? = nil) {
@@ -112,9 +141,13 @@ public struct ThinkingConfig: Codable, Sendable, Hashable {
 
 /// Code-execution capability (adds prompt text; the tool itself is an ordinary worker tool).
 public struct CodeExecutionConfig: Codable, Sendable, Hashable {
+    /// Adds the code-execution instructions.
     public var enabled: Bool?
+    /// Languages offered (default python, javascript, bash).
     public var allowedLanguages: [String]?
+    /// Shell commands the code may run.
     public var allowedCommands: [String]?
+    /// Seconds per execution.
     public var timeout: Int?
     /// Creates a code-execution configuration.
     public init(enabled: Bool? = nil, allowedLanguages: [String]? = nil, allowedCommands: [String]? = nil, timeout: Int? = nil) {
@@ -127,9 +160,13 @@ public struct CodeExecutionConfig: Codable, Sendable, Hashable {
 
 /// CLI capability (adds prompt text; the tool itself is an ordinary worker tool).
 public struct CliConfig: Codable, Sendable, Hashable {
+    /// Adds the CLI instructions.
     public var enabled: Bool?
+    /// Commands the agent may run.
     public var allowedCommands: [String]?
+    /// Seconds per command.
     public var timeout: Int?
+    /// Allows shell mode.
     public var allowShell: Bool?
     /// Creates a CLI configuration.
     public init(enabled: Bool? = nil, allowedCommands: [String]? = nil, timeout: Int? = nil, allowShell: Bool? = nil) {
@@ -142,15 +179,22 @@ public struct CliConfig: Codable, Sendable, Hashable {
 
 /// A sequential-stage gate: `{type: text_contains, text, caseSensitive?}` or a worker `{taskName}`.
 public struct GateConfig: Codable, Sendable, Hashable {
+    /// `text_contains` for a text gate.
     public var type: String?
+    /// text_contains: the sentinel that stops the pipeline.
     public var text: String?
+    /// text_contains: match case (default true).
     public var caseSensitive: Bool?
+    /// A worker gate returning `{decision: continue|stop}`.
     public var taskName: String?
+    /// How `agentspanc worker` runs a worker gate (ours; the compiled workflow ignores it).
+    public var run: ToolBinding?
     /// Creates a gate.
-    public init(type: String? = nil, text: String? = nil, caseSensitive: Bool? = nil, taskName: String? = nil) {
+    public init(type: String? = nil, text: String? = nil, caseSensitive: Bool? = nil, taskName: String? = nil, run: ToolBinding? = nil) {
         self.type = type
         self.text = text
         self.caseSensitive = caseSensitive
         self.taskName = taskName
+        self.run = run
     }
 }

@@ -8,6 +8,7 @@ import Workflow
 public struct AgentConfig: Codable, Sendable, Hashable {
     /// Workflow name and prefix of every task reference (sanitised where the server sanitises).
     public var name: String
+    /// Shown to routers and in transfer-tool descriptions.
     public var description: String?
     /// `provider/model`, split at the first `/`.
     public var model: String?
@@ -16,6 +17,7 @@ public struct AgentConfig: Codable, Sendable, Hashable {
     /// A string (system prompt), a prompt template `{type: prompt_template, name, variables?, version?}` or dynamic
     /// instructions `{_worker_ref: task}`.
     public var instructions: JSONValue?
+    /// Tools the agent may call.
     public var tools: [ToolConfig]
     /// Sub-agents (recursive).
     public var agents: [AgentConfig]
@@ -23,27 +25,45 @@ public struct AgentConfig: Codable, Sendable, Hashable {
     public var strategy: String?
     /// The router of a `router` strategy: a worker or an LLM agent.
     public var router: RouterConfig?
+    /// Structured output.
     public var outputType: OutputTypeConfig?
+    /// Guardrails; only `position: output` ones are compiled for the agent.
     public var guardrails: [GuardrailConfig]?
+    /// Prior messages.
     public var memory: MemoryConfig?
+    /// Loop bound (default 25).
     public var maxTurns: Int?
+    /// LLM token limit (default 16384).
     public var maxTokens: Int?
+    /// Workflow timeout in seconds (0 = none).
     public var timeoutSeconds: Int?
+    /// LLM temperature (default 0 with tools).
     public var temperature: Double?
+    /// Worker asked after each turn whether to stop.
     public var stopWhen: WorkerRef?
+    /// Condition that ends the loop.
     public var termination: TerminationConfig?
+    /// Swarm handoff conditions.
     public var handoffs: [HandoffConfig]?
+    /// Lifecycle callback workers.
     public var callbacks: [CallbackConfig]?
     /// Agent name → names it may hand over to (round_robin, random, swarm).
     public var allowedTransitions: [String: [String]]?
     /// On a sub-agent: prefixed to the parent's conversation transcript.
     public var introduction: String?
+    /// Free-form; `_framework_passthrough: true` runs the first tool as the whole agent.
     public var metadata: [String: JSONValue]?
+    /// Code-execution capability.
     public var codeExecution: CodeExecutionConfig?
+    /// CLI capability.
     public var cliConfig: CliConfig?
+    /// `none`: the sub-workflow gets `include_contents: none`.
     public var includeContents: String?
+    /// Extended thinking.
     public var thinkingConfig: ThinkingConfig?
+    /// Plan before executing.
     public var planner: Bool?
+    /// Tools the agent must call before finishing.
     public var requiredTools: [String]?
     /// Sequential stage gate: `{type: text_contains, text, caseSensitive?}` or `{taskName}`.
     public var gate: GateConfig?
@@ -196,10 +216,10 @@ public indirect enum RouterConfig: Codable, Sendable, Hashable {
     /// Decodes like the server: a map with `taskName` is a worker; otherwise an agent.
     public init(from decoder: any Decoder) throws {
         let value = try JSONValue(from: decoder)
-        if let task = value["taskName"].stringValue {
-            self = .worker(WorkerRef(taskName: task))
+        if value["taskName"].stringValue != nil {
+            self = .worker(try value.decode(WorkerRef.self))
         } else {
-            self = .agent(try value.decode(AgentConfig.self))
+            self = .agent(try ValueDecoder.decode(AgentConfig.self, from: value))
         }
     }
 

@@ -20,7 +20,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var line: Int
     /// 1-based column in Unicode scalars (0 when the problem has no location).
     public var column: Int
+    /// What is wrong.
     public var message: String
+    /// Error or warning.
     public var severity: Severity
     /// The offending source line, without its newline, when known.
     public var sourceLine: String?

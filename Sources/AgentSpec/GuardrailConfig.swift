@@ -1,5 +1,6 @@
 /// A guardrail on an agent's output or on a tool's arguments (Agentspan `GuardrailConfig`).
 public struct GuardrailConfig: Codable, Sendable, Hashable {
+    /// Guardrail name (part of its task references).
     public var name: String
     /// `regex`, `llm`, `custom` or `external`; anything else is skipped by the compiler.
     public var guardrailType: String?
@@ -23,12 +24,15 @@ public struct GuardrailConfig: Codable, Sendable, Hashable {
     public var maxTokens: Int?
     /// Custom: worker task name.
     public var taskName: String?
+    /// Custom or external: how `agentspanc worker` runs the guardrail (ours; the compiled workflow ignores it).
+    public var run: ToolBinding?
 
     /// Creates a guardrail.
     public init(
         name: String, guardrailType: String? = nil, position: String? = nil, onFail: String? = nil,
         maxRetries: Int? = nil, patterns: [String]? = nil, mode: String? = nil, message: String? = nil,
-        model: String? = nil, policy: String? = nil, maxTokens: Int? = nil, taskName: String? = nil
+        model: String? = nil, policy: String? = nil, maxTokens: Int? = nil, taskName: String? = nil,
+        run: ToolBinding? = nil
     ) {
         self.name = name
         self.guardrailType = guardrailType
@@ -42,5 +46,6 @@ public struct GuardrailConfig: Codable, Sendable, Hashable {
         self.policy = policy
         self.maxTokens = maxTokens
         self.taskName = taskName
+        self.run = run
     }
 }

@@ -41,7 +41,7 @@ public enum SpecLoader {
                 ? [Diagnostic(file: path, line: 0, column: 0, message: "empty spec")] : context.diagnostics)
         }
         do {
-            let config = try json.decode(AgentConfig.self)
+            let config = try ValueDecoder.decode(AgentConfig.self, from: json)
             return LoadedSpec(path: path, source: source, config: config, json: json, warnings: context.diagnostics, files: context.files)
         } catch {
             throw SpecError(diagnostics: context.diagnostics + [Diagnostic(file: path, line: 0, column: 0, message: "cannot decode agent: \(error)")])

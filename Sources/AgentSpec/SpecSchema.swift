@@ -26,9 +26,13 @@ public indirect enum SchemaType: Sendable {
 
 /// One key of an object in the spec language.
 public struct FieldSchema: Sendable {
+    /// The key.
     public var name: String
+    /// Its type.
     public var type: SchemaType
+    /// Whether the key must be present.
     public var required: Bool
+    /// One-line description (JSON Schema `description`).
     public var doc: String
 
     init(_ name: String, _ type: SchemaType, required: Bool = false, _ doc: String) {
@@ -43,6 +47,7 @@ public struct FieldSchema: Sendable {
 public struct ObjectSchema: Sendable {
     /// What the object is called in messages ("agent", "tool", …).
     public var kind: String
+    /// The keys.
     public var fields: [FieldSchema]
 
     init(_ kind: String, _ fields: [FieldSchema]) {
@@ -100,6 +105,7 @@ public enum SpecSchema {
         FieldSchema("policy", .string, "llm: policy text"),
         FieldSchema("maxTokens", .integer, "llm: judge token limit (default 256)"),
         FieldSchema("taskName", .string, "custom: worker task name"),
+        FieldSchema("run", .object(toolBinding), "custom or external: how agentspanc worker runs it"),
     ])
 
     /// A tool.
@@ -119,6 +125,7 @@ public enum SpecSchema {
 
     static let workerRef = ObjectSchema("worker reference", [
         FieldSchema("taskName", .string, required: true, "worker task name"),
+        FieldSchema("run", .object(toolBinding), "how agentspanc worker runs it"),
     ])
 
     /// A termination condition (recursive through `conditions`).
@@ -146,6 +153,7 @@ public enum SpecSchema {
     static let callback = ObjectSchema("callback", [
         FieldSchema("position", .enumeration(callbackPositions), required: true, "when it runs"),
         FieldSchema("taskName", .string, required: true, "worker task name"),
+        FieldSchema("run", .object(toolBinding), "how agentspanc worker runs it"),
     ])
 
     static let outputType = ObjectSchema("outputType", [
@@ -182,6 +190,7 @@ public enum SpecSchema {
         FieldSchema("text", .string, "text_contains: sentinel that stops the pipeline"),
         FieldSchema("caseSensitive", .boolean, "default true"),
         FieldSchema("taskName", .string, "worker gate returning {decision}"),
+        FieldSchema("run", .object(toolBinding), "how agentspanc worker runs the worker gate"),
     ])
 
     /// An agent config (the document root).

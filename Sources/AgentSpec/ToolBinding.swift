@@ -24,6 +24,7 @@ public struct ToolBinding: Codable, Sendable, Hashable {
     public var command: [String]?
     /// Path of a plugin executable speaking the JSON-lines protocol. Exclusive with `command`.
     public var plugin: String?
+    /// What to feed on standard input (default none).
     public var stdin: StdinMode?
     /// Extra environment (values may reference `${env:NAME}`); everything else is an allowlist of inherited names.
     public var env: [String: String]?
@@ -40,6 +41,7 @@ public struct ToolBinding: Codable, Sendable, Hashable {
     /// Cap on captured stdout bytes.
     public var maxOutputBytes: Int?
 
+    /// Creates a binding.
     public init(
         command: [String]? = nil, plugin: String? = nil, stdin: StdinMode? = nil, env: [String: String]? = nil,
         inheritEnv: [String]? = nil, cwd: String? = nil, timeoutSeconds: Double? = nil, idempotent: Bool? = nil,

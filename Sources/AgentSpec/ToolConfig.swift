@@ -4,9 +4,11 @@ import Workflow
 public struct ToolConfig: Codable, Sendable, Hashable {
     /// Function name shown to the LLM; the Conductor task name of worker tools.
     public var name: String
+    /// What the tool does (shown to the LLM).
     public var description: String?
     /// JSON Schema of the arguments, passed verbatim to the LLM tool spec.
     public var inputSchema: JSONValue?
+    /// JSON Schema of the result.
     public var outputSchema: JSONValue?
     /// `worker` (default), `cli`, `http`, `api`, `mcp`, `agent_tool`, `human`, `generate_image`, `generate_audio`,
     /// `generate_video`, `generate_pdf`, `rag_index`, `rag_search`, `pull_workflow_messages`.

@@ -15,9 +15,11 @@ public struct JournalEntry: Sendable, Hashable, Codable {
 
     /// Global, ascending sequence number.
     public var seq: Int64
+    /// The top-level execution (itself for a top-level execution).
     public var rootWorkflowID: String
     public var workflowID: String
     public var parentWorkflowID: String?
+    /// The task attempt, for task entries.
     public var taskID: String?
     public var kind: Kind
     /// Epoch milliseconds.

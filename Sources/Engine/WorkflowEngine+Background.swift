@@ -47,7 +47,11 @@ extension WorkflowEngine {
             return (due, asyncDue, queues)
         }
         for id in due {
-            _ = try await perform { session in session.requestDecide(id) }
+            _ = try await perform { session in
+                // Saving recomputes the execution's next due time (workflow timeout or a deferred decide).
+                try session.load(id)?.isDirty = true
+                session.requestDecide(id)
+            }
         }
         for id in asyncDue { dispatch(taskID: id) }
         if !queues.isEmpty { waiters.signal(queues) }

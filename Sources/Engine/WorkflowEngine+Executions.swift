@@ -26,7 +26,12 @@ extension WorkflowEngine {
 
     /// The execution, with or without its tasks.
     public func workflow(id: String, includeTasks: Bool) async throws -> WorkflowExecution? {
-        try await read { db in
+        if let cached = services.cache.entry(id) {
+            var e = cached.record.execution
+            e.tasks = includeTasks ? cached.tasks.map(\.task) : []
+            return e
+        }
+        return try await read { db in
             guard let json = try String.fetchOne(db, sql: "SELECT json FROM execution WHERE id = ?", arguments: [id]) else {
                 return nil
             }
@@ -97,7 +102,7 @@ extension WorkflowEngine {
             let state = try Self.existing(workflowID, session)
             guard state.status.isTerminal else { throw EngineError.conflict("Workflow \(workflowID) is still running") }
             guard state.status != .completed else { throw EngineError.conflict("Workflow \(workflowID) is COMPLETED") }
-            try Self.reopen(state, session)
+            try Self.reopen(state, session, recording: .workflowResumed)
             var retried = 0
             var latest: [String: TaskRecord] = [:]
             for t in state.tasks { latest[t.task.referenceTaskName] = t }
@@ -121,7 +126,7 @@ extension WorkflowEngine {
                         }
                         var previous = t
                         previous.task.retryCount = (t.task.retryCount ?? 0)
-                        try session.schedule(wt, iteration: t.task.iteration ?? 0, in: state, retryOf: previous, immediate: true)
+                        try session.schedule(wt, suffix: t.suffix, in: state, retryOf: previous, immediate: true)
                     }
                     retried += 1
                 default: break
@@ -145,17 +150,16 @@ extension WorkflowEngine {
             for t in state.tasks { state.deletedTasks.insert(t.id) }
             state.tasks = []
             state.dirtyTasks = []
-            try Self.reopen(state, session)
+            try Self.reopen(state, session, recording: .workflowStarted)
             state.execution.createTime = session.now
             state.execution.output = [:]
             state.execution.variables = state.definition.variables ?? [:]
             state.record.lastRetriedTime = nil
-            session.record(.workflowStarted, state)
             session.requestDecide(state.id)
         }
     }
 
-    private static func reopen(_ state: ExecutionState, _ session: Session) throws {
+    private static func reopen(_ state: ExecutionState, _ session: Session, recording kind: JournalEntry.Kind) throws {
         var e = state.execution
         e.status = .running
         e.reasonForIncompletion = nil
@@ -164,7 +168,7 @@ extension WorkflowEngine {
         e.updateTime = session.now
         state.execution = e
         state.record.lastRetriedTime = session.now
-        session.record(.workflowResumed, state)
+        session.record(kind, state)
     }
 
     /// Merges variables (e.g. `_stop_requested`, `_signal_injection`) and decides.

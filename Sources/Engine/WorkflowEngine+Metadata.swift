@@ -31,10 +31,12 @@ extension WorkflowEngine {
         }
     }
 
+    /// The task definition with this name, if registered.
     public func taskDef(named name: String) async throws -> TaskDef? {
         try await read { db in try Self.storedTaskDef(name, db) }
     }
 
+    /// Every registered task definition, by name.
     public func taskDefs() async throws -> [TaskDef] {
         try await read { db in
             try String.fetchAll(db, sql: "SELECT json FROM task_def ORDER BY name").map { try JSONValue.decodeJSON(TaskDef.self, $0) }
@@ -74,6 +76,7 @@ extension WorkflowEngine {
         try await perform { session in try session.workflowDef(name: name, version: version) }
     }
 
+    /// Every registered workflow definition (all versions), by name and version.
     public func workflowDefs() async throws -> [WorkflowDef] {
         try await read { db in
             try String.fetchAll(db, sql: "SELECT json FROM workflow_def ORDER BY name, version")
@@ -81,6 +84,7 @@ extension WorkflowEngine {
         }
     }
 
+    /// Removes one version of a definition (not its executions); notFound when absent.
     public func deleteWorkflowDef(name: String, version: Int) async throws {
         _ = try await perform { session in
             try session.db.execute(sql: "DELETE FROM workflow_def WHERE name = ? AND version = ?", arguments: [name, version])

@@ -59,10 +59,11 @@ extension WorkflowEngine {
         _ = try await applyResult(result)
     }
 
-    /// Like ``updateTask(_:)``, then polls one task of the same type when the updated task ended.
+    /// Like ``updateTask(_:)``, then hands out one ready task of the same type (and domain) when the updated task
+    /// ended. It does not wait for one: the worker's own long poll does that without holding its update.
     public func updateTaskV2(_ result: TaskResult) async throws -> ConductorTask? {
         guard let (type, domain, ended) = try await applyResult(result), ended else { return nil }
-        return try await poll(taskType: type, workerID: result.workerId, domain: domain, count: 1, timeout: .milliseconds(100)).first
+        return try await poll(taskType: type, workerID: result.workerId, domain: domain, count: 1, timeout: .zero).first
     }
 
     /// Returns the updated task's type, domain and whether it is now terminal.
@@ -115,6 +116,7 @@ extension WorkflowEngine {
         }
     }
 
+    /// One task attempt by id.
     public func task(id: String) async throws -> ConductorTask? {
         try await read { db in
             try String.fetchOne(db, sql: "SELECT json FROM task WHERE id = ?", arguments: [id])

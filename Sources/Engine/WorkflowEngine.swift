@@ -17,12 +17,17 @@ public final class WorkflowEngine: Sendable {
         public var databasePath: String?
         /// Answers LLM_CHAT_COMPLETE tasks.
         public var llm: any LLMProvider
+        /// Where the engine logs (errors of background work, recovery).
         public var logger: Logger
         /// Seconds a script (INLINE, SWITCH, DO_WHILE condition) may run.
         public var scriptTimeLimit: Double
         /// How often the sweeper looks for due timeouts, retries, WAIT deadlines and delayed tasks.
         public var sweepInterval: Duration
+        /// Rounds one decide may run (each round schedules and runs synchronous tasks) before it hands the rest
+        /// to the sweeper, so a runaway loop of synchronous tasks cannot monopolise the database.
+        var maxDecideRounds = 1_000
 
+        /// Settings with defaults: 4 s scripts, a sweep every second.
         public init(
             databasePath: String?, llm: any LLMProvider, logger: Logger = Logger(label: "agentspanc.engine"),
             scriptTimeLimit: Double = 4, sweepInterval: Duration = .seconds(1)
@@ -44,6 +49,8 @@ public final class WorkflowEngine: Sendable {
     let background = Mutex<[Task<Void, Never>]>([])
     let inFlight = Mutex<Set<String>>([])
     let isRunning = Mutex(false)
+    /// Set by ``halt()``: the engine commits nothing more, as if its process had died.
+    let isHalted = Mutex(false)
 
     /// Opens (and migrates) the database.
     public init(configuration: Configuration) async throws {
@@ -53,8 +60,10 @@ public final class WorkflowEngine: Sendable {
         } catch {
             throw EngineError(.internal, "cannot open the database: \(error)")
         }
-        services = EngineServices(scripts: ScriptEvaluator(timeLimit: configuration.scriptTimeLimit), logger: configuration.logger)
-        httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        services = EngineServices(
+            scripts: ScriptEvaluator(timeLimit: configuration.scriptTimeLimit), logger: configuration.logger, cache: StateCache(),
+            maxDecideRounds: configuration.maxDecideRounds)
+        httpClient = HTTPClient.shared
     }
 
     /// Starts background work: the sweeper (timeouts, retries, WAIT deadlines, delayed tasks) and the runner of
@@ -70,23 +79,18 @@ public final class WorkflowEngine: Sendable {
         } catch {
             configuration.logger.error("recovery failed: \(error)")
         }
+        let interval = configuration.sweepInterval
         let sweeper = Task { [weak self] in
             while !Task.isCancelled {
-                guard let self else { return }
-                do {
-                    try await self.sweep()
-                } catch where !Task.isCancelled {
-                    self.configuration.logger.error("sweep failed: \(error)")
-                } catch {
-                    return
-                }
-                try? await Task.sleep(for: self.configuration.sweepInterval)
+                guard let engine = self else { return }
+                await engine.sweepLoggingErrors()
+                try? await Task.sleep(for: interval)
             }
         }
         background.withLock { $0.append(sweeper) }
     }
 
-    /// Stops background work and closes the HTTP client. Pending work stays in the database.
+    /// Stops background work and ends the journal feeds. Pending work stays in the database.
     public func shutdown() async {
         isRunning.withLock { $0 = false }
         let tasks = background.withLock { t in
@@ -96,7 +100,27 @@ public final class WorkflowEngine: Sendable {
         for t in tasks { t.cancel() }
         for t in tasks { await t.value }
         feed.finish()
-        try? await httpClient.shutdown()
+    }
+
+    /// Simulates the death of the process: background work stops at once and nothing is committed any more.
+    func halt() {
+        isHalted.withLock { $0 = true }
+        background.withLock { tasks in
+            for t in tasks { t.cancel() }
+            tasks.removeAll()
+        }
+    }
+
+    deinit {
+        background.withLock { tasks in for t in tasks { t.cancel() } }
+    }
+
+    private func sweepLoggingErrors() async {
+        do {
+            try await sweep()
+        } catch where !Task.isCancelled {
+            configuration.logger.error("sweep failed: \(error)")
+        } catch {}
     }
 
     /// Runs `body` and the decides it asks for in one write transaction; publishes the effects after commit.
@@ -104,6 +128,7 @@ public final class WorkflowEngine: Sendable {
         let services = self.services
         do {
             return try await writer.write { db in
+                guard !self.isHalted.withLock({ $0 }) else { throw EngineError(.internal, "the engine has been halted") }
                 let session = Session(db: db, services: services)
                 let result = try body(session)
                 try session.runDecides()
@@ -119,6 +144,7 @@ public final class WorkflowEngine: Sendable {
     }
 
     private func publish(_ effects: CommitEffects) {
+        services.cache.store(effects.committedStates)
         feed.publish(effects.journal)
         if !effects.readyQueues.isEmpty { waiters.signal(effects.readyQueues) }
         for id in effects.readyAsyncTasks { dispatch(taskID: id) }

@@ -7,6 +7,13 @@ public struct SpecTools: Sendable, Hashable {
     public var bound: [WorkerToolDefinition] = []
     /// `agent/tool` names of worker tools without a `run:` binding.
     public var unbound: [String] = []
+    /// The deterministic system workers the compiled workflows call (termination, transfers, handoff checks, …).
+    public var systemWorkers: [SystemWorkerDefinition] = []
+    /// Worker tasks of the specs that only user code can serve and that have no `run:` binding, as
+    /// `task name (what it is)`.
+    public var userCodeTasks: [String] = []
+    /// User-code tasks (stop_when, gates, routers, custom guardrails, callbacks) bound with `run:`.
+    public var userCodeWorkers: [UserCodeTask] = []
 
     public init() {}
 
@@ -15,6 +22,7 @@ public struct SpecTools: Sendable, Hashable {
     /// reached twice (a shared sub-agent) is kept once; two different tools with one name are an error.
     public mutating func add(_ agent: AgentConfig, baseDirectory: String) throws(WorkerConfigurationError) {
         guard agent.external != true else { return }
+        try addSystemWorkers(of: agent, baseDirectory: baseDirectory)
         for tool in agent.tools where tool.effectiveType == "worker" {
             guard var binding = tool.run else {
                 let label = "\(agent.name)/\(tool.name)"

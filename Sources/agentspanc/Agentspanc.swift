@@ -13,7 +13,16 @@ struct Agentspanc: AsyncParsableCommand {
             ValidateCommand.self,
             SchemaCommand.self,
             PlanCommand.self,
+            ServerCommand.self,
             WorkerCommand.self,
+            RunCommand.self,
+            StartCommand.self,
+            StreamCommand.self,
+            StatusCommand.self,
+            RespondCommand.self,
+            StopCommand.self,
+            SignalCommand.self,
+            CancelCommand.self,
         ]
     )
 }

@@ -28,9 +28,7 @@ enum Fixtures {
 
     /// The deterministic text `agentspanc compile` writes.
     static func text(_ def: WorkflowDef) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(def), as: UTF8.self) + "\n"
+        String(decoding: try CompiledJSON.data(def), as: UTF8.self)
     }
 
     /// Every task of a tree (loops, cases, forks, inline sub-workflows), depth first.

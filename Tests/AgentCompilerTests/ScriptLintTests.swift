@@ -11,11 +11,8 @@ struct ScriptLintTests {
     static func scripts() throws -> [(where: String, text: String)] {
         var out: [(String, String)] = []
         for name in Fixtures.names {
-            for task in Fixtures.allTasks(try Fixtures.compile(name).tasks) {
-                let label = "\(name): \(task.taskReferenceName)"
-                if task.type == "INLINE", let script = task.inputParameters["expression"]?.stringValue { out.append((label, script)) }
-                if task.type == "SWITCH", task.evaluatorType == "graaljs", let script = task.expression { out.append((label, script)) }
-                if let condition = task.loopCondition { out.append((label, condition)) }
+            for script in AgentCompiler.scripts(in: try Fixtures.compile(name)) {
+                out.append(("\(name): \(script.taskReferenceName) (\(script.kind))", script.text))
             }
         }
         return out

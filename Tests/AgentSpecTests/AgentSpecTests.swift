@@ -245,4 +245,17 @@ struct AgentConfigCodingTests {
         #expect(agentRouter.router == .agent(AgentConfig(name: "r", model: "openai/gpt-4o")))
         #expect(try JSONValue.from(config).decode(AgentConfig.self) == config)
     }
+
+    @Test func loaderDecodesLikeJSONDecoder() throws {
+        let text = """
+            {"name": "team", "strategy": "swarm", "model": "openai/gpt-4o", "maxTurns": 4, "temperature": 0.25,
+             "handoffs": [{"type": "on_text_mention", "target": "a", "text": "x"}],
+             "agents": [{"name": "a", "model": "openai/gpt-4o", "tools": [{"name": "t", "config": {"n": 1, "l": [true, null]},
+               "run": {"command": ["ls"], "timeoutSeconds": 1.5, "stdin": "json"}}]}],
+             "metadata": {"k": {"deep": [1, 2.5, "s"]}}, "thinkingConfig": {"budgetTokens": 10}}
+            """
+        let loaded = try SpecLoader.load(source: text, path: "team.json").config
+        #expect(loaded == (try JSONValue.parse(text).decode(AgentConfig.self)))
+        #expect(loaded.agents[0].tools[0].run?.stdin == .json)
+    }
 }

@@ -65,7 +65,8 @@ struct SpecSchemaTests {
         for dir in ["specs", "Tests/AgentCompilerTests/Golden"] {
             let base = repository.appendingPathComponent(dir)
             let found = FileManager.default.enumerator(atPath: base.path)?.allObjects as? [String] ?? []
-            out += found.filter { $0.hasSuffix(".yaml") }.sorted().map { base.appendingPathComponent($0) }
+            // Cassettes (scripted model turns, `*.cassette.yaml`) are not agent specs.
+            out += found.filter { $0.hasSuffix(".yaml") && !$0.hasSuffix(".cassette.yaml") }.sorted().map { base.appendingPathComponent($0) }
         }
         return out
     }

@@ -84,6 +84,34 @@ import Workflow
         #expect(w.tasks.map(\.referenceTaskName) == ["loop", "work__1", "step__1", "work__2", "step__2", "work__3", "step__3"])
     }
 
+    @Test func nestedLoopsCarryOneSuffixPerLevel() async throws {
+        let engine = try await makeEngine()
+        defer { Task { await engine.shutdown() } }
+        let def = try decodeDef(
+            """
+            {"name": "nested", "tasks": [
+              {"name": "outer", "taskReferenceName": "outer", "type": "DO_WHILE", "inputParameters": {"outer": "${outer}"},
+               "loopCondition": "$.outer['iteration'] < 2",
+               "loopOver": [
+                 {"name": "inner", "taskReferenceName": "inner", "type": "DO_WHILE", "inputParameters": {"inner": "${inner}"},
+                  "loopCondition": "$.inner['iteration'] < 2",
+                  "loopOver": [{"name": "work", "taskReferenceName": "work", "type": "SIMPLE"}]},
+                 {"name": "after", "taskReferenceName": "after", "type": "INLINE", "inputParameters": {"expression": "'done'"}}]}]}
+            """)
+        let id = try await engine.startWorkflow(StartWorkflowRequest(name: "nested", workflowDef: def))
+        var refs: [String] = []
+        for _ in 0..<4 {
+            let work = try await engine.pollOne("work")
+            refs.append(work.referenceTaskName)
+            try await engine.complete(work, [:])
+        }
+        #expect(refs == ["work__1__1", "work__1__2", "work__2__1", "work__2__2"])
+        let w = try await engine.waitFor(id)
+        #expect(w.status == .completed)
+        #expect(w.tasks.filter { $0.taskType == "DO_WHILE" }.map(\.referenceTaskName) == ["outer", "inner__1", "inner__2"])
+        #expect(w.task("outer")?.outputData["iteration"] == 2)
+    }
+
     @Test func staticForkJoinAndJavascriptSwitch() async throws {
         let engine = try await makeEngine()
         defer { Task { await engine.shutdown() } }

@@ -39,12 +39,14 @@ func temporaryDatabasePath() -> String {
 
 func makeEngine(
     path: String? = temporaryDatabasePath(), llm: any LLMProvider = ScriptedLLM(responses: []),
-    sweep: Duration = .milliseconds(50)
+    sweep: Duration = .milliseconds(50), maxDecideRounds: Int = 1_000
 ) async throws -> WorkflowEngine {
     var logger = Logger(label: "engine-tests")
     logger.logLevel = .warning
-    let engine = try await WorkflowEngine(
-        configuration: .init(databasePath: path, llm: llm, logger: logger, scriptTimeLimit: 1, sweepInterval: sweep))
+    var configuration = WorkflowEngine.Configuration(
+        databasePath: path, llm: llm, logger: logger, scriptTimeLimit: 1, sweepInterval: sweep)
+    configuration.maxDecideRounds = maxDecideRounds
+    let engine = try await WorkflowEngine(configuration: configuration)
     await engine.start()
     return engine
 }

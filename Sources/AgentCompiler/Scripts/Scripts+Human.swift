@@ -23,7 +23,7 @@ extension Scripts {
     static let approvalValidate = iife(jsonHelpers + humanHelpers + #"""
     var raw = $.human_output, src = __isObj(raw) ? raw : {}, extra = {}, k;
     if (__isObj(src.result) && src.approved === undefined) { src = src.result; }
-    for (k in src) { if (k !== 'approved' && k !== 'reason' && typeof src[k] !== 'function') { extra[k] = __copy(src[k]); } }
+    for (k in src) { if (k !== 'approved' && k !== 'reason' && k !== 'result' && typeof src[k] !== 'function') { extra[k] = __copy(src[k]); } }
     var approved = __yesNo(src.approved);
     if (approved === null) { return { needs_normalize: true, raw_text: __rawText(raw), extra: extra }; }
     return { needs_normalize: false, approved: approved, reason: src.reason || '', raw_text: __rawText(raw), extra: extra };

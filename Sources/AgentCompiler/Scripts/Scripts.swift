@@ -70,7 +70,7 @@ enum Scripts {
 
     /// A JavaScript literal for a JSON value (JSON is valid JS once U+2028/U+2029 are escaped).
     static func literal(_ value: JSONValue) -> String {
-        value.jsonText()
+        CompiledJSON.compactText(value)
             .replacingOccurrences(of: "\u{2028}", with: "\\u2028")
             .replacingOccurrences(of: "\u{2029}", with: "\\u2029")
     }

@@ -12,7 +12,7 @@ extension Session {
         var rounds = 0
         while !pendingDecides.isEmpty {
             rounds += 1
-            guard rounds < 10_000 else { throw EngineError(.internal, "decide did not settle") }
+            guard rounds < 100_000 else { throw EngineError(.internal, "decide did not settle") }
             let id = pendingDecides.removeFirst()
             if let state = try load(id) { try decide(state) }
         }
@@ -29,11 +29,17 @@ extension Session {
                 try endWorkflow(state, status: .completed, reason: nil)
                 return
             }
-            try schedule(first, iteration: 0, in: state)
+            try schedule(first, suffix: "", in: state)
         }
         var rounds = 0
-        while rounds < 10_000 {
+        while true {
             rounds += 1
+            if rounds > services.maxDecideRounds {
+                // A loop of synchronous tasks that keeps going: yield the writer and let the sweeper continue it.
+                state.needsSweep = true
+                state.isDirty = true
+                return
+            }
             if state.status.isTerminal { return }
             var changed = try checkTaskTimeouts(state)
             if state.status.isTerminal { return }
@@ -49,9 +55,8 @@ extension Session {
                     if try canRetry(t, status: t.status) {
                         done.task.retried = true
                         state.update(done)
-                        let iteration = t.task.iteration ?? 0
                         if let wt = t.task.workflowTask {
-                            try schedule(wt, iteration: iteration, in: state, retryOf: t)
+                            try schedule(wt, suffix: t.suffix, in: state, retryOf: t)
                         }
                         continue
                     }
@@ -90,7 +95,7 @@ extension Session {
     /// Schedules what follows a successfully finished task (conductor.md §5.2).
     func scheduleSuccessors(of t: TaskRecord, in state: ExecutionState) throws {
         guard let wt = t.task.workflowTask else { return }
-        let iteration = Self.iteration(of: t.task.referenceTaskName)
+        let suffix = t.suffix
         let inDefinition = state.index.task(wt.taskReferenceName) != nil
         guard inDefinition else { return }
         switch TaskKind(wt.type) {
@@ -98,31 +103,30 @@ extension Session {
             let selected = t.task.outputData[value: "selectedCase"].stringValue ?? ""
             let branch = wt.decisionCases?[selected] ?? wt.defaultCase ?? []
             if let first = branch.first {
-                try schedule(first, iteration: iteration, in: state)
+                try schedule(first, suffix: suffix, in: state)
                 return
             }
         case .fork:
             for branch in wt.forkTasks ?? [] {
-                if let first = branch.first { try schedule(first, iteration: iteration, in: state) }
+                if let first = branch.first { try schedule(first, suffix: suffix, in: state) }
             }
             if let join = state.index.next(after: wt.taskReferenceName) {
                 let refs = (join.joinOn ?? wt.forkTasks?.compactMap { $0.last?.taskReferenceName } ?? [])
-                try schedule(join, iteration: iteration, in: state, joinOn: refs.map { Self.suffixed($0, iteration: iteration) })
+                try schedule(join, suffix: suffix, in: state, joinOn: refs.map { $0 + suffix })
             }
             return
         case .dynamicFork:
             let defs = (t.task.inputData[value: "forkedTaskDefs"].arrayValue ?? []).compactMap { try? $0.decode(WorkflowTask.self) }
-            for d in defs { try schedule(d, iteration: iteration, in: state, dynamic: true) }
+            for d in defs { try schedule(d, suffix: suffix, in: state, dynamic: true) }
             if let join = state.index.next(after: wt.taskReferenceName) {
                 try schedule(
-                    join, iteration: iteration, in: state,
-                    joinOn: defs.map { Self.suffixed($0.taskReferenceName, iteration: iteration) })
+                    join, suffix: suffix, in: state, joinOn: defs.map { $0.taskReferenceName + suffix })
             }
             return
         default: break
         }
         if let next = state.index.next(after: wt.taskReferenceName) {
-            try schedule(next, iteration: iteration, in: state)
+            try schedule(next, suffix: suffix, in: state)
         }
     }
 

@@ -55,16 +55,6 @@ struct DefinitionIndex {
         }
     }
 
-    /// The DO_WHILE whose body (directly or through SWITCH cases / fork branches) contains `ref`.
-    func enclosingLoop(of ref: String) -> String? {
-        guard let l = locations[ref] else { return nil }
-        switch l.container {
-        case .top: return nil
-        case .loopBody(let parent): return parent
-        case .switchCase(let parent), .forkBranch(let parent): return enclosingLoop(of: parent)
-        }
-    }
-
     /// Every reference name inside a DO_WHILE body, recursively.
     func bodyRefs(of loop: WorkflowTask) -> Set<String> {
         var refs: Set<String> = []

@@ -50,19 +50,20 @@ extension Session {
         return input
     }
 
-    /// The DO_WHILE iteration encoded in a reference name (`ref__3` → 3), 0 outside loops.
-    static func iteration(of ref: String) -> Int {
-        guard let range = ref.range(of: "__", options: .backwards), let n = Int(ref[range.upperBound...]) else { return 0 }
+    /// The innermost DO_WHILE iteration of a loop suffix (`"__2__3"` → 3), 0 outside loops.
+    static func iteration(ofSuffix suffix: String) -> Int {
+        guard let range = suffix.range(of: "__", options: .backwards), let n = Int(suffix[range.upperBound...]) else { return 0 }
         return n
     }
 
-    /// Creates the task for `wt` (unless a live task with the same reference name exists) and starts it
-    /// according to its type. `retryOf` makes it the next attempt of a failed task.
+    /// Creates the task for `wt` with reference name `ref + suffix` (unless a live task with that name exists)
+    /// and starts it according to its type. `suffix` carries one `__N` per enclosing loop iteration; `retryOf`
+    /// makes it the next attempt of a failed task.
     func schedule(
-        _ wt: WorkflowTask, iteration: Int, in state: ExecutionState, joinOn: [String]? = nil,
+        _ wt: WorkflowTask, suffix: String, in state: ExecutionState, joinOn: [String]? = nil,
         retryOf previous: TaskRecord? = nil, dynamic: Bool = false, immediate: Bool = false
     ) throws {
-        let ref = iteration > 0 ? "\(wt.taskReferenceName)__\(iteration)" : wt.taskReferenceName
+        let ref = wt.taskReferenceName + suffix
         if previous == nil, state.tasks.contains(where: { $0.task.referenceTaskName == ref && $0.task.retried != true }) {
             return
         }
@@ -81,7 +82,7 @@ extension Session {
         task.pollCount = 0
         task.scheduledTime = now
         task.updateTime = now
-        task.iteration = iteration
+        task.iteration = Self.iteration(ofSuffix: suffix)
         task.workflowTask = wt
         if dynamic || state.index.task(wt.taskReferenceName) == nil {
             task.inputData = wt.inputParameters
@@ -136,7 +137,7 @@ extension Session {
         case .doWhile: try startDoWhile(record, in: state)
         case .join:
             var r = record
-            let refs = joinOn ?? (r.task.workflowTask?.joinOn ?? []).map { Self.suffixed($0, iteration: r.task.iteration ?? 0) }
+            let refs = joinOn ?? (r.task.workflowTask?.joinOn ?? []).map { $0 + r.suffix }
             r.task.inputData["joinOn"] = .array(refs.map(JSONValue.string))
             markInProgress(&r, in: state)
         case .fork: try finish(record.id, in: state, status: .completed)
@@ -149,8 +150,6 @@ extension Session {
         case .llm, .http, .worker: break
         }
     }
-
-    static func suffixed(_ ref: String, iteration: Int) -> String { iteration > 0 ? "\(ref)__\(iteration)" : ref }
 
     /// Moves a task to IN_PROGRESS and records it.
     func markInProgress(_ record: inout TaskRecord, in state: ExecutionState) {

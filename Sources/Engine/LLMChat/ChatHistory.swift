@@ -4,8 +4,8 @@ extension Session {
     /// The `messages` an LLM_CHAT_COMPLETE task is scheduled with: its static messages plus the history rebuilt from
     /// earlier iterations of the same LLM task (agentspan-compiler.md §8.2): each turn's tool calls as one
     /// `tool_call` message followed by one `tool` message per tool task whose reference name is the call id, plain
-    /// answers as assistant messages, participants' outputs with their roles, and a final "Please continue" user
-    /// turn when the conversation would otherwise not end on a user or tool message.
+    /// answers as assistant messages, participants' outputs with their roles, older tool results compacted, and a
+    /// final "Please continue" user turn when the conversation would otherwise not end on a user or tool message.
     func chatHistory(for llm: TaskRecord, in state: ExecutionState) -> [JSONValue] {
         let input = llm.task.inputData
         var messages = input[value: "messages"].arrayValue ?? []
@@ -49,10 +49,30 @@ extension Session {
             return role != "tool" && role != "tool_call" && (m["toolCalls"].arrayValue ?? []).isEmpty
                 && Self.resultText(m["message"], unwrapResponse: false).allSatisfy(\.isWhitespace)
         }
+        Self.compactToolResults(&messages)
         if let last = messages.last?["role"].stringValue, last != "user", last != "tool" {
             messages.append(["role": "user", "message": "Please continue where you left off."])
         }
         return messages
+    }
+
+    /// Tool results older than the 6 most recent are cut to 500 characters; contextbook writes and summaries
+    /// collapse to `[ok]` (agentspan-compiler.md §8.2).
+    static func compactToolResults(_ messages: inout [JSONValue]) {
+        let toolIndices = messages.indices.filter { messages[$0]["role"].stringValue == "tool" }
+        let recent = Set(toolIndices.suffix(6))
+        for i in toolIndices {
+            guard case .object(var m) = messages[i], let text = m["message"]?.stringValue else { continue }
+            let name = m["name"]?.stringValue ?? ""
+            if name == "contextbook_write" || name == "contextbook_summary" {
+                m["message"] = "[ok]"
+            } else if !recent.contains(i), text.count > 500 {
+                m["message"] = .string(String(text.prefix(500)) + "… [truncated]")
+            } else {
+                continue
+            }
+            messages[i] = .object(m)
+        }
     }
 
     static func resultText(_ value: JSONValue, unwrapResponse: Bool) -> String {

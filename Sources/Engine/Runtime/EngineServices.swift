@@ -4,4 +4,7 @@ import Logging
 struct EngineServices: Sendable {
     var scripts: ScriptEvaluator
     var logger: Logger
+    var cache: StateCache
+    /// Rounds one decide may run before it yields to the sweeper.
+    var maxDecideRounds: Int
 }

@@ -124,6 +124,17 @@ public final class ScriptEvaluator: @unchecked Sendable {
     }
 }
 
+extension ScriptEvaluator {
+    /// ``evaluate(_:input:)`` as a `Result`, for callers inside untyped `throws` contexts.
+    func result(_ script: String, input: [String: JSONValue]) -> Result<JSONValue, ScriptError> {
+        do throws(ScriptError) {
+            return .success(try evaluate(script, input: input))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
 /// Owns a `JSStringRef` for the duration of one call.
 private final class JSString {
     let ref: JSStringRef

@@ -17,11 +17,22 @@ struct TaskRecord: Sendable {
     /// The reference name without the DO_WHILE `__N` suffix.
     var baseRef: String { TaskRecord.baseRef(task.referenceTaskName) }
 
+    /// Strips every trailing `__N` (a task in nested loops carries one per loop level).
     static func baseRef(_ ref: String) -> String {
-        guard let range = ref.range(of: "__", options: .backwards), Int(ref[range.upperBound...]) != nil else {
-            return ref
+        var ref = ref
+        while let range = ref.range(of: "__", options: .backwards), !ref[range.upperBound...].isEmpty,
+            ref[range.upperBound...].allSatisfy(\.isNumber)
+        {
+            ref = String(ref[..<range.lowerBound])
         }
-        return String(ref[..<range.lowerBound])
+        return ref
+    }
+
+    /// The loop suffix of this attempt's reference name (`""`, `"__3"`, `"__2__1"` in nested loops).
+    var suffix: String {
+        let configured = task.workflowTask?.taskReferenceName ?? baseRef
+        let ref = task.referenceTaskName
+        return ref.hasPrefix(configured) ? String(ref.dropFirst(configured.count)) : ""
     }
 }
 
@@ -40,6 +51,8 @@ final class ExecutionState {
     var dirtyTasks: Set<String> = []
     var deletedTasks: Set<String> = []
     var isDirty = false
+    /// The decider stopped early; the sweeper must decide this execution again.
+    var needsSweep = false
     let definition: WorkflowDef
     let index: DefinitionIndex
 
@@ -48,6 +61,17 @@ final class ExecutionState {
         self.tasks = tasks
         self.definition = record.execution.workflowDefinition ?? WorkflowDef(name: record.execution.workflowName)
         self.index = DefinitionIndex(definition)
+    }
+
+    init(cached entry: StateCache.Entry) {
+        record = entry.record
+        tasks = entry.tasks
+        definition = entry.definition
+        index = entry.index
+    }
+
+    var cacheEntry: StateCache.Entry {
+        StateCache.Entry(record: record, tasks: tasks, index: index, definition: definition)
     }
 
     var id: String { record.execution.workflowId }
@@ -76,12 +100,5 @@ final class ExecutionState {
     func append(_ record: TaskRecord) {
         tasks.append(record)
         dirtyTasks.insert(record.id)
-    }
-
-    /// The whole execution as the API returns it.
-    func snapshot(includeTasks: Bool) -> WorkflowExecution {
-        var e = record.execution
-        e.tasks = includeTasks ? tasks.map(\.task) : []
-        return e
     }
 }

@@ -10,6 +10,8 @@ struct CommitEffects: Sendable {
     var readyQueues: Set<String> = []
     /// Engine-run async tasks (LLM, HTTP) ready now.
     var readyAsyncTasks: [String] = []
+    /// Every execution the transaction touched, as committed.
+    var committedStates: [StateCache.Entry] = []
 }
 
 /// One write transaction: loads executions on demand, lets the decider mutate them, saves what changed and
@@ -42,6 +44,11 @@ final class Session {
 
     func load(_ id: String) throws -> ExecutionState? {
         if let s = states[id] { return s }
+        if let entry = services.cache.entry(id) {
+            let state = ExecutionState(cached: entry)
+            register(state)
+            return state
+        }
         guard let json = try String.fetchOne(db, sql: "SELECT json FROM execution WHERE id = ?", arguments: [id]) else {
             return nil
         }
@@ -101,7 +108,8 @@ final class Session {
                 record.execution.tasks = []
                 let e = record.execution
                 let timeoutAt: Int64? =
-                    (e.status.isTerminal || (state.definition.timeoutSeconds ?? 0) <= 0)
+                    state.needsSweep ? now
+                    : (e.status.isTerminal || (state.definition.timeoutSeconds ?? 0) <= 0)
                     ? nil
                     : (state.record.lastRetriedTime ?? e.createTime ?? now) + Int64(state.definition.timeoutSeconds!) * 1000
                 try db.execute(
@@ -129,6 +137,7 @@ final class Session {
                 }
             }
             state.dirtyTasks = []
+            effects.committedStates.append(state.cacheEntry)
         }
         for j in journal {
             try db.execute(

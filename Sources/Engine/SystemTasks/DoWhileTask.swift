@@ -11,7 +11,7 @@ extension Session {
             try finish(r.id, in: state, status: .completed)
             return
         }
-        try schedule(first, iteration: 1, in: state)
+        try schedule(first, suffix: r.suffix + "__1", in: state)
     }
 
     /// DO_WHILE check: when every task of the current iteration is done, records the iteration's outputs and
@@ -21,8 +21,10 @@ extension Session {
         let n = r.task.outputData[value: "iteration"].intValue ?? 1
         let body = state.index.bodyRefs(of: wt)
         let loopSeq = r.task.seq ?? 0
+        let iterationSuffix = r.suffix + "__\(n)"
         let current = state.tasks.filter {
-            $0.id != r.id && ($0.task.seq ?? 0) > loopSeq && $0.task.iteration == n
+            let s = $0.suffix
+            return $0.id != r.id && ($0.task.seq ?? 0) > loopSeq && (s == iterationSuffix || s.hasPrefix(iterationSuffix + "__"))
                 && (body.contains($0.baseRef) || state.index.task($0.baseRef) == nil)
         }
         guard !current.isEmpty, current.allSatisfy({ $0.status.isTerminal && $0.task.executed == true }) else {
@@ -55,7 +57,7 @@ extension Session {
         loop.task.outputData[value: "iteration"] = .int(n + 1)
         loop.task.iteration = n + 1
         state.update(loop)
-        try schedule(first, iteration: n + 1, in: state)
+        try schedule(first, suffix: r.suffix + "__\(n + 1)", in: state)
         return true
     }
 }

@@ -40,9 +40,8 @@ extension Session {
             try finish(r.id, in: state, status: .failedWithTerminalError, reason: "Duplicate reference names in dynamic fork")
             return
         }
-        let iteration = Self.iteration(of: r.task.referenceTaskName)
         guard let i = state.position(of: r.id) else { return }
-        state.tasks[i].task.inputData[value: "forkedTasks"] = .array(refs.map { .string(Self.suffixed($0, iteration: iteration)) })
+        state.tasks[i].task.inputData[value: "forkedTasks"] = .array(refs.map { .string($0 + r.suffix) })
         state.tasks[i].task.inputData[value: "forkedTaskDefs"] = try JSONValue.from(tasks)
         state.update(state.tasks[i])
         try finish(r.id, in: state, status: .completed)

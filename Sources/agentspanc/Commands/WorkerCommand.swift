@@ -13,7 +13,9 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Serve the tools of agent specs: run their commands and plugins for a server.",
         discussion: """
-            Polls the server for every worker tool bound with `run:` in the given specs (and their sub-agents), runs \
+            Polls the server for every worker tool bound with `run:` in the given specs (and their sub-agents) and for \
+            the system workers their multi-agent strategies call (termination, transfer tools, check_transfer, \
+            handoff_check, process_selection), runs \
             each call without a shell in a clean environment, and reports the result. Registers the tools' task \
             definitions with a short response timeout kept alive by heartbeats, so calls of a worker that died are \
             retried within seconds. Stops gracefully on SIGINT/SIGTERM: running tools get --grace seconds to finish, \
@@ -74,8 +76,11 @@ struct WorkerCommand: AsyncParsableCommand {
         for name in tools.unbound {
             printError("warning: worker tool \(name) has no run: binding; this worker does not serve it")
         }
-        guard !tools.bound.isEmpty else {
-            throw ValidationError("no tool with a run: binding in \(specs.joined(separator: " "))")
+        for task in tools.userCodeTasks {
+            printError("warning: worker task \(task) runs user code and has no run: binding; this worker does not serve it")
+        }
+        guard !tools.bound.isEmpty || !tools.systemWorkers.isEmpty || !tools.userCodeWorkers.isEmpty else {
+            throw ValidationError("no tool with a run: binding and no system worker needed in \(specs.joined(separator: " "))")
         }
         let environment = ProcessInfo.processInfo.environment
         let url = server ?? environment["AGENTSPAN_SERVER_URL"] ?? "http://localhost:6767"
@@ -86,7 +91,10 @@ struct WorkerCommand: AsyncParsableCommand {
             registerTaskDefinitions: !noRegister, useUpdateV2: !noUpdateV2)
         let worker: ToolWorker
         do {
-            worker = try ToolWorker(client: client, commandTools: tools.bound, configuration: configuration, logger: logger)
+            var executors: [any ToolExecutor] = tools.systemWorkers.map(\.executor)
+            for task in tools.userCodeWorkers { executors.append(try task.executor()) }
+            worker = try ToolWorker(
+                client: client, commandTools: tools.bound, executors: executors, configuration: configuration, logger: logger)
         } catch {
             throw ValidationError(error.description)
         }

@@ -1,0 +1,32 @@
+import AgentSpec
+import Workflow
+
+/// An agent to run: its Agentspan agent config, and the spec file it came from (if any).
+public struct Agent: Sendable, Hashable {
+    /// The camelCase Agentspan agent config sent to the server.
+    public var config: JSONValue
+    /// The spec file, whose directory anchors the relative paths of its tools' `run:` bindings.
+    public var specPath: String?
+
+    /// An agent from a config object (`name`, `model`, `instructions`, `tools`, …).
+    public init(config: JSONValue, specPath: String? = nil) {
+        self.config = config
+        self.specPath = specPath
+    }
+
+    /// The agent's name.
+    public var name: String { config["name"].stringValue ?? "agent" }
+}
+
+extension Agent {
+    /// An agent from a spec file: validated by the spec loader (located errors), `ref:` sub-agents inlined.
+    public static func load(path: String) throws(SpecError) -> Agent {
+        let spec = try SpecLoader.load(path: path)
+        return Agent(config: spec.json, specPath: spec.path)
+    }
+
+    /// An agent built in Swift.
+    public init(_ config: AgentConfig) throws {
+        self.init(config: try JSONValue.from(config))
+    }
+}

@@ -1,0 +1,87 @@
+import ConductorClient
+import Workflow
+
+/// A started execution: stream its events (from any process, at any time), answer its questions, control it.
+///
+/// ```swift
+/// let handle = AgentHandle(executionID: "6f1c…", runtime: runtime)
+/// for try await event in handle.stream() { … }
+/// ```
+public struct AgentHandle: Sendable {
+    /// The execution id (Agentspan's SDKs call it `workflow_id`).
+    public let executionID: String
+    public let runtime: AgentRuntime
+
+    public init(executionID: String, runtime: AgentRuntime) {
+        self.executionID = executionID
+        self.runtime = runtime
+    }
+
+    /// Events after `lastEventID` (all of them by default), then live ones, until the execution ends.
+    public func stream(after lastEventID: Int = 0) -> AsyncThrowingStream<AgentEvent, any Error> {
+        let events = runtime.client.events(executionID: executionID, after: lastEventID)
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await event in events { continuation.yield(AgentEvent(event)) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// Current status, with the pending tool while the execution waits for a human.
+    public func status() async throws -> AgentStatusResponse {
+        try await runtime.client.status(executionID: executionID)
+    }
+
+    /// Approves the waiting step.
+    public func approve() async throws {
+        try await respond(["approved": true])
+    }
+
+    /// Rejects the waiting step with a reason the agent sees.
+    public func reject(reason: String) async throws {
+        try await respond(["approved": false, "reason": .string(reason)])
+    }
+
+    /// Answers the waiting step with any JSON object (`{"selected": "billing"}`, `{"response": "…"}` …).
+    public func respond(_ body: [String: JSONValue]) async throws {
+        try await runtime.client.respond(executionID: executionID, body)
+    }
+
+    /// Terminates the execution.
+    public func cancel(reason: String? = nil) async throws {
+        try await runtime.client.cancel(executionID: executionID, reason: reason)
+    }
+
+    /// Lets the agent finish after its current iteration.
+    public func stop() async throws {
+        try await runtime.client.stop(executionID: executionID)
+    }
+
+    /// Injects a message the agent sees on every following iteration.
+    public func signal(_ message: String) async throws {
+        try await runtime.client.signal(executionID: executionID, message: message)
+    }
+
+    public func pause() async throws { try await runtime.client.pause(executionID: executionID) }
+    public func resume() async throws { try await runtime.client.resume(executionID: executionID) }
+
+    /// Waits for the execution to end and returns its outcome.
+    public func result() async throws -> AgentResult {
+        for try await _ in stream() {}
+        var status = try await status()
+        var delay = 50
+        while !status.isComplete {
+            try await Task.sleep(for: .milliseconds(delay))
+            delay = min(delay * 2, 1000)
+            status = try await self.status()
+        }
+        return AgentResult(
+            executionID: executionID, status: status.status, output: status.output ?? [:], reason: status.reasonForIncompletion)
+    }
+}

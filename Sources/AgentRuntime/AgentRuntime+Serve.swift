@@ -1,0 +1,63 @@
+import AgentSpec
+import ConductorClient
+import Foundation
+import Logging
+import Worker
+import Workflow
+
+/// A tool worker running inside this process (see ``AgentRuntime/serve(_:tools:blocking:)``).
+public final class ServedWorker: Sendable {
+    /// The worker, for its task names and metrics.
+    public let worker: ToolWorker
+    private let task: Task<Void, any Error>
+
+    init(worker: ToolWorker) {
+        self.worker = worker
+        self.task = Task { try await worker.run() }
+    }
+
+    /// Stops polling, lets running tools finish within the worker's grace period, and returns when it has stopped.
+    public func stop() async {
+        worker.shutdown()
+        _ = try? await task.value
+    }
+
+    /// Waits until the worker stops (it runs until ``stop()`` or cancellation).
+    public func wait() async throws {
+        try await task.value
+    }
+}
+
+extension AgentRuntime {
+    /// Serves the tools of `agents` — every tool bound with `run:` (commands, plugins) — and the given Swift `tools`
+    /// from this process, polling the same server this runtime talks to.
+    ///
+    /// With `blocking: false` it returns at once with the running worker; with `blocking: true` it serves until
+    /// the task is cancelled. Agents whose tools the server must call need a worker somewhere; this is the
+    /// in-process one.
+    @discardableResult
+    public func serve(
+        _ agents: [Agent], tools: [any Tool] = [], blocking: Bool = false,
+        configuration: ToolWorker.Configuration = .init(), logger: Logger = Logger(label: "agentspanc.worker")
+    ) async throws -> ServedWorker {
+        var specTools = SpecTools()
+        for agent in agents {
+            let config = try agent.config.decode(AgentConfig.self)
+            let base = agent.specPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().standardizedFileURL.path }
+                ?? FileManager.default.currentDirectoryPath
+            try specTools.add(config, baseDirectory: base)
+        }
+        let conductor = ConductorClient(baseURL: client.baseURL, apiKey: client.apiKey)
+        let worker = try ToolWorker(
+            client: conductor, tools: tools, commandTools: specTools.bound, configuration: configuration, logger: logger)
+        let served = ServedWorker(worker: worker)
+        if blocking { try await served.wait() }
+        return served
+    }
+
+    /// Serves one agent's tools; see ``serve(_:tools:blocking:configuration:logger:)``.
+    @discardableResult
+    public func serve(_ agent: Agent, tools: [any Tool] = [], blocking: Bool = false) async throws -> ServedWorker {
+        try await serve([agent], tools: tools, blocking: blocking)
+    }
+}

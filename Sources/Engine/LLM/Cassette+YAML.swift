@@ -1,0 +1,258 @@
+import Foundation
+import Workflow
+import Yams
+
+extension Cassette {
+    /// Reads and validates a cassette file.
+    /// - Throws: ``CassetteError`` with file:line:column for syntax errors, unknown keys and wrong types.
+    public static func load(contentsOf url: URL) throws -> Cassette {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw CassetteError(file: url.path, message: "cannot read the cassette: \(error.localizedDescription)")
+        }
+        return try parse(yaml: text, file: url.path)
+    }
+
+    /// Parses cassette YAML; `file` names the source in errors.
+    public static func parse(yaml: String, file: String) throws -> Cassette {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw CassetteReader(file: file).syntaxError(error)
+        }
+        guard let root else {
+            throw CassetteError(file: file, message: "the cassette is empty; expected a mapping with 'conversations:'")
+        }
+        return try CassetteReader(file: file).cassette(root)
+    }
+
+    /// The cassette as YAML in the documented format (keys in documented order, strings quoted where YAML
+    /// would read them as another type, multi-line strings as literal blocks).
+    public func yamlText() throws -> String {
+        let writer = CassetteWriter()
+        let root = Node([(Node("conversations"), Node(conversations.map(writer.conversation)))])
+        return try Yams.serialize(node: root, width: -1, allowUnicode: true)
+    }
+
+    /// Writes the YAML atomically (a temporary file renamed over `url`), so a reader never sees half a cassette.
+    public func write(to url: URL) throws {
+        try Data(yamlText().utf8).write(to: url, options: .atomic)
+    }
+}
+
+extension Node {
+    /// The node's resolved tag (`Tag.name` itself is internal to Yams).
+    fileprivate var resolvedTagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
+}
+
+/// Builds a ``Cassette`` from a YAML node tree, checking keys and types with source positions.
+private struct CassetteReader {
+    let file: String
+
+    func fail(_ node: Node, _ message: String) -> CassetteError {
+        CassetteError(file: file, line: node.mark?.line, column: node.mark?.column, message: message)
+    }
+
+    func syntaxError(_ error: YamlError) -> CassetteError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\($0.text); " } ?? ""
+            return CassetteError(
+                file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)\(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return CassetteError(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "duplicate key(s) \(duplicates.sorted().joined(separator: ", ")) in \(context.text)")
+        default:
+            return CassetteError(file: file, message: "invalid YAML: \(error)")
+        }
+    }
+
+    /// The pairs of a mapping, rejecting keys outside `allowed`.
+    func fields(_ node: Node, _ what: String, allowed: [String]) throws -> [String: Node] {
+        guard let mapping = node.mapping else { throw fail(node, "\(what) must be a mapping") }
+        var fields: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else { throw fail(key, "keys of \(what) must be strings") }
+            guard allowed.contains(name) else {
+                throw fail(
+                    key, "unknown key '\(name)' in \(what) (expected one of: \(allowed.joined(separator: ", ")))")
+            }
+            fields[name] = value
+        }
+        return fields
+    }
+
+    /// A scalar's text; nil for an explicit null.
+    func string(_ node: Node?, _ what: String) throws -> String? {
+        guard let node else { return nil }
+        guard let scalar = node.scalar else { throw fail(node, "\(what) must be a string") }
+        return node.resolvedTagName == .null ? nil : scalar.string
+    }
+
+    func int(_ node: Node, _ what: String) throws -> Int {
+        guard node.resolvedTagName == .int, let value = node.int else { throw fail(node, "\(what) must be an integer") }
+        return value
+    }
+
+    func sequence(_ node: Node?, _ what: String) throws -> [Node] {
+        guard let node else { return [] }
+        if node.resolvedTagName == .null { return [] }
+        guard let sequence = node.sequence else { throw fail(node, "\(what) must be a list") }
+        return Array(sequence)
+    }
+
+    func cassette(_ root: Node) throws -> Cassette {
+        let top = try fields(root, "the cassette", allowed: ["conversations"])
+        guard let list = top["conversations"] else { throw fail(root, "missing key 'conversations'") }
+        let conversations = try sequence(list, "'conversations'").enumerated().map { index, node in
+            try conversation(node, "conversations[\(index)]")
+        }
+        return Cassette(conversations: conversations)
+    }
+
+    func conversation(_ node: Node, _ what: String) throws -> Cassette.Conversation {
+        let fields = try fields(node, what, allowed: ["match", "turns"])
+        var match = Cassette.Match()
+        if let matchNode = fields["match"], matchNode.resolvedTagName != .null {
+            let conditions = try self.fields(matchNode, "\(what).match", allowed: ["model", "prompt", "system"])
+            match.model = try string(conditions["model"], "\(what).match.model")
+            match.prompt = try string(conditions["prompt"], "\(what).match.prompt")
+            match.system = try string(conditions["system"], "\(what).match.system")
+        }
+        guard let turnsNode = fields["turns"] else { throw fail(node, "\(what): missing key 'turns'") }
+        let turns = try sequence(turnsNode, "\(what).turns").enumerated().map { index, turnNode in
+            try turn(turnNode, "\(what).turns[\(index)]")
+        }
+        if turns.isEmpty { throw fail(turnsNode, "\(what).turns must hold at least one turn") }
+        return Cassette.Conversation(match: match, turns: turns)
+    }
+
+    func turn(_ node: Node, _ what: String) throws -> Cassette.Turn {
+        let fields = try fields(
+            node, what, allowed: ["content", "toolCalls", "usage", "reasoning", "finishReason"])
+        var turn = Cassette.Turn()
+        turn.content = try string(fields["content"], "\(what).content") ?? ""
+        turn.reasoning = try string(fields["reasoning"], "\(what).reasoning")
+        turn.finishReason = try string(fields["finishReason"], "\(what).finishReason")
+        turn.toolCalls = try sequence(fields["toolCalls"], "\(what).toolCalls").enumerated().map { index, callNode in
+            try toolCall(callNode, "\(what).toolCalls[\(index)]")
+        }
+        if let usageNode = fields["usage"], usageNode.resolvedTagName != .null {
+            let usage = try self.fields(usageNode, "\(what).usage", allowed: ["promptTokens", "completionTokens"])
+            guard let prompt = usage["promptTokens"], let completion = usage["completionTokens"] else {
+                throw fail(usageNode, "\(what).usage needs both promptTokens and completionTokens")
+            }
+            turn.usage = Cassette.Usage(
+                promptTokens: try int(prompt, "\(what).usage.promptTokens"),
+                completionTokens: try int(completion, "\(what).usage.completionTokens"))
+        }
+        return turn
+    }
+
+    func toolCall(_ node: Node, _ what: String) throws -> Cassette.ScriptedToolCall {
+        let fields = try fields(node, what, allowed: ["id", "name", "arguments"])
+        guard let name = try string(fields["name"], "\(what).name"), !name.isEmpty else {
+            throw fail(node, "\(what): missing key 'name'")
+        }
+        var arguments: [String: JSONValue] = [:]
+        if let argumentsNode = fields["arguments"], argumentsNode.resolvedTagName != .null {
+            guard case .object(let object) = try json(argumentsNode) else {
+                throw fail(argumentsNode, "\(what).arguments must be a mapping")
+            }
+            arguments = object
+        }
+        return Cassette.ScriptedToolCall(id: try string(fields["id"], "\(what).id"), name: name, arguments: arguments)
+    }
+
+    /// Any YAML value as JSON, with YAML's own scalar typing (quoted scalars stay strings).
+    func json(_ node: Node) throws -> JSONValue {
+        switch node {
+        case .scalar(let scalar):
+            switch node.resolvedTagName {
+            case .null: return .null
+            case .bool: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
+            case .int: return node.int.map(JSONValue.int) ?? .string(scalar.string)
+            case .float: return node.float.map(JSONValue.double) ?? .string(scalar.string)
+            default: return .string(scalar.string)
+            }
+        case .sequence(let sequence):
+            return .array(try sequence.map(json))
+        case .mapping(let mapping):
+            var object: [String: JSONValue] = [:]
+            for (key, value) in mapping {
+                guard let name = key.scalar?.string else { throw fail(key, "object keys must be strings") }
+                object[name] = try json(value)
+            }
+            return .object(object)
+        case .alias:
+            throw fail(node, "YAML aliases are not supported in cassettes")
+        }
+    }
+}
+
+/// Turns a ``Cassette`` into YAML nodes in the documented key order.
+private struct CassetteWriter {
+    func conversation(_ conversation: Cassette.Conversation) -> Node {
+        var conditions: [(Node, Node)] = []
+        if let model = conversation.match.model { conditions.append((Node("model"), string(model))) }
+        if let prompt = conversation.match.prompt { conditions.append((Node("prompt"), string(prompt))) }
+        if let system = conversation.match.system { conditions.append((Node("system"), string(system))) }
+        var pairs: [(Node, Node)] = []
+        if !conditions.isEmpty { pairs.append((Node("match"), Node(conditions))) }
+        pairs.append((Node("turns"), Node(conversation.turns.map(turn))))
+        return Node(pairs)
+    }
+
+    func turn(_ turn: Cassette.Turn) -> Node {
+        var pairs: [(Node, Node)] = [(Node("content"), string(turn.content))]
+        if !turn.toolCalls.isEmpty {
+            pairs.append((Node("toolCalls"), Node(turn.toolCalls.map(toolCall))))
+        }
+        if let usage = turn.usage {
+            let counts: [(Node, Node)] = [
+                (Node("promptTokens"), Node(String(usage.promptTokens), Tag(.int))),
+                (Node("completionTokens"), Node(String(usage.completionTokens), Tag(.int))),
+            ]
+            pairs.append((Node("usage"), Node(counts, Tag(.map), .flow)))
+        }
+        if let reasoning = turn.reasoning { pairs.append((Node("reasoning"), string(reasoning))) }
+        if let finishReason = turn.finishReason { pairs.append((Node("finishReason"), string(finishReason))) }
+        return Node(pairs)
+    }
+
+    func toolCall(_ call: Cassette.ScriptedToolCall) -> Node {
+        var fields: [(Node, Node)] = []
+        if let id = call.id { fields.append((Node("id"), string(id))) }
+        fields.append((Node("name"), string(call.name)))
+        fields.append((Node("arguments"), json(.object(call.arguments))))
+        return Node(fields)
+    }
+
+    /// A string scalar that reads back as the same string.
+    func string(_ text: String) -> Node {
+        if text.contains("\n") { return Node(text, Tag(.str), .literal) }
+        let plainReading = Resolver.default.resolveTag(of: Node(text))
+        let needsQuotes =
+            plainReading != .str || text.isEmpty || text.first == " " || text.last == " "
+            || text.contains(": ") || text.contains(" #") || "-?:,[]{}#&*!|>'\"%@`".contains(text.first!)
+        return Node(text, Tag(.str), needsQuotes ? .doubleQuoted : .plain)
+    }
+
+    func json(_ value: JSONValue) -> Node {
+        switch value {
+        case .null: return Node("null", Tag(.null))
+        case .bool(let flag): return Node(flag ? "true" : "false", Tag(.bool))
+        case .int(let number): return Node(String(number), Tag(.int))
+        case .double(let number): return Node(String(number), Tag(.float))
+        case .string(let text): return string(text)
+        case .array(let items): return Node(items.map(json), Tag(.seq))
+        case .object(let object):
+            return Node(object.keys.sorted().map { (string($0), json(object[$0]!)) }, Tag(.map))
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Workflow
+
+/// A file of scripted LLM conversations: what ``CassetteProvider`` plays and ``RecordingProvider`` records.
+///
+/// ```yaml
+/// conversations:
+///   - match:                       # every given condition must hold; omitted = any
+///       model: openai/gpt-4o       # provider/model of the request (exact)
+///       prompt: "payments service" # substring of the first user message
+///       system: "operations agent" # substring of the system message(s)
+///     turns:                       # turn N answers a request whose history already holds N assistant turns
+///       - content: "The payments service is throwing 503s. I should check its health first."
+///         toolCalls:
+///           - name: check_service
+///             arguments: {service_name: payments}
+///             # id: call_custom       # optional; default call_<turn>_<index>
+///       - content: "Root cause: ..."          # no toolCalls → final answer, finishReason STOP
+///         usage: {promptTokens: 120, completionTokens: 40}   # optional; otherwise estimated (chars/4)
+///         reasoning: "..."                    # optional
+///         finishReason: STOP                  # optional override
+/// ```
+///
+/// The first conversation whose conditions all hold answers a request. Unknown keys are errors, reported with
+/// file:line:column.
+public struct Cassette: Sendable, Hashable {
+    /// Which requests a conversation answers. A nil condition holds for every request.
+    public struct Match: Sendable, Hashable {
+        /// `provider/model`, compared exactly.
+        public var model: String?
+        /// A substring of the first user message.
+        public var prompt: String?
+        /// A substring of the system text.
+        public var system: String?
+
+        public init(model: String? = nil, prompt: String? = nil, system: String? = nil) {
+            self.model = model
+            self.prompt = prompt
+            self.system = system
+        }
+
+        /// True when every given condition holds for `request`.
+        public func matches(_ request: ChatRequest) -> Bool {
+            if let model, model != request.qualifiedModel { return false }
+            if let prompt, !request.firstUserMessage.contains(prompt) { return false }
+            if let system, !request.systemText.contains(system) { return false }
+            return true
+        }
+    }
+
+    /// A tool call the scripted model makes.
+    public struct ScriptedToolCall: Sendable, Hashable {
+        /// Fixed call id; nil gives `call_<turn>_<index>`.
+        public var id: String?
+        public var name: String
+        public var arguments: [String: JSONValue]
+
+        public init(id: String? = nil, name: String, arguments: [String: JSONValue] = [:]) {
+            self.id = id
+            self.name = name
+            self.arguments = arguments
+        }
+    }
+
+    /// Token counts to report instead of the estimate.
+    public struct Usage: Sendable, Hashable {
+        public var promptTokens: Int
+        public var completionTokens: Int
+
+        public init(promptTokens: Int, completionTokens: Int) {
+            self.promptTokens = promptTokens
+            self.completionTokens = completionTokens
+        }
+    }
+
+    /// One scripted model answer.
+    public struct Turn: Sendable, Hashable {
+        public var content: String
+        public var toolCalls: [ScriptedToolCall]
+        public var usage: Usage?
+        public var reasoning: String?
+        /// Overrides the default: `TOOL_CALLS` with tool calls, else `STOP`.
+        public var finishReason: String?
+
+        public init(
+            content: String = "", toolCalls: [ScriptedToolCall] = [], usage: Usage? = nil, reasoning: String? = nil,
+            finishReason: String? = nil
+        ) {
+            self.content = content
+            self.toolCalls = toolCalls
+            self.usage = usage
+            self.reasoning = reasoning
+            self.finishReason = finishReason
+        }
+
+        /// The finish reason this turn reports.
+        public var effectiveFinishReason: String {
+            finishReason ?? (toolCalls.isEmpty ? "STOP" : "TOOL_CALLS")
+        }
+    }
+
+    /// The turns answering the requests one ``Match`` selects.
+    public struct Conversation: Sendable, Hashable {
+        public var match: Match
+        public var turns: [Turn]
+
+        public init(match: Match = Match(), turns: [Turn]) {
+            self.match = match
+            self.turns = turns
+        }
+    }
+
+    /// Tried in order; the first whose match holds answers.
+    public var conversations: [Conversation]
+
+    public init(conversations: [Conversation] = []) {
+        self.conversations = conversations
+    }
+
+    /// Index of the first conversation that answers `request`.
+    public func conversationIndex(for request: ChatRequest) -> Int? {
+        conversations.firstIndex { $0.match.matches(request) }
+    }
+}
+
+/// A cassette file that cannot be read, with its position when known.
+public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The cassette path.
+    public var file: String
+    /// 1-based; nil when the problem has no position (missing file, empty document).
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// `file:line:column: error: message`, as compilers print it.
+    public var description: String {
+        var location = file
+        if let line {
+            location += ":\(line)"
+            if let column { location += ":\(column)" }
+        }
+        return "\(location): error: \(message)"
+    }
+}

@@ -1,0 +1,121 @@
+import AgentCompiler
+import AgentSpec
+import Engine
+import Foundation
+import Workflow
+
+/// Compiles agent configs received over the agent API, registers what they need, and starts executions.
+struct AgentDeployer: Sendable {
+    let engine: WorkflowEngine
+
+    /// Task definition the server registers for a worker tool nobody registered yet. A worker that starts later
+    /// registers its own (shorter response timeout kept alive by heartbeats); the server never overwrites it.
+    static func defaultTaskDef(_ name: String) -> TaskDef {
+        var def = TaskDef(
+            name: name, retryCount: 2, retryLogic: "LINEAR_BACKOFF", retryDelaySeconds: 2, timeoutSeconds: 0,
+            timeoutPolicy: "RETRY", responseTimeoutSeconds: 3600)
+        def.description = "Agent tool \(name)"
+        return def
+    }
+
+    /// Compiles the request's agent config. Throws 400 with the compiler's message for an invalid config.
+    func compile(_ request: AgentStartRequest) throws -> (def: WorkflowDef, config: JSONValue) {
+        guard var configJSON = request.agentConfig, configJSON.objectValue != nil else {
+            if let framework = request.framework, !framework.isEmpty {
+                throw APIError.badRequest("framework agents ('\(framework)') are not supported by agentspanc; send agentConfig")
+            }
+            throw APIError.badRequest("agentConfig is required")
+        }
+        if var object = configJSON.objectValue {
+            if (object["name"]?.stringValue ?? "").isEmpty { object["name"] = "agent_plan" }
+            if let timeout = request.timeoutSeconds, timeout > 0 { object["timeoutSeconds"] = .int(timeout) }
+            configJSON = .object(object)
+        }
+        let config: AgentConfig
+        do {
+            config = try configJSON.decode(AgentConfig.self)
+        } catch let error as DecodingError {
+            throw APIError.badRequest("invalid agentConfig: \(error.humanReadable)")
+        }
+        do {
+            var def = try AgentCompiler().compile(config)
+            var metadata = def.metadata ?? [:]
+            metadata["agent_sdk"] = "conductor"
+            metadata["agentDef"] = configJSON
+            def.metadata = metadata
+            return (def, configJSON)
+        } catch {
+            throw APIError.badRequest("\(error)")
+        }
+    }
+
+    /// Registers the workflow definition and the task definitions its tools need; returns `requiredWorkers`.
+    func deploy(_ def: WorkflowDef, config: JSONValue) async throws -> [String] {
+        try await engine.registerWorkflowDef(def, overwrite: true)
+        var missing: [TaskDef] = []
+        for name in Self.workerToolNames(config) + Self.simpleTaskNames(def.tasks) {
+            if try await engine.taskDef(named: name) == nil, !missing.contains(where: { $0.name == name }) {
+                missing.append(Self.defaultTaskDef(name))
+            }
+        }
+        if !missing.isEmpty { try await engine.registerTaskDefs(missing) }
+        return Self.simpleTaskNames(def.tasks)
+    }
+
+    /// Starts an execution of a deployed definition (or returns the execution with the same idempotency key).
+    func start(_ def: WorkflowDef, request: AgentStartRequest) async throws -> String {
+        if let key = request.idempotencyKey, !key.isEmpty {
+            for status in [WorkflowStatus.running, .completed] {
+                let found = try await engine.searchWorkflows(name: def.name, status: status, limit: 1000)
+                if let existing = found.first(where: { $0.correlationId == key }) { return existing.workflowId }
+            }
+        }
+        var input: [String: JSONValue] = [
+            "prompt": .string(request.prompt ?? ""),
+            "media": .array((request.media ?? []).map(JSONValue.string)),
+            "context": .object(request.context ?? [:]),
+            "session_id": .string(request.sessionId ?? ""),
+            "cwd": "."
+        ]
+        if let cwd = request.rawConfig?["cwd"].stringValue { input["cwd"] = .string(cwd) }
+        if let credentials = request.credentials, !credentials.isEmpty {
+            input["credentials"] = .array(credentials.map(JSONValue.string))
+        }
+        let start = StartWorkflowRequest(
+            name: def.name, version: def.version, correlationId: request.idempotencyKey, input: input, workflowDef: def)
+        return try await engine.startWorkflow(start)
+    }
+
+    /// Names of worker tools in a config and its sub-agents (the task names their workers poll).
+    static func workerToolNames(_ config: JSONValue) -> [String] {
+        var names: [String] = []
+        func walk(_ agent: JSONValue) {
+            for tool in agent["tools"].arrayValue ?? [] {
+                let type = tool["toolType"].stringValue ?? "worker"
+                if type == "worker" || type == "cli", let name = tool["name"].stringValue, !names.contains(name) {
+                    names.append(name)
+                }
+            }
+            for sub in agent["agents"].arrayValue ?? [] where sub["external"].boolValue != true { walk(sub) }
+        }
+        walk(config)
+        return names
+    }
+
+    /// Names of every SIMPLE task in a task tree, including inline sub-workflows (the system workers required).
+    static func simpleTaskNames(_ tasks: [WorkflowTask]) -> [String] {
+        var names: [String] = []
+        func walk(_ tasks: [WorkflowTask]) {
+            for task in tasks {
+                if task.type == "SIMPLE", !names.contains(task.name) { names.append(task.name) }
+                walk(task.loopOver ?? [])
+                walk(task.defaultCase ?? [])
+                for key in (task.decisionCases ?? [:]).keys.sorted() { walk(task.decisionCases?[key] ?? []) }
+                for branch in task.forkTasks ?? [] { walk(branch) }
+                walk(task.subWorkflowParam?.workflowDefinition?.tasks ?? [])
+            }
+        }
+        walk(tasks)
+        return names
+    }
+}

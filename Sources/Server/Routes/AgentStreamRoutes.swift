@@ -1,0 +1,48 @@
+import Engine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ServiceLifecycle
+import Workflow
+
+/// `GET /api/agent/stream/{id}`: the execution's events as Server-Sent Events.
+///
+/// First connect replays every event so far; `Last-Event-ID` resumes after that id. Each event is written (and so
+/// flushed) as its own chunk; `:heartbeat` comments keep idle connections alive; the response ends after `done` or
+/// the workflow's terminal `error`.
+struct AgentStreamRoutes {
+    let engine: WorkflowEngine
+    let hub: AgentEventHub
+
+    func register(on router: Router<ServerRequestContext>) {
+        router.get("api/agent/stream/:id") { request, context in
+            let id = try request.parameter("id", context)
+            guard try await engine.workflow(id: id, includeTasks: false) != nil else {
+                throw APIError.notFound("No such execution: \(id)")
+            }
+            let header = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.query("lastEventId") ?? ""
+            let lastEventID = Int(header.trimmingCharacters(in: .whitespaces)) ?? 0
+            let items = hub.subscribe(executionID: id, after: lastEventID)
+            let headers: HTTPFields = [
+                .contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no",
+            ]
+            return Response(status: .ok, headers: headers, body: .init { writer in
+                try await writer.write(ByteBuffer(string: ":connected\n\n"))
+                for await item in items.cancelOnGracefulShutdown() {
+                    switch item {
+                    case .event(let event): try await writer.write(ByteBuffer(string: Self.frame(event)))
+                    case .heartbeat: try await writer.write(ByteBuffer(string: ":heartbeat\n\n"))
+                    }
+                }
+                try await writer.finish(nil)
+            })
+        }
+    }
+
+    /// `id:<n>` / `event:<type>` / `data:<compact JSON>` / blank line.
+    static func frame(_ event: AgentStreamEvent) -> String {
+        let data = (try? JSONEncoder.api.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return "id:\(event.id)\nevent:\(event.type.rawValue)\ndata:\(data)\n\n"
+    }
+}

