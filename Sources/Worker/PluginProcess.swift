@@ -70,7 +70,10 @@ actor PluginProcess {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 pending[id] = continuation
-                outgoing.yield(line)
+                if case .terminated = outgoing.yield(line) {
+                    pending.removeValue(forKey: id)?.resume(
+                        throwing: ExitError(description: "plugin \(path) exited before it received the call"))
+                }
             }
         } onCancel: {
             Task { await self.abandon(id) }
@@ -121,10 +124,14 @@ actor PluginProcess {
                 if wait > .zero { try? await Task.sleep(for: wait) }
             }
             do {
-                try await start()
-                if case .starting(let waiters) = state {
-                    for waiter in waiters { waiter.resume() }
+                let outgoing = try await start()
+                guard exitedGeneration != generation else {
+                    throw ExitError(description: "plugin \(path) exited right after it started (\(lastExitStatus ?? "unknown status"))")
                 }
+                let waiters: [CheckedContinuation<Void, any Error>]
+                if case .starting(let list) = state { waiters = list } else { waiters = [] }
+                state = .running(outgoing)
+                for waiter in waiters { waiter.resume() }
             } catch {
                 if case .starting(let waiters) = state {
                     for waiter in waiters { waiter.resume(throwing: error) }
@@ -137,7 +144,9 @@ actor PluginProcess {
         }
     }
 
-    private func start() async throws {
+    /// Starts the process and waits for its hello line; returns the channel for request lines. The caller
+    /// moves the state to `.running`.
+    private func start() async throws -> AsyncStream<String>.Continuation {
         generation += 1
         starts += 1
         let generation = self.generation
@@ -220,8 +229,8 @@ actor PluginProcess {
         switch first {
         case .success(let greeting):
             tools = greeting.tools
-            state = .running(outgoingContinuation)
             logger.info("plugin started", metadata: ["tools": .string(greeting.tools.map(\.name).joined(separator: ","))])
+            return outgoingContinuation
         case .failure(let error):
             outgoingContinuation.finish()
             runner?.cancel()
@@ -234,6 +243,8 @@ actor PluginProcess {
     }
 
     private var lastExitStatus: String?
+    /// The generation whose process has exited (so a start that raced with an exit is not taken as running).
+    private var exitedGeneration = 0
 
     private func received(_ line: String, generation: Int) {
         guard generation == self.generation, !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
@@ -249,6 +260,7 @@ actor PluginProcess {
 
     private func exited(_ status: String, generation: Int) {
         guard generation == self.generation else { return }
+        exitedGeneration = generation
         lastExitStatus = status
         lastExit = .now
         runner = nil

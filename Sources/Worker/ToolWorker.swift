@@ -42,12 +42,16 @@ public final class ToolWorker: Service, Sendable {
         public var resultRetryWindow: Duration
         /// Upper bound of the backoff between failed polls and failed deliveries.
         public var maxBackoff: Duration
+        /// Report with `update-v2` and run the task it returns without polling. Off, results go to
+        /// `POST /api/tasks` and every task comes from a batch poll (fewer, larger server transactions: faster
+        /// against a server whose commits are the bottleneck).
+        public var useUpdateV2: Bool
 
         public init(
             workerID: String = ToolWorker.defaultWorkerID, domain: String? = nil, concurrency: Int = 8,
             pollTimeoutMilliseconds: Int = 1000, responseTimeoutSeconds: Int = 30,
             shutdownGracePeriod: Duration = .seconds(10), registerTaskDefinitions: Bool = true,
-            resultRetryWindow: Duration = .seconds(300), maxBackoff: Duration = .seconds(30)
+            resultRetryWindow: Duration = .seconds(300), maxBackoff: Duration = .seconds(30), useUpdateV2: Bool = true
         ) {
             self.workerID = workerID
             self.domain = domain
@@ -58,6 +62,7 @@ public final class ToolWorker: Service, Sendable {
             self.registerTaskDefinitions = registerTaskDefinitions
             self.resultRetryWindow = resultRetryWindow
             self.maxBackoff = maxBackoff
+            self.useUpdateV2 = useUpdateV2
         }
     }
 
@@ -343,7 +348,7 @@ public final class ToolWorker: Service, Sendable {
             let outcome = await execute(task, with: job.executor)
             let elapsed = ContinuousClock.now - started
             metrics.finished(job.executor.name, status: outcome.status, seconds: elapsed.seconds)
-            let wantNext = !isShuttingDown
+            let wantNext = configuration.useUpdateV2 && !isShuttingDown
             next = await report(task, outcome, tool: job.executor.name, wantNext: wantNext)
             if next != nil { metrics.polled(job.executor.name, count: 1) }
         }

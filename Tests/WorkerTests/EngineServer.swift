@@ -5,8 +5,8 @@ import Logging
 import Workflow
 
 /// The real embedded engine (SQLite file, sweeper, response timeouts, retries) behind the Conductor routes the
-/// worker uses, served on 127.0.0.1 for tests. (A stand-in until the `Server` target's routes land on this
-/// branch; the engine underneath is the production one.)
+/// worker uses, served on 127.0.0.1 inside the test process, so the benchmark can read completions from the
+/// engine directly. (Process tests use the real `agentspanc server` binary instead.)
 final class EngineServer: Sendable {
     struct NoLLM: LLMProvider {
         func complete(_ request: ChatRequest) async throws -> ChatResponse {

@@ -78,6 +78,25 @@ let crashingPluginScript = """
         await process.stop()
     }
 
+    @Test func callsArrivingWhileThePluginStartsAllGetAnswers() async throws {
+        let path = try examplePluginPath()
+        let process = PluginProcess(path: path, workingDirectory: "/tmp", environment: [:], logger: Logger(label: "test"))
+        let tool = PluginTool(
+            WorkerToolDefinition(name: "word_count", binding: ToolBinding(plugin: path, timeoutSeconds: 20), baseDirectory: "/tmp"),
+            process: process)
+        let outcomes = await withTaskGroup(of: ToolOutcome.self) { group in
+            for n in 1...16 {
+                group.addTask { await tool.execute(self.invocation("word_count", ["text": .string(String(repeating: "w ", count: n))])) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.count == 16)
+        #expect(outcomes.allSatisfy { $0.status == .completed })
+        #expect(Set(outcomes.compactMap { $0.output["words"]?.intValue }) == Set(1...16))
+        #expect(await process.starts == 1)
+        await process.stop()
+    }
+
     @Test func aCrashedPluginFailsItsCallsRetryablyAndIsRestarted() async throws {
         let dir = try makeTemporaryDirectory()
         let path = try writeScript(dir, "plugin.py", crashingPluginScript)

@@ -7,7 +7,7 @@ import Workflow
 import Glibc
 #endif
 
-/// A child process with captured output (the real `agentspanc` binary).
+/// A child process with captured output (the real `agentspanc` binary: server and worker).
 final class ChildProcess: @unchecked Sendable {
     let process = Process()
     private let stdoutPipe = Pipe()
@@ -84,15 +84,33 @@ final class ChildProcess: @unchecked Sendable {
                 inputParameters: ["label": "${workflow.input.label}"])
         ])
 
-    func setUp() async throws -> (EngineServer, String, String) {
+    /// The real `agentspanc server` process on a free port with its own data directory.
+    struct Server {
+        var process: ChildProcess
+        var baseURL: String
+        var client: ConductorClient { ConductorClient(baseURL: baseURL) }
+
+        func stop() async {
+            process.signal(SIGTERM)
+            if await process.wait(timeout: .seconds(10)) == nil { process.signal(SIGKILL) }
+        }
+    }
+
+    func setUp() async throws -> (Server, String, String) {
         let dir = try makeTemporaryDirectory()
         try Self.spec.write(toFile: dir + "/agent.yaml", atomically: true, encoding: .utf8)
         try writeScript(dir, "slow.sh", Self.slowScript)
-        let server = try await EngineServer(databasePath: dir + "/engine.sqlite")
-        return (server, dir, try builtProduct("agentspanc"))
+        let binary = try builtProduct("agentspanc")
+        let port = freePort()
+        let process = try ChildProcess(binary, [
+            "server", "--port", String(port), "--data", dir + "/data", "--log-level", "warning",
+        ])
+        let listening = await eventually(timeout: .seconds(30)) { isListening(port) }
+        #expect(listening, "server did not listen: \(process.stderr)")
+        return (Server(process: process, baseURL: "http://127.0.0.1:\(port)"), dir, binary)
     }
 
-    func startWorker(_ binary: String, _ dir: String, _ server: EngineServer) async throws -> ChildProcess {
+    func startWorker(_ binary: String, _ dir: String, _ server: Server) async throws -> ChildProcess {
         let worker = try ChildProcess(binary, [
             "worker", dir + "/agent.yaml", "--server", server.baseURL, "--response-timeout", "2", "--grace", "1",
             "--log-level", "warning",
@@ -100,8 +118,9 @@ final class ChildProcess: @unchecked Sendable {
         let ready = await eventually(timeout: .seconds(20)) { worker.stdout.contains("serving slow_step") }
         #expect(ready, "worker did not start: \(worker.stderr)")
         // Registration runs next to polling; wait for the short response timeout to be in effect.
+        let client = server.client
         _ = await eventually(timeout: .seconds(10)) {
-            (try? await server.engine.taskDef(named: "slow_step"))??.responseTimeoutSeconds == 2
+            (try? await client.taskDefs())?.first { $0.name == "slow_step" }?.responseTimeoutSeconds == 2
         }
         return worker
     }
@@ -120,7 +139,7 @@ final class ChildProcess: @unchecked Sendable {
         let (server, dir, binary) = try await setUp()
         let worker = try await startWorker(binary, dir, server)
         #expect(worker.stderr.contains("crash_agent/unbound_tool has no run: binding"))
-        let client = ConductorClient(baseURL: server.baseURL)
+        let client = server.client
         try await client.registerWorkflowDef(Self.workflow)
         let id = try await client.startWorkflow(StartWorkflowRequest(name: "crash_wf", input: ["label": "first; $(id)"]))
         let execution = try await waitForCompletion(client, id, timeout: .seconds(20))
@@ -134,7 +153,7 @@ final class ChildProcess: @unchecked Sendable {
     @Test func afterKill9OfAWorkerMidToolANewWorkerCompletesTheExecution() async throws {
         let (server, dir, binary) = try await setUp()
         let first = try await startWorker(binary, dir, server)
-        let client = ConductorClient(baseURL: server.baseURL)
+        let client = server.client
         try await client.registerWorkflowDef(Self.workflow)
         let id = try await client.startWorkflow(StartWorkflowRequest(name: "crash_wf", input: ["label": "survivor"]))
         let started = await eventually(timeout: .seconds(10)) {

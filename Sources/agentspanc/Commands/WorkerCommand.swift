@@ -52,6 +52,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-register"), help: "Do not register task definitions (the server's stay in effect).")
     var noRegister = false
 
+    @Flag(name: .customLong("no-update-v2"), help: "Report with POST /api/tasks and take every task from a batch poll.")
+    var noUpdateV2 = false
+
     @Option(name: .customLong("log-level"), help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
@@ -85,7 +88,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let configuration = ToolWorker.Configuration(
             workerID: workerID ?? ToolWorker.defaultWorkerID, domain: domain, concurrency: concurrency,
             responseTimeoutSeconds: responseTimeout, shutdownGracePeriod: .milliseconds(Int64(grace * 1000)),
-            registerTaskDefinitions: !noRegister)
+            registerTaskDefinitions: !noRegister, useUpdateV2: !noUpdateV2)
         let worker: ToolWorker
         do {
             var executors: [any ToolExecutor] = tools.systemWorkers.map(\.executor)
