@@ -51,9 +51,17 @@ struct DurabilityTests {
     func workerKilledMidRunThenANewWorkerFinishesIt(delayMs: Int) async throws {
         let stack = try LocalStack()
         try await stack.startServer()
-        // A short response timeout: a call the dead worker held is handed out again within seconds.
+        // A short response timeout: a call the dead worker held is handed out again within seconds. Wait until the
+        // worker registered it, or the calls get the server's default (an hour).
         try stack.startWorker(extra: ["--response-timeout", "2"])
         defer { Task { await stack.stopAll() } }
+        let conductor = ConductorClient(baseURL: stack.url)
+        for _ in 0..<200 {
+            if let defs = try? await conductor.taskDefs(), defs.contains(where: { $0.name == "check_service" && $0.responseTimeoutSeconds == 2 }) {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
 
         let (_, out, _) = try await stack.cli(["start", "specs/ops_agent.yaml", Self.prompt])
         let id = out.trimmingCharacters(in: .whitespacesAndNewlines)
