@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import NIOHTTP1
 import Engine
 import Foundation
+import Server
 import Testing
 import Workflow
 
@@ -111,5 +112,13 @@ import Workflow
         #expect(bearer == 200)
         let (xauth, _) = try await server.request(.GET, "/api/metadata/taskdefs", headers: [("X-Authorization", "s3cret")])
         #expect(xauth == 200)
+    }
+
+    @Test func refusesToBindBeyondLoopbackWithoutAKey() throws {
+        #expect(throws: ServerConfigurationError.self) {
+            _ = try AgentspancServer(configuration: .init(host: "0.0.0.0", llm: ScriptedLLM(turns: [])))
+        }
+        _ = try AgentspancServer(configuration: .init(host: "0.0.0.0", apiKey: "k", llm: ScriptedLLM(turns: [])))
+        _ = try AgentspancServer(configuration: .init(host: "127.0.0.1", llm: ScriptedLLM(turns: [])))
     }
 }
