@@ -44,11 +44,7 @@ struct ServerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        StandardErrorLogging.bootstrap(level)
         let environment = ProcessInfo.processInfo.environment
         let directory = data ?? (environment["HOME"].map { "\($0)/.agentspanc/data" } ?? ".agentspanc/data")
         let configuration = ServerConfiguration(

@@ -66,11 +66,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        StandardErrorLogging.bootstrap(level)
         let logger = Logger(label: "agentspanc.worker")
         let tools = try loadTools()
         for name in tools.unbound {
