@@ -31,6 +31,8 @@ struct WorkerBench: AsyncParsableCommand {
     var script: String?
     @Option(help: "Calls for the command-tool overhead figure.") var calls = 500
     @Flag(help: "Skip the conductor-python worker.") var skipPython = false
+    @Flag(help: "Run the agentspanc worker with --no-update-v2 (plain updates, every task from a batch poll).")
+    var noUpdateV2 = false
 
     func run() async throws {
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -49,10 +51,11 @@ struct WorkerBench: AsyncParsableCommand {
                     try ChildProcess(agentspanc, [
                         "worker", try spec(tool: tool, plugin: pluginPath), "--server", url,
                         "--concurrency", String(concurrency), "--log-level", "error",
-                    ])
+                    ] + (noUpdateV2 ? ["--no-update-v2"] : []))
                 }
             }
-            report("agentspanc worker, \(label), \(tasks) tasks, concurrency \(concurrency)", ours.description)
+            let mode = noUpdateV2 ? "plain updates" : "update-v2"
+            report("agentspanc worker (\(mode)), \(label), \(tasks) tasks, concurrency \(concurrency)", ours.description)
             guard !skipPython else { continue }
             let theirs = try await median {
                 try await drain(tool: tool, server: agentspanc) { url, task in
@@ -147,7 +150,9 @@ struct WorkerBench: AsyncParsableCommand {
             if queued == 0 { break }
             try await Task.sleep(for: .milliseconds(started ? 20 : 5))
         }
-        // The queue is empty; wait for the last tasks to be reported.
+        // The queue is empty (the last few tasks are running): CPU is read before the checks below load the server.
+        let cpu = process.cpuSeconds() - cpuBefore
+        let serverCPU = server.child.cpuSeconds() - serverCPUBefore
         var starts: [Int64] = []
         var ends: [Int64] = []
         var pending = ids
@@ -168,8 +173,6 @@ struct WorkerBench: AsyncParsableCommand {
             pending = still
             if !pending.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
         }
-        let cpu = process.cpuSeconds() - cpuBefore
-        let serverCPU = server.child.cpuSeconds() - serverCPUBefore
         guard pending.isEmpty else {
             throw ValidationError("\(pending.count) of \(tasks) tasks not done in time; worker stderr: \(process.stderrTail())")
         }
