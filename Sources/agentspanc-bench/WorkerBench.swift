@@ -46,10 +46,12 @@ struct WorkerBench: AsyncParsableCommand {
         try await commandOverhead()
         let scenarios: [(label: String, tool: ToolKind)] = [("command tool /bin/true", .spawn), ("in-process no-op", .function)]
         for (label, tool) in scenarios {
+            let specPath = try spec(tool: tool, plugin: pluginPath)
+            defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: specPath).deletingLastPathComponent().path) }
             let ours = try await median {
                 try await drain(tool: tool, server: agentspanc) { url, task in
                     try ChildProcess(agentspanc, [
-                        "worker", try spec(tool: tool, plugin: pluginPath), "--server", url,
+                        "worker", specPath, "--server", url,
                         "--concurrency", String(concurrency), "--log-level", "error",
                     ] + (noUpdateV2 ? ["--no-update-v2"] : []))
                 }
