@@ -17,7 +17,12 @@ final class ChildProcess {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        try process.run()
+        do {
+            try process.run()
+        } catch {
+            try? FileManager.default.removeItem(atPath: stderrPath)
+            throw error
+        }
     }
 
     var pid: Int32 { process.processIdentifier }
