@@ -1,4 +1,4 @@
-"""A conductor-python 2.0.0 worker for the worker benchmark (WorkerBenchmarkTests).
+"""A conductor-python 2.0.0 worker for the worker benchmark (`agentspanc-bench worker`).
 
 usage: conductor_python_worker.py SERVER_URL TASK_NAME THREADS MODE
 MODE: "function" (the tool is a Python no-op) or "spawn" (the tool runs /bin/true, like a command tool).
