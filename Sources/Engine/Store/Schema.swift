@@ -45,6 +45,15 @@ enum Schema {
                     CREATE INDEX journal_root ON journal(root_id, seq);
                     """)
         }
+        m.registerMigration("v2: claim order served by the queue index") { db in
+            // The claim query orders by `priority DESC, wake_at, seq`; an index in exactly that order lets SQLite stop
+            // after LIMIT rows instead of sorting every scheduled task of the queue (CPU per poll grew with depth).
+            try db.execute(
+                sql: """
+                    DROP INDEX task_queue;
+                    CREATE INDEX task_claim ON task(queue, status, priority DESC, wake_at, seq) WHERE queue IS NOT NULL;
+                    """)
+        }
         return m
     }
 }
