@@ -1,5 +1,8 @@
 import ConductorClient
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import Workflow
 
@@ -53,9 +56,17 @@ import Workflow
         #expect(unavailable?.status == 503)
         #expect(unavailable?.isRetryable == true)
 
-        let port = server.port
         await server.stop()
-        let down = ConductorClient(baseURL: "http://127.0.0.1:\(port)")
+        // A port bound but never listened on refuses connections, and nothing else can take it meanwhile.
+        let closed = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(closed) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(closed, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(closed, $0, &length) } }
+        let down = ConductorClient(baseURL: "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))")
         let started = ContinuousClock.now
         let refused = await #expect(throws: ConductorClientError.self) {
             try await down.pollBatch(taskType: "x", workerID: "w", count: 1)
