@@ -34,8 +34,9 @@ extension Agent {
 extension Agent {
     /// The config as sent to a server: the tools' `run:` bindings are local (paths, environment) and stay here.
     public var wireConfig: JSONValue {
-        guard let config = try? config.decode(AgentConfig.self), let wire = try? JSONValue.from(config.withoutBindings) else {
-            return config
+        let local = self.config
+        guard let decoded = try? local.decode(AgentConfig.self), let wire = try? JSONValue.from(decoded.withoutBindings) else {
+            return local
         }
         return wire
     }

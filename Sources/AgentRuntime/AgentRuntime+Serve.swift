@@ -47,9 +47,8 @@ extension AgentRuntime {
                 ?? FileManager.default.currentDirectoryPath
             try specTools.add(config, baseDirectory: base)
         }
-        let conductor = ConductorClient(baseURL: client.baseURL, apiKey: client.apiKey)
         let worker = try ToolWorker(
-            client: conductor, tools: tools, commandTools: specTools.bound, configuration: configuration, logger: logger)
+            client: client.conductor, tools: tools, commandTools: specTools.bound, configuration: configuration, logger: logger)
         let served = ServedWorker(worker: worker)
         if blocking { try await served.wait() }
         return served

@@ -48,7 +48,8 @@ public struct AgentRuntime: Sendable {
             context: options.context, idempotencyKey: options.idempotencyKey, timeoutSeconds: options.timeoutSeconds)
         let response = try await client.start(request)
         guard let id = response.executionId else {
-            throw AgentClientError(status: nil, message: "the server started \(agent.name) but returned no execution id")
+            throw ConductorClientError(
+                status: nil, message: "the server started \(agent.name) but returned no execution id", request: "POST /api/agent/start")
         }
         return AgentHandle(executionID: id, runtime: self)
     }

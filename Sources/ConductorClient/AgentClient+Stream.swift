@@ -26,15 +26,16 @@ extension AgentClient {
                         }
                         if finished { continuation.finish(); return }
                         // The server closed the stream without a terminal event (it restarted): resume.
-                    } catch let error as AgentClientError where error.status != nil {
+                    } catch let error as ConductorClientError where error.status != nil {
                         continuation.finish(throwing: error)
                         return
                     } catch {
                         if Task.isCancelled { break }
                         failures += 1
                         if failures > 30 {
-                            continuation.finish(throwing: AgentClientError(
-                                status: nil, message: "lost the event stream of \(executionID): \(error)"))
+                            continuation.finish(throwing: ConductorClientError(
+                                status: nil, message: "lost the event stream: \(error)",
+                                request: "GET /api/agent/stream/\(executionID)"))
                             return
                         }
                     }
@@ -50,13 +51,16 @@ extension AgentClient {
     private func streamOnce(
         executionID: String, after last: Int, onEvent: (AgentStreamEvent) -> Void
     ) async throws -> Bool {
-        var request = makeRequest(.GET, "/api/agent/stream/\(escape(executionID))")
-        request.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
+        var request = HTTPClientRequest(url: baseURL + "/api/agent/stream/\(escape(executionID))")
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        conductor.authorize(&request)
         if last > 0 { request.headers.add(name: "Last-Event-ID", value: String(last)) }
         let response = try await Self.streamingClient.execute(request, timeout: .hours(24 * 365))
         guard response.status.code == 200 else {
             let body = try await response.body.collect(upTo: 1024 * 1024)
-            throw AgentClientError(status: Int(response.status.code), message: Self.errorMessage(Data(body.readableBytesView)))
+            throw ConductorClientError(
+                status: Int(response.status.code), message: ConductorClient.errorMessage(Data(body.readableBytesView)),
+                request: "GET /api/agent/stream/\(executionID)")
         }
         var parser = SSEParser()
         let decoder = JSONDecoder()

@@ -1,41 +1,22 @@
 import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 import Workflow
-
-/// A failed call to the agent API.
-public struct AgentClientError: Error, CustomStringConvertible, Sendable {
-    /// HTTP status, or nil when the server could not be reached.
-    public var status: Int?
-    public var message: String
-
-    public init(status: Int?, message: String) {
-        self.status = status
-        self.message = message
-    }
-
-    public var description: String {
-        status.map { "HTTP \($0): \(message)" } ?? message
-    }
-}
 
 /// Client of the Agentspan agent API (`/api/agent/...`) of an agentspanc, Agentspan or compatible server.
 public struct AgentClient: Sendable {
+    /// The Conductor client whose transport (auth, timeouts, errors) this client shares.
+    public let conductor: ConductorClient
+
     /// Server root without `/api`, e.g. `http://localhost:6767`.
-    public let baseURL: String
-    public let apiKey: String?
-    let httpClient: HTTPClient
+    public var baseURL: String { conductor.baseURL }
+    public var apiKey: String? { conductor.apiKey }
 
     /// `serverURL` defaults to `AGENTSPAN_SERVER_URL`, then `http://localhost:6767`; a trailing `/api` is accepted.
     public init(serverURL: String? = nil, apiKey: String? = nil, httpClient: HTTPClient = ConductorClient.defaultHTTPClient) {
         let environment = ProcessInfo.processInfo.environment
-        var url = serverURL ?? environment["AGENTSPAN_SERVER_URL"] ?? "http://localhost:6767"
-        while url.hasSuffix("/") { url.removeLast() }
-        if url.hasSuffix("/api") { url.removeLast(4) }
-        self.baseURL = url
-        self.apiKey = apiKey ?? environment["AGENTSPAN_API_KEY"]
-        self.httpClient = httpClient
+        conductor = ConductorClient(
+            baseURL: serverURL ?? environment["AGENTSPAN_SERVER_URL"] ?? "http://localhost:6767",
+            apiKey: apiKey ?? environment["AGENTSPAN_API_KEY"], httpClient: httpClient)
     }
 
     /// Compiles, registers and starts an agent.
@@ -60,95 +41,54 @@ public struct AgentClient: Sendable {
 
     /// Completes the waiting HUMAN task of an execution with `body` (`{"approved": true}` …).
     public func respond(executionID: String, _ body: [String: JSONValue]) async throws {
-        try await send(.POST, "/api/agent/\(escape(executionID))/respond", body: body)
+        _ = try await conductor.send(.POST, "/api/agent/\(escape(executionID))/respond", body: try encode(body))
     }
 
     /// Asks the agent loop to finish after the current iteration.
     public func stop(executionID: String) async throws {
-        try await send(.POST, "/api/agent/\(escape(executionID))/stop", body: [String: String]())
+        _ = try await conductor.send(.POST, "/api/agent/\(escape(executionID))/stop", body: Data("{}".utf8))
     }
 
     /// Injects a message the agent sees on every following iteration.
     public func signal(executionID: String, message: String) async throws {
-        try await send(.POST, "/api/agent/\(escape(executionID))/signal", body: ["message": message])
+        _ = try await conductor.send(.POST, "/api/agent/\(escape(executionID))/signal", body: try encode(["message": message]))
     }
 
     public func pause(executionID: String) async throws {
-        try await send(.PUT, "/api/agent/\(escape(executionID))/pause", body: [String: String]())
+        _ = try await conductor.send(.PUT, "/api/agent/\(escape(executionID))/pause", body: Data("{}".utf8))
     }
 
     public func resume(executionID: String) async throws {
-        try await send(.PUT, "/api/agent/\(escape(executionID))/resume", body: [String: String]())
+        _ = try await conductor.send(.PUT, "/api/agent/\(escape(executionID))/resume", body: Data("{}".utf8))
     }
 
     /// Terminates an execution.
     public func cancel(executionID: String, reason: String? = nil) async throws {
-        var path = "/api/agent/\(escape(executionID))/cancel"
-        if let reason { path += "?reason=\(escape(reason))" }
-        try await send(.DELETE, path, body: Optional<[String: String]>.none)
+        _ = try await conductor.send(
+            .DELETE, "/api/agent/\(escape(executionID))/cancel", query: reason.map { [("reason", $0)] } ?? [])
     }
 
     /// The Conductor workflow of an execution, with its tasks.
     public func workflow(executionID: String) async throws -> WorkflowExecution {
-        try await call(.GET, "/api/workflow/\(escape(executionID))?includeTasks=true")
+        try await conductor.workflow(id: executionID, includeTasks: true)
     }
 
     // MARK: - Plumbing
 
-    func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+    func escape(_ text: String) -> String { ConductorClient.pathComponent(text) }
+
+    private func encode<Body: Encodable>(_ body: Body) throws -> Data { try JSONEncoder().encode(body) }
+
+    func call<Response: Decodable>(_ method: ConductorClient.Method, _ path: String) async throws -> Response {
+        let response = try await conductor.send(method, path, timeout: .seconds(60))
+        return try conductor.decode(Response.self, from: response, request: "\(method.rawValue) \(path)")
     }
 
-    func makeRequest(_ method: HTTPMethod, _ path: String) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        request.headers.add(name: "Accept", value: "application/json")
-        if let apiKey, !apiKey.isEmpty {
-            request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
-            request.headers.add(name: "X-Authorization", value: apiKey)
-        }
-        return request
-    }
-
-    func call<Response: Decodable>(_ method: HTTPMethod, _ path: String) async throws -> Response {
-        try await call(method, path, body: Optional<[String: String]>.none)
-    }
-
-    private func call<Body: Encodable, Response: Decodable>(_ method: HTTPMethod, _ path: String, body: Body?) async throws -> Response {
-        let data = try await send(method, path, body: body)
-        do {
-            return try JSONDecoder().decode(Response.self, from: data)
-        } catch {
-            throw AgentClientError(status: nil, message: "unexpected response from \(path): \(error)")
-        }
-    }
-
-    @discardableResult
-    private func send<Body: Encodable>(_ method: HTTPMethod, _ path: String, body: Body?) async throws -> Data {
-        var request = makeRequest(method, path)
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
-        }
-        let response: HTTPClientResponse
-        do {
-            response = try await httpClient.execute(request, timeout: .seconds(60))
-        } catch {
-            throw AgentClientError(status: nil, message: "cannot reach the agentspanc server at \(baseURL): \(error)")
-        }
-        let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        let data = Data(buffer.readableBytesView)
-        guard (200..<300).contains(Int(response.status.code)) else {
-            throw AgentClientError(status: Int(response.status.code), message: Self.errorMessage(data))
-        }
-        return data
-    }
-
-    static func errorMessage(_ data: Data) -> String {
-        if let body = try? JSONDecoder().decode([String: JSONValue].self, from: data) {
-            if let message = body["message"]?.stringValue ?? body["error"]?.stringValue { return message }
-        }
-        return String(decoding: data.prefix(2000), as: UTF8.self)
+    private func call<Body: Encodable, Response: Decodable>(
+        _ method: ConductorClient.Method, _ path: String, body: Body
+    ) async throws -> Response {
+        let response = try await conductor.send(method, path, body: try encode(body), timeout: .seconds(60))
+        return try conductor.decode(Response.self, from: response, request: "\(method.rawValue) \(path)")
     }
 }
 

@@ -15,7 +15,7 @@ public struct ConductorClient: Sendable {
     /// Deadline for ordinary requests; polls add their long-poll time to it.
     public var requestTimeout: Duration = .seconds(30)
 
-    private let httpClient: HTTPClient
+    let httpClient: HTTPClient
 
     /// Creates a client.
     /// - Parameters:
@@ -143,7 +143,7 @@ public struct ConductorClient: Sendable {
         case GET, POST, PUT, DELETE
     }
 
-    private func send(
+    func send(
         _ method: Method, _ path: String, query: [(String, String)] = [], body: Data? = nil,
         timeout: Duration? = nil
     ) async throws -> Response {
@@ -160,10 +160,7 @@ public struct ConductorClient: Sendable {
         case .DELETE: request.method = .DELETE
         }
         request.headers.add(name: "Accept", value: "application/json, text/plain")
-        if let apiKey {
-            request.headers.add(name: "X-Authorization", value: apiKey)
-            request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
-        }
+        authorize(&request)
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(body)
@@ -187,7 +184,7 @@ public struct ConductorClient: Sendable {
         return Response(status: status, body: data)
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, from response: Response, request: String) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, from response: Response, request: String) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: response.body)
         } catch {
@@ -197,10 +194,22 @@ public struct ConductorClient: Sendable {
         }
     }
 
-    /// The `message` of a Conductor `ErrorResponse`, else the body text.
-    private static func errorMessage(_ body: Data) -> String {
-        struct ErrorResponse: Decodable { var message: String? }
-        if let decoded = try? JSONDecoder().decode(ErrorResponse.self, from: body), let message = decoded.message {
+    /// Adds the API key headers (Conductor's `X-Authorization` and a bearer token) when a key is set.
+    func authorize(_ request: inout HTTPClientRequest) {
+        guard let apiKey else { return }
+        request.headers.add(name: "X-Authorization", value: apiKey)
+        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+    }
+
+    /// The `message` of a Conductor `ErrorResponse` (or the `error` of an Agentspan one), else the body text.
+    static func errorMessage(_ body: Data) -> String {
+        struct ErrorResponse: Decodable {
+            var message: String?
+            var error: String?
+        }
+        if let decoded = try? JSONDecoder().decode(ErrorResponse.self, from: body),
+            let message = decoded.message ?? decoded.error
+        {
             return message
         }
         let text = String(decoding: body.prefix(2000), as: UTF8.self)
