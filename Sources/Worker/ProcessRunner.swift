@@ -53,11 +53,30 @@ struct ProcessRunner: Sendable {
         var description: String
         /// The program does not exist or is not executable: a spec problem, not worth retrying.
         var isPermanent: Bool
+        /// `exec` said ETXTBSY: some process (often one forked while the file was being written, before its
+        /// exec closed the descriptor) still holds the program open for writing. Transient.
+        var isTextFileBusy = false
     }
+
+    /// Waits before each new launch attempt while the program is "text file busy": a freshly written script
+    /// can be briefly held open for writing by a concurrently forked process until that child execs.
+    static let busyRetryDelays: [Duration] = [.milliseconds(5), .milliseconds(20), .milliseconds(50),
+                                              .milliseconds(100), .milliseconds(250), .milliseconds(500)]
 
     /// Runs the request. Cancellation of the calling task tears the process group down (SIGTERM, then
     /// SIGKILL) and rethrows `CancellationError`.
     static func run(_ request: Request) async throws -> Result {
+        for delay in busyRetryDelays {
+            do {
+                return try await runOnce(request)
+            } catch let error as LaunchError where error.isTextFileBusy {
+                try await Task.sleep(for: delay)
+            }
+        }
+        return try await runOnce(request)
+    }
+
+    private static func runOnce(_ request: Request) async throws -> Result {
         ignoreBrokenPipes()
         let clock = ContinuousClock()
         let started = clock.now
@@ -167,7 +186,7 @@ struct ProcessRunner: Sendable {
         if Task.isCancelled { return CancellationError() }
         let permanent = error.code == .executableNotFound
         let text = permanent ? "program '\(program)' not found or not executable" : "could not start '\(program)': \(error)"
-        return LaunchError(description: text, isPermanent: permanent)
+        return LaunchError(description: text, isPermanent: permanent, isTextFileBusy: error.underlyingError == .textFileBusy)
     }
 
     /// Sends a signal to a whole process group (its leader's pid is the group id: `createSession`).

@@ -37,6 +37,24 @@ import Glibc
         #expect(created.isEmpty)
     }
 
+    @Test func aScriptStillOpenForWritingIsLaunchedOnceItIsClosed() async throws {
+        // exec of a file some process holds open for writing fails with ETXTBSY; that happens when a script was
+        // just written and a concurrently forked child has not exec'd yet. The worker waits and launches it.
+        let dir = try makeTemporaryDirectory()
+        let path = try writeScript(dir, "argv.py", argvEchoScript)
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        #expect(descriptor >= 0)
+        let tool = try CommandTool(WorkerToolDefinition(
+            name: "echo_args", inputSchema: ["type": "object", "properties": ["value": ["type": "string"]]],
+            binding: ToolBinding(command: ["./argv.py", "{value}"]), baseDirectory: dir))
+        async let outcome = tool.execute(invocation(["value": "busy"]))
+        try await Task.sleep(for: .milliseconds(60))
+        close(descriptor)
+        let result = await outcome
+        #expect(result.status == .completed, "\(result.reason ?? "")")
+        #expect(result.output["argv"] == .array([.string(hex("busy"))]))
+    }
+
     @Test func nulBytesAndHugeStringsAreRefusedOnArgvButPassIntactOnStdin() async throws {
         let dir = try makeTemporaryDirectory()
         try writeScript(dir, "argv.py", argvEchoScript)
