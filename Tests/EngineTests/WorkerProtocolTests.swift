@@ -34,13 +34,23 @@ import Workflow
         defer { Task { await engine.shutdown() } }
         let id = try await engine.startWorkflow(StartWorkflowRequest(name: "pair", workflowDef: try decodeDef(Self.def)))
         let t = try await engine.pollOne("first")
+        let clock = ContinuousClock()
+        let updated = clock.now
         try await engine.updateTask(
             TaskResult(
                 workflowInstanceId: id, taskId: t.taskId, status: .inProgress, outputData: ["checkpoint": 1],
                 callbackAfterSeconds: 1))
         #expect(try await engine.task(id: t.taskId)?.status == .scheduled)
-        #expect(try await engine.poll(taskType: "first", workerID: nil, domain: nil, count: 1, timeout: .milliseconds(200)).isEmpty)
-        let again = try await engine.pollOne("first", timeout: .seconds(3))
+        let early = try await engine.poll(taskType: "first", workerID: nil, domain: nil, count: 1, timeout: .milliseconds(200))
+        let again: ConductorTask
+        if let handedOut = early.first {
+            // Only a machine that stalled past the callback time may see the task here, never sooner.
+            #expect(clock.now - updated >= .seconds(1))
+            again = handedOut
+        } else {
+            again = try await engine.pollOne("first", timeout: .seconds(5))
+            #expect(clock.now - updated >= .seconds(1))
+        }
         #expect(again.taskId == t.taskId)
         #expect(again.pollCount == 2)
         #expect(again.outputData == ["checkpoint": 1])
@@ -57,7 +67,7 @@ import Workflow
         let id = try await engine.startWorkflow(StartWorkflowRequest(name: "fragile", workflowDef: wf))
         let lost = try await engine.pollOne("fragile")
         #expect(lost.responseTimeoutSeconds == 1)
-        let retry = try await engine.pollOne("fragile", timeout: .seconds(4))
+        let retry = try await engine.pollOne("fragile", timeout: .seconds(10))
         #expect(retry.taskId != lost.taskId)
         #expect(retry.retryCount == 1)
         #expect(try await engine.task(id: lost.taskId)?.status == .timedOut)
@@ -70,14 +80,15 @@ import Workflow
     @Test func extendLeaseKeepsATaskAlive() async throws {
         let engine = try await makeEngine()
         defer { Task { await engine.shutdown() } }
-        var def = TaskDef(name: "slow", retryCount: 0, responseTimeoutSeconds: 1)
+        var def = TaskDef(name: "slow", retryCount: 0, responseTimeoutSeconds: 3)
         def.retryDelaySeconds = 0
         try await engine.registerTaskDefs([def])
         let wf = try decodeDef(#"{"name": "slow", "tasks": [{"name": "slow", "taskReferenceName": "s", "type": "SIMPLE"}]}"#)
         let id = try await engine.startWorkflow(StartWorkflowRequest(name: "slow", workflowDef: wf))
         let t = try await engine.pollOne("slow")
-        for _ in 0..<4 {
-            try await Task.sleep(for: .milliseconds(400))
+        // 4.8 s of work, well past the 3 s response timeout, with a heartbeat every 0.8 s.
+        for _ in 0..<6 {
+            try await Task.sleep(for: .milliseconds(800))
             try await engine.updateTask(
                 TaskResult(workflowInstanceId: id, taskId: t.taskId, status: .inProgress, extendLease: true))
         }
