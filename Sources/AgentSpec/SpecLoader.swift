@@ -104,7 +104,9 @@ private struct LoadContext {
             guard let text = try? String(contentsOfFile: target, encoding: .utf8) else {
                 return fail("cannot read sub-agent file '\(refPath)' (looked for \(target))")
             }
-            return resolver.context.readFile(path: target, text: text, stack: stack + [key])
+            let agent = resolver.context.readFile(path: target, text: text, stack: stack + [key])
+            let referencedDirectory = (refPath as NSString).deletingLastPathComponent
+            return agent.map { BindingPaths.rebase(agent: $0, by: referencedDirectory) }
         }
         resolver.context = self
         let value = reader.readAgent(node)

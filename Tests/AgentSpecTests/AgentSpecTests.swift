@@ -202,6 +202,54 @@ struct SubAgentRefTests {
         #expect(spec.files.count == 2)
     }
 
+    @Test func runPathsOfReferencedFilesStayRelativeToTheirFile() throws {
+        let dir = try directory()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("shared"), withIntermediateDirectories: true)
+        try """
+            name: researcher
+            model: openai/gpt-4o
+            tools:
+              - {name: search, run: {command: [./tools/search.py, "{q}"]}}
+              - {name: fetch, run: {command: [curl, "{url}"], cwd: data}}
+              - {name: parse, run: {plugin: bin/parser, cwd: /srv/abs}}
+              - {name: sh, run: {command: ["./x.sh | tr a-z A-Z"], shell: true}}
+            guardrails:
+              - {name: g, guardrailType: custom, taskName: check, run: {command: [../shared/check.py]}}
+            stopWhen: {taskName: stop_now, run: {command: [/usr/bin/stop]}}
+            agents:
+              - ref: ../shared/helper.yaml
+            """.write(to: dir.appendingPathComponent("agents/researcher.yaml"), atomically: true, encoding: .utf8)
+        try "name: helper\nmodel: openai/gpt-4o\ntools:\n  - {name: help, run: {command: [./help.py]}}\n"
+            .write(to: dir.appendingPathComponent("shared/helper.yaml"), atomically: true, encoding: .utf8)
+        let root = dir.appendingPathComponent("team.yaml").path
+        try """
+            name: team
+            strategy: sequential
+            agents:
+              - ref: agents/researcher.yaml
+              - {name: w, model: openai/gpt-4o, tools: [{name: local, run: {command: [./local.py]}}]}
+            """.write(toFile: root, atomically: true, encoding: .utf8)
+        let spec = try SpecLoader.load(path: root)
+        let researcher = spec.config.agents[0]
+        let run = Dictionary(uniqueKeysWithValues: researcher.tools.map { ($0.name, $0.run) })
+        #expect(run["search"]??.command == ["agents/tools/search.py", "{q}"])
+        #expect(run["search"]??.cwd == "agents")
+        #expect(run["fetch"]??.command == ["curl", "{url}"])
+        #expect(run["fetch"]??.cwd == "agents/data")
+        #expect(run["parse"]??.plugin == "agents/bin/parser")
+        #expect(run["parse"]??.cwd == "/srv/abs")
+        #expect(run["sh"]??.command == ["./x.sh | tr a-z A-Z"])
+        #expect(run["sh"]??.cwd == "agents")
+        #expect(researcher.guardrails?.first?.run?.command == ["agents/../shared/check.py"])
+        #expect(researcher.stopWhen?.run?.command == ["/usr/bin/stop"])
+        // A ref inside a ref is rebased twice: relative to its file, then to the root.
+        #expect(researcher.agents.first?.tools.first?.run?.command == ["agents/../shared/help.py"])
+        #expect(researcher.agents.first?.tools.first?.run?.cwd == "agents/../shared")
+        // The root file's own bindings are untouched.
+        #expect(spec.config.agents[1].tools.first?.run?.command == ["./local.py"])
+        #expect(spec.config.agents[1].tools.first?.run?.cwd == nil)
+    }
+
     @Test func danglingRefAndErrorsInsideRefs() throws {
         let dir = try directory()
         try "name: bad\nmodle: openai/gpt-4o\n".write(to: dir.appendingPathComponent("agents/bad.yaml"), atomically: true, encoding: .utf8)

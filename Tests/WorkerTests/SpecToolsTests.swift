@@ -1,4 +1,5 @@
 import AgentSpec
+import Foundation
 import Testing
 import Workflow
 @testable import Worker
@@ -41,5 +42,32 @@ import Workflow
         try tools.add(spec.config, baseDirectory: "/specs")
         #expect(tools.bound.count == 2)
         #expect(throws: WorkerConfigurationError.self) { try tools.add(spec.config, baseDirectory: "/elsewhere") }
+    }
+
+    @Test func toolsOfAReferencedFileRunFromThatFilesDirectory() async throws {
+        let dir = try makeTemporaryDirectory()
+        try writeScript(dir, "agents/tools/where.py", """
+            #!/usr/bin/env python3
+            import json, os, sys
+            print(json.dumps({"cwd": os.getcwd(), "program": os.path.realpath(sys.argv[0]), "arg": sys.argv[1]}))
+            """)
+        try writeScript(dir, "agents/researcher.yaml", """
+            name: researcher
+            model: openai/gpt-4o
+            tools:
+              - {name: where, inputSchema: {type: object, properties: {q: {type: string}}}, run: {command: [./tools/where.py, "{q}"]}}
+            """)
+        try writeScript(dir, "team.yaml", "name: team\nstrategy: sequential\nagents:\n  - ref: agents/researcher.yaml\n")
+        let spec = try SpecLoader.load(path: dir + "/team.yaml")
+        var tools = SpecTools()
+        try tools.add(spec.config, baseDirectory: dir)
+        let tool = try CommandTool(try #require(tools.bound.first))
+        let outcome = await tool.execute(ToolInvocation(
+            input: ["q": "x"], taskID: "t", executionID: "e", toolName: "where", referenceTaskName: "where_1"))
+        #expect(outcome.status == .completed, "\(outcome.reason ?? "")")
+        let agents = URL(fileURLWithPath: dir + "/agents").resolvingSymlinksInPath().path
+        #expect(outcome.output["cwd"]?.stringValue.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path } == agents)
+        #expect(outcome.output["program"]?.stringValue.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path } == agents + "/tools/where.py")
+        #expect(outcome.output["arg"] == "x")
     }
 }
