@@ -1,5 +1,6 @@
 import ConductorClient
 import Foundation
+import TestSupport
 import Testing
 import Workflow
 
@@ -83,7 +84,7 @@ struct ApprovalTests {
         try stack.startWorker(["Tests/EndToEndTests/Fixtures/ops_approval.yaml"])
         defer { Task { await stack.stopAll() } }
         // `script` gives the CLI a pseudo-terminal; the answer "y" waits in its input until the question comes.
-        let answers = try TestEnvironment.temporaryDirectory() + "/answers"
+        let answers = try makeTemporaryDirectory() + "/answers"
         try "y\n".write(toFile: answers, atomically: true, encoding: .utf8)
         let command = [TestEnvironment.binary, "run", TestEnvironment.packageRoot + "/" + Self.spec, "'\(SeedDemoTests.prompt)'",
                        "--server", stack.url].joined(separator: " ")

@@ -1,5 +1,6 @@
 import ConductorClient
 import Foundation
+import TestSupport
 import Testing
 import Workflow
 

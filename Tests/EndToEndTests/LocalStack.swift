@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A real server process (with a cassette) and, optionally, a real worker process, on a free port.
@@ -11,8 +12,8 @@ final class LocalStack: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     init(cassette: String = TestEnvironment.packageRoot + "/specs/ops_agent.cassette.yaml") throws {
-        port = TestEnvironment.freePort()
-        dataDirectory = try TestEnvironment.temporaryDirectory()
+        port = freePort()
+        dataDirectory = try makeTemporaryDirectory()
         self.cassette = cassette
     }
 
@@ -23,7 +24,7 @@ final class LocalStack: @unchecked Sendable {
             ["server", "--port", String(port), "--data", dataDirectory, "--llm-cassette", cassette, "--log-level", "warning"])
         self.server = server
         let deadline = ContinuousClock.now + .seconds(30)
-        while !TestEnvironment.isListening(port) {
+        while !isListening(port) {
             guard ContinuousClock.now < deadline else {
                 Issue.record("server did not listen within 30 s; stderr:\n\(server.stderr)")
                 throw CancellationError()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -69,8 +70,8 @@ final class PythonStack: @unchecked Sendable {
 
     init(python: String) throws {
         self.python = python
-        port = TestEnvironment.freePort()
-        dataDirectory = try TestEnvironment.temporaryDirectory()
+        port = freePort()
+        dataDirectory = try makeTemporaryDirectory()
     }
 
     /// Starts `Fixtures/python/openai_double.py` and waits for the port it picked.
@@ -106,7 +107,7 @@ final class PythonStack: @unchecked Sendable {
             environment: environment)
         self.server = server
         let deadline = ContinuousClock.now + .seconds(30)
-        while !TestEnvironment.isListening(port) {
+        while !isListening(port) {
             guard ContinuousClock.now < deadline else {
                 throw PythonStackError(description: "server did not listen within 30 s; stderr:\n\(server.stderr)")
             }

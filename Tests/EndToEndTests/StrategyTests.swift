@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Every example spec of specs/examples, end to end: a real server answering LLM tasks from the example's cassette,

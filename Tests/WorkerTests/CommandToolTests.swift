@@ -1,5 +1,6 @@
 import AgentSpec
 import Foundation
+import TestSupport
 import Testing
 import Workflow
 @testable import Worker

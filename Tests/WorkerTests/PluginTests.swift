@@ -1,6 +1,7 @@
 import AgentSpec
 import Foundation
 import Logging
+import TestSupport
 import Testing
 import Workflow
 @testable import Worker

@@ -4,6 +4,7 @@ import ConductorClient
 import Foundation
 import Logging
 import ServiceLifecycle
+import TestSupport
 import Testing
 import Workflow
 @testable import Worker

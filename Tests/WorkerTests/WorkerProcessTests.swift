@@ -1,52 +1,12 @@
 import ConductorClient
 import Foundation
+import TestSupport
 import Testing
 import Workflow
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// A child process with captured output (the real `agentspanc` binary: server and worker).
-final class ChildProcess: @unchecked Sendable {
-    let process = Process()
-    private let stdoutPipe = Pipe()
-    private let stderrPipe = Pipe()
-    private let lock = NSLock()
-    private var out = Data()
-    private var err = Data()
-
-    init(_ executable: String, _ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
-        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            self?.lock.withLock { self?.out.append(data) }
-        }
-        stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            self?.lock.withLock { self?.err.append(data) }
-        }
-        try process.run()
-    }
-
-    var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
-    var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
-    var pid: Int32 { process.processIdentifier }
-
-    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
-
-    /// The exit status, or nil if it did not exit in time.
-    func wait(timeout: Duration) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return process.isRunning ? nil : process.terminationStatus
-    }
-}
 
 @Suite(.serialized) struct WorkerProcessTests {
     static let spec = """

@@ -9,18 +9,18 @@ import Synchronization
 
 /// A real child process started with `posix_spawn`, its output going to files, so tests can kill it (-9 included)
 /// and read what it printed.
-final class ChildProcess: @unchecked Sendable {
-    let pid: pid_t
-    let stdoutPath: String
-    let stderrPath: String
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
+    public let stdoutPath: String
+    public let stderrPath: String
     private var exitStatus: Int32?
 
     /// True when the child leads its own process group, so ``killGroup()`` also reaches the processes it forks.
-    let ownsProcessGroup: Bool
+    public let ownsProcessGroup: Bool
 
     /// Starts `executable` with `arguments`; stdin is /dev/null unless `stdinPath` is given. With `processGroup`
     /// the child starts a process group of its own.
-    init(
+    public init(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdinPath: String? = nil,
         processGroup: Bool = false
     ) throws {
@@ -68,15 +68,15 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Everything written to stdout so far.
-    var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    public var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     /// Everything written to stderr so far.
-    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+    public var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
     /// Sends a signal.
-    func signal(_ signal: Int32) { kill(pid, signal) }
+    public func signal(_ signal: Int32) { kill(pid, signal) }
 
     /// Waits for the exit (polling, so a test can bound it) and returns the exit code, or nil on time-out.
-    func wait(timeout: Duration = .seconds(60)) async -> Int32? {
+    public func wait(timeout: Duration = .seconds(60)) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let status = poll() { return status }
@@ -86,19 +86,19 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Kills the process (SIGKILL) and reaps it.
-    func kill9() async {
+    public func kill9() async {
         signal(SIGKILL)
         _ = await wait(timeout: .seconds(10))
     }
 
     /// Kills the child's whole process group (SIGKILL), when it owns one, and reaps the child.
-    func killGroup() async {
+    public func killGroup() async {
         if ownsProcessGroup { kill(-pid, SIGKILL) }
         await kill9()
     }
 
     /// Stops it with SIGTERM, then SIGKILL after a grace period.
-    func terminate() async {
+    public func terminate() async {
         guard poll() == nil else { return }
         signal(SIGTERM)
         if await wait(timeout: .seconds(10)) == nil { await kill9() }
@@ -122,67 +122,6 @@ final class ChildProcess: @unchecked Sendable {
             var status: Int32 = 0
             waitpid(pid, &status, 0)
         }
-    }
-}
-
-/// Paths and ports of the package under test.
-enum TestEnvironment {
-    /// The package root (found from this file's path).
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
-    /// The `agentspanc` binary built next to the test bundle.
-    static let binary: String = {
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = testBinary.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("agentspanc").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return packageRoot + "/.build/debug/agentspanc"
-    }()
-
-    /// A free TCP port on 127.0.0.1.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// True once something accepts TCP connections on the port.
-    static func isListening(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        return rc == 0
-    }
-
-    /// A fresh temporary directory.
-    static func temporaryDirectory() throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("agentspanc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.path
     }
 }
 
