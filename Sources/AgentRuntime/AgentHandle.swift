@@ -84,4 +84,28 @@ public struct AgentHandle: Sendable {
         return AgentResult(
             executionID: executionID, status: status.status, output: status.output ?? [:], reason: status.reasonForIncompletion)
     }
+
+    /// Waits at most `timeout` for the execution to end (the execution itself keeps running after a time-out).
+    /// Throws ``AgentHandle/TimeoutError`` when it has not ended by then.
+    public func result(timeout: Duration) async throws -> AgentResult {
+        try await withThrowingTaskGroup(of: AgentResult?.self) { group in
+            group.addTask { try await self.result() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let result = first else {
+                throw TimeoutError(executionID: executionID, timeout: timeout)
+            }
+            return result
+        }
+    }
+
+    /// The execution did not end within the time a caller was willing to wait.
+    public struct TimeoutError: Error, CustomStringConvertible {
+        public var executionID: String
+        public var timeout: Duration
+        public var description: String { "execution \(executionID) did not end within \(timeout)" }
+    }
 }

@@ -29,8 +29,9 @@ public final class ServedWorker: Sendable {
 }
 
 extension AgentRuntime {
-    /// Serves the tools of `agents` — every tool bound with `run:` (commands, plugins) — and the given Swift `tools`
-    /// from this process, polling the same server this runtime talks to.
+    /// Serves the tools of `agents` — every tool bound with `run:` (commands, plugins), the system workers their
+    /// strategies call (termination, transfers, handoff checks, manual selection) and user-code tasks bound with
+    /// `run:` — and the given Swift `tools` from this process, polling the same server this runtime talks to.
     ///
     /// With `blocking: false` it returns at once with the running worker; with `blocking: true` it serves until
     /// the task is cancelled. Agents whose tools the server must call need a worker somewhere; this is the
@@ -40,6 +41,18 @@ extension AgentRuntime {
         _ agents: [Agent], tools: [any Tool] = [], blocking: Bool = false,
         configuration: ToolWorker.Configuration = .init(), logger: Logger = Logger(label: "agentspanc.worker")
     ) async throws -> ServedWorker {
+        let specTools = try Self.workerTasks(of: agents)
+        let worker = try ToolWorker(
+            client: client.conductor, tools: tools, commandTools: specTools.bound, executors: try specTools.executors(),
+            configuration: configuration, logger: logger)
+        let served = ServedWorker(worker: worker)
+        if blocking { try await served.wait() }
+        return served
+    }
+
+    /// What a worker serving `agents` would poll: their `run:`-bound tools, system workers and user-code tasks
+    /// (relative paths anchored at each agent's spec file, or the current directory for agents built in Swift).
+    public static func workerTasks(of agents: [Agent]) throws -> SpecTools {
         var specTools = SpecTools()
         for agent in agents {
             let config = try agent.config.decode(AgentConfig.self)
@@ -47,11 +60,7 @@ extension AgentRuntime {
                 ?? FileManager.default.currentDirectoryPath
             try specTools.add(config, baseDirectory: base)
         }
-        let worker = try ToolWorker(
-            client: client.conductor, tools: tools, commandTools: specTools.bound, configuration: configuration, logger: logger)
-        let served = ServedWorker(worker: worker)
-        if blocking { try await served.wait() }
-        return served
+        return specTools
     }
 
     /// Serves one agent's tools; see ``serve(_:tools:blocking:configuration:logger:)``.

@@ -46,4 +46,15 @@ public struct SpecTools: Sendable, Hashable {
             try add(subAgent, baseDirectory: baseDirectory)
         }
     }
+
+    /// Whether a worker built from these specs has anything to poll.
+    public var isEmpty: Bool { bound.isEmpty && systemWorkers.isEmpty && userCodeWorkers.isEmpty }
+
+    /// The executors a worker serving these specs needs besides the bound tools: the system workers and the
+    /// user-code tasks bound with `run:`.
+    public func executors() throws(WorkerConfigurationError) -> [any ToolExecutor] {
+        var executors: [any ToolExecutor] = systemWorkers.map(\.executor)
+        for task in userCodeWorkers { executors.append(try task.executor()) }
+        return executors
+    }
 }

@@ -14,10 +14,10 @@ import Workflow
     static let prompt = "The payments service is throwing 503s. Investigate and fix it."
 
     /// Starts a server answering from the ops cassette; returns its URL and a way to stop it.
-    static func server() async throws -> (url: String, stop: @Sendable () async -> Void) {
+    static func server(cassette: String = "specs/ops_agent.cassette.yaml") async throws -> (url: String, stop: @Sendable () async -> Void) {
         var logger = Logger(label: "test.runtime")
         logger.logLevel = .critical
-        let llm = try CassetteProvider(contentsOf: root.appendingPathComponent("specs/ops_agent.cassette.yaml"))
+        let llm = try CassetteProvider(contentsOf: root.appendingPathComponent(cassette))
         let server = try AgentspancServer(configuration: .init(port: 0, llm: llm, logger: logger))
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let task = Task { try await server.run(onListening: { continuation.yield($0); continuation.finish() }) }
@@ -61,6 +61,7 @@ import Workflow
         let handle = try await AgentRuntime(serverURL: url).start(agent, Self.prompt)
         let status = try await handle.status()
         #expect(status.isRunning)
+        await #expect(throws: AgentHandle.TimeoutError.self) { try await handle.result(timeout: .milliseconds(300)) }
 
         // Another runtime (another process, in real life) serves the tools and attaches by id.
         let other = AgentRuntime(serverURL: url)
@@ -73,6 +74,25 @@ import Workflow
         #expect(types.filter { $0 == .toolResult }.count == 5)
         let result = try await handle.result()
         #expect(result.status == .completed)
+    }
+
+    @Test func serveAlsoRunsTheSystemWorkersOfAStrategy() async throws {
+        // The swarm has no tools of its own: only the transfer tools and handoff checks its strategy calls.
+        let (url, stop) = try await Self.server(cassette: "specs/examples/swarm.cassette.yaml")
+        defer { Task { await stop() } }
+        let runtime = AgentRuntime(serverURL: url)
+        let agent = try Agent.load(path: Self.root.appendingPathComponent("specs/examples/swarm.yaml").path)
+        let tasks = try AgentRuntime.workerTasks(of: [agent])
+        #expect(tasks.bound.isEmpty)
+        #expect(!tasks.systemWorkers.isEmpty)
+        let worker = try await runtime.serve(agent)
+        defer { Task { await worker.stop() } }
+        #expect(worker.worker.taskNames.contains("helpdesk_swarm_transfer_to_tech"))
+
+        let handle = try await runtime.start(agent, "The dashboard is down since this morning.")
+        let result = try await handle.result(timeout: .seconds(60))
+        #expect(result.isSuccess, "\(result.reason ?? "")")
+        #expect(result.text == "The outage is fixed and your refund for the downtime is issued.")
     }
 
     @Test func toolBindingsStayLocal() throws {

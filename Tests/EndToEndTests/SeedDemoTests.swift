@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The seed's operations agent, end to end: real server, real worker and real CLI processes.
@@ -12,7 +13,8 @@ struct SeedDemoTests {
         try stack.startWorker()
         defer { Task { await stack.stopAll() } }
 
-        let (code, out, err) = try await stack.cli(["run", "specs/ops_agent.yaml", Self.prompt])
+        // Server, worker and client as three processes: the run leaves the tools to the worker.
+        let (code, out, err) = try await stack.cli(["run", "specs/ops_agent.yaml", Self.prompt, "--no-worker"])
         #expect(code == 0, "stderr: \(err)\nworker: \(stack.worker?.stderr ?? "")\nserver: \(stack.server?.stderr ?? "")")
         let lines = out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let expected = [
@@ -33,6 +35,36 @@ struct SeedDemoTests {
         #expect(lines[(done + 1)...].joined(separator: " ").hasPrefix("Root cause: database pressure (91% disk, slow query queue)"))
         #expect(lines.filter { $0.hasPrefix("[tool_call]") }.count == 5)
         #expect(lines.filter { $0.hasPrefix("[tool_result]") }.count == 5)
+    }
+
+    @Test func runServesTheSpecsToolsItselfWhenNoWorkerIsRunning() async throws {
+        let stack = try LocalStack()
+        try await stack.startServer()
+        defer { Task { await stack.stopAll() } }
+
+        let (code, out, err) = try await stack.cli(["run", "specs/ops_agent.yaml", Self.prompt])
+        #expect(code == 0, "stderr: \(err)\nserver: \(stack.server?.stderr ?? "")")
+        #expect(out.contains("[tool_result] restart_service → {'service': 'payments', 'status': 'restarted'}"))
+        #expect(out.split(separator: "\n").filter { $0.contains("[tool_result]") }.count == 5)
+        #expect(!err.contains("no worker has taken"))
+    }
+
+    @Test func aRunWhoseToolsNobodyServesSaysSoInsteadOfLookingHung() async throws {
+        let stack = try LocalStack()
+        try await stack.startServer()
+        defer { Task { await stack.stopAll() } }
+
+        let spec = TestEnvironment.packageRoot + "/specs/ops_agent.yaml"
+        let process = try ChildProcess(TestEnvironment.binary, ["run", spec, Self.prompt, "--no-worker", "--server", stack.url])
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !process.stderr.contains("no worker has taken"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        await process.kill9()
+        #expect(process.stderr.contains("note: no worker has taken 'check_service' for 10 s. Serve the spec's tools with `agentspanc worker \(spec)`"),
+                "stderr: \(process.stderr)")
+        #expect(process.stdout.contains("[thinking] The payments service is throwing 503s."))
+        #expect(!process.stdout.contains("[tool_call]"))
     }
 
     @Test func noStreamPrintsOnlyTheAnswerAndJSONPrintsEvents() async throws {

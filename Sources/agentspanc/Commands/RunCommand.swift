@@ -1,6 +1,8 @@
 import AgentRuntime
 import ArgumentParser
 import Foundation
+import Logging
+import Worker
 import Workflow
 
 /// `agentspanc run SPEC|NAME "prompt"`: deploy if needed, start, and stream every step.
@@ -10,8 +12,10 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run an agent and stream its steps: [thinking], [tool_call], [tool_result] … [done].",
         discussion: """
             SPEC is a spec file (compiled and deployed by the server); NAME is an agent already deployed on the \
-            server. The exit status is 0 when the execution completes, 1 otherwise. When the agent waits for a \
-            human and the terminal is interactive, you are asked to approve or reject inline.
+            server. With a SPEC, this process also serves the spec's tools bound with run: and the system workers \
+            its strategy needs while the run lasts (as the Agentspan SDK does); --no-worker leaves them to an \
+            `agentspanc worker` elsewhere. The exit status is 0 when the execution completes, 1 otherwise. When the \
+            agent waits for a human and the terminal is interactive, you are asked to approve or reject inline.
             """)
 
     @Argument(help: "A spec file (.yaml/.json) or the name of a deployed agent.")
@@ -32,6 +36,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Returns the running or completed execution started with the same key.")
     var idempotencyKey: String?
 
+    @Flag(name: .customLong("no-worker"), help: "Do not serve the spec's tools from this process.")
+    var noWorker = false
+
     @OptionGroup var client: ClientOptions
 
     func validate() throws {
@@ -41,29 +48,82 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = client.runtime
         let resolved = try await AgentSource.resolve(agent, runtime: runtime)
+        let served = noWorker ? nil : try await serveTools(of: resolved, runtime: runtime)
+        let succeeded: Bool
+        do {
+            succeeded = try await startAndFollow(resolved, runtime: runtime)
+        } catch {
+            await served?.stop()
+            throw error
+        }
+        // The answer is already printed; stopping waits for the worker's last poll to come back.
+        await served?.stop()
+        if !succeeded { throw ExitCode.failure }
+    }
+
+    /// Starts the execution and prints its events (or only its answer); true when it completed.
+    private func startAndFollow(_ resolved: Agent, runtime: AgentRuntime) async throws -> Bool {
         let options = AgentRuntime.StartOptions(sessionID: sessionId, idempotencyKey: idempotencyKey)
         let handle = try await runtime.start(resolved, prompt, options: options)
         if noStream {
             let result = try await handle.result()
-            print(result.text)
+            FileHandle.standardOutput.write(Data((result.text + "\n").utf8))
             if !result.isSuccess {
                 FileHandle.standardError.write(Data("error: \(result.reason ?? result.status.rawValue)\n".utf8))
-                throw ExitCode.failure
             }
-            return
+            return result.isSuccess
         }
-        let status = try await EventPrinter(json: json).follow(handle, interactive: !json && isatty(0) == 1)
-        if status != .completed { throw ExitCode.failure }
+        let hint: String
+        if let spec = resolved.specPath {
+            hint = noWorker
+                ? "Serve the spec's tools with `agentspanc worker \(spec)`, or run without --no-worker."
+                : "It has no run: binding in \(spec); serve it from your own worker."
+        } else {
+            hint = "Is a worker serving this agent's tools running (`agentspanc worker SPEC`)?"
+        }
+        let printer = EventPrinter(json: json, stalledTaskHint: hint)
+        let status = try await printer.follow(handle, interactive: !json && isatty(0) == 1)
+        return status == .completed
+    }
+}
+
+extension RunCommand {
+    /// Starts an in-process worker for a spec's tools (nil for a deployed agent or a spec with nothing to serve).
+    /// It polls alongside any other worker; its logs go to stderr, warnings only, so the stream stays readable.
+    private func serveTools(of agent: Agent, runtime: AgentRuntime) async throws -> ServedWorker? {
+        guard agent.specPath != nil else { return nil }
+        let tasks: SpecTools
+        do {
+            tasks = try AgentRuntime.workerTasks(of: [agent])
+        } catch {
+            throw ValidationError("\(agent.specPath ?? agent.name): \(error)")
+        }
+        guard !tasks.isEmpty else { return nil }
+        var logger = Logger(label: "agentspanc.run.worker") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .warning
+        // Calls a previous run left behind are not this process's business once it exits: short grace.
+        let configuration = ToolWorker.Configuration(
+            workerID: ToolWorker.defaultWorkerID + "/run", pollTimeoutMilliseconds: 500, shutdownGracePeriod: .seconds(2))
+        do {
+            return try await runtime.serve([agent], configuration: configuration, logger: logger)
+        } catch {
+            throw ValidationError("\(agent.specPath ?? agent.name): \(error)")
+        }
     }
 }
 
 /// Prints an execution's events and, in a terminal, answers waiting steps inline.
 struct EventPrinter {
     let json: Bool
+    /// What to suggest when a worker task waits with nobody polling for it.
+    var stalledTaskHint = "Is a worker serving this agent's tools running (`agentspanc worker SPEC`)?"
     let renderer = EventRenderer()
 
-    /// Follows the stream to its end and returns the final status.
+    /// Follows the stream to its end and returns the final status. Meanwhile it says on stderr when a worker
+    /// task has waited long with nobody polling for it (no `agentspanc worker` running for the spec).
     func follow(_ handle: AgentHandle, after: Int = 0, interactive: Bool = false) async throws -> WorkflowStatus {
+        let watcher = Task { await StalledTaskWatcher(handle: handle, hint: stalledTaskHint).watch() }
+        defer { watcher.cancel() }
         var terminal: AgentEvent?
         for try await event in handle.stream(after: after) {
             emit(event)

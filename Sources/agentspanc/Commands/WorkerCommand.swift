@@ -75,7 +75,7 @@ struct WorkerCommand: AsyncParsableCommand {
         for task in tools.userCodeTasks {
             printError("warning: worker task \(task) runs user code and has no run: binding; this worker does not serve it")
         }
-        guard !tools.bound.isEmpty || !tools.systemWorkers.isEmpty || !tools.userCodeWorkers.isEmpty else {
+        guard !tools.isEmpty else {
             throw ValidationError("no tool with a run: binding and no system worker needed in \(specs.joined(separator: " "))")
         }
         let environment = ProcessInfo.processInfo.environment
@@ -87,10 +87,9 @@ struct WorkerCommand: AsyncParsableCommand {
             registerTaskDefinitions: !noRegister, useUpdateV2: !noUpdateV2)
         let worker: ToolWorker
         do {
-            var executors: [any ToolExecutor] = tools.systemWorkers.map(\.executor)
-            for task in tools.userCodeWorkers { executors.append(try task.executor()) }
             worker = try ToolWorker(
-                client: client, commandTools: tools.bound, executors: executors, configuration: configuration, logger: logger)
+                client: client, commandTools: tools.bound, executors: try tools.executors(), configuration: configuration,
+                logger: logger)
         } catch {
             throw ValidationError(error.description)
         }
