@@ -67,7 +67,11 @@ extension AgentCompiler {
     /// Names of the worker tasks a compiled workflow schedules statically (§18.2): every SIMPLE task in the
     /// tree, inline sub-workflows included, in order; plus the transfer tools swarm and hybrid agents dispatch.
     public func requiredWorkers(_ config: AgentConfig) throws(CompileError) -> [String] {
-        let def = try compile(config)
+        requiredWorkers(of: try compile(config), config: config)
+    }
+
+    /// ``requiredWorkers(_:)`` of a workflow already compiled from `config`.
+    public func requiredWorkers(of def: WorkflowDef, config: AgentConfig) -> [String] {
         var names: [String] = []
         func add(_ name: String) { if !names.contains(name) { names.append(name) } }
         func walk(_ tasks: [WorkflowTask]) {

@@ -19,6 +19,8 @@ public struct WorkflowExecution: Codable, Sendable, Hashable {
     public var updateTime: Int64?
     public var endTime: Int64?
     public var workflowDefinition: WorkflowDef?
+    /// Task name → domain routing of this execution (`*` for every task), as given at start or inherited.
+    public var taskToDomain: [String: String]?
 
     public init(
         workflowId: String, workflowName: String, workflowVersion: Int? = 1, status: WorkflowStatus,

@@ -61,6 +61,49 @@ import Workflow
         #expect(status.output?["result"] == "It is 21°C in Paris.")
     }
 
+    @Test func aStatefulRunRoutesItsStatefulToolsToTheRunsDomain() async throws {
+        var agent = Self.agent.objectValue ?? [:]
+        var tool = agent["tools"]?.arrayValue?.first?.objectValue ?? [:]
+        tool["stateful"] = true
+        agent["tools"] = [.object(tool)]
+        let server = try await TestServer.start(llm: Self.llm)
+        defer { Task { await server.stop() } }
+        let client = AgentClient(serverURL: server.url)
+        var request = AgentStartRequest(agentConfig: .object(agent), prompt: "Weather in Paris?")
+        request.runId = "run7f3a"
+        let id = try #require(try await client.start(request).executionId)
+
+        // The default queue stays empty; the run's domain gets the call.
+        let undomained: [ConductorTask] = try await server.json(.GET, "/api/tasks/poll/batch/get_weather?timeout=300")
+        #expect(undomained.isEmpty)
+        let tasks: [ConductorTask] = try await server.json(.GET, "/api/tasks/poll/batch/get_weather?timeout=5000&domain=run7f3a")
+        let task = try #require(tasks.first)
+        #expect(task.domain == "run7f3a")
+        let result = TaskResult(workflowInstanceId: task.workflowInstanceId, taskId: task.taskId, status: .completed,
+                                outputData: ["temperature": "21°C"])
+        _ = try await server.request(.POST, "/api/tasks", body: try JSONValue.from(result).jsonText())
+        var last: AgentStreamEvent?
+        for try await event in client.events(executionID: id) { last = event }
+        #expect(last?.type == .done)
+        let execution: WorkflowExecution = try await server.json(.GET, "/api/workflow/\(id)?includeTasks=false")
+        #expect(execution.taskToDomain == ["get_weather": "run7f3a"])
+    }
+
+    @Test func requiredWorkersNameTheSwarmsTransferTools() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let swarm: JSONValue = [
+            "name": "support", "model": "openai/gpt-4o", "strategy": "swarm",
+            "agents": [["name": "billing", "model": "openai/gpt-4o"], ["name": "tech", "model": "openai/gpt-4o"]],
+        ]
+        let compiled = try await AgentClient(serverURL: server.url).compile(AgentStartRequest(agentConfig: swarm))
+        #expect(compiled.requiredWorkers == [
+            "support_check_transfer", "billing_check_transfer", "tech_check_transfer", "support_handoff_check",
+            "support_transfer_to_billing", "support_transfer_to_tech", "billing_transfer_to_support",
+            "billing_transfer_to_tech", "tech_transfer_to_support", "tech_transfer_to_billing",
+        ])
+    }
+
     @Test func aToolGuardrailThatNeverRanDoesNotBreakTheLoop() async throws {
         var agent = Self.agent.objectValue ?? [:]
         var tool = agent["tools"]?.arrayValue?.first?.objectValue ?? [:]

@@ -100,7 +100,9 @@ extension Session {
         case .worker:
             record.task.taskType = wt.name
             record.task.responseTimeoutSeconds = config.responseTimeoutSeconds
-            record.queue = queueName(for: wt.name, state: state)
+            let domain = domain(for: wt.name, state: state)
+            record.task.domain = domain
+            record.queue = domain.map { "\($0):\(wt.name)" } ?? wt.name
             record.wakeAt = now + Int64(delay) * 1000
         case .llm, .http:
             record.isEngineAsync = true
@@ -116,11 +118,11 @@ extension Session {
         try start(record, kind: kind, in: state, joinOn: joinOn)
     }
 
-    /// Queue name for a worker task: `domain:name` when the execution's taskToDomain routes it.
-    func queueName(for name: String, state: ExecutionState) -> String {
-        guard let map = state.record.taskToDomain, let value = map[name] ?? map["*"] else { return name }
+    /// The domain the execution's taskToDomain routes a worker task to (its queue is then `domain:name`).
+    func domain(for name: String, state: ExecutionState) -> String? {
+        guard let map = state.record.taskToDomain, let value = map[name] ?? map["*"] else { return nil }
         let domain = value.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        return domain.isEmpty || domain == "NO_DOMAIN" ? name : "\(domain):\(name)"
+        return domain.isEmpty || domain == "NO_DOMAIN" ? nil : domain
     }
 
     /// Runs what a newly created task does at once (synchronous system tasks complete here).

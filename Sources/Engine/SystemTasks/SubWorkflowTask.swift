@@ -46,6 +46,7 @@ extension Session {
         e.startTime = now
         e.updateTime = now
         e.workflowDefinition = def
+        e.taskToDomain = taskToDomain
         e.parentWorkflowId = parent?.state.id
         e.parentWorkflowTaskId = parent?.taskID
         let record = ExecutionRecord(

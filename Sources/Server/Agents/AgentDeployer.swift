@@ -18,8 +18,18 @@ struct AgentDeployer: Sendable {
         return def
     }
 
+    /// An agent config compiled for the agent API.
+    struct Compiled: Sendable {
+        var def: WorkflowDef
+        /// The config as received (with the server's defaults filled in).
+        var json: JSONValue
+        var config: AgentConfig
+        /// The worker tasks the workflow schedules statically, plus swarm/hybrid transfer tools (§18.2).
+        var requiredWorkers: [String]
+    }
+
     /// Compiles the request's agent config. Throws 400 with the compiler's message for an invalid config.
-    func compile(_ request: AgentStartRequest) throws -> (def: WorkflowDef, config: JSONValue) {
+    func compile(_ request: AgentStartRequest) throws -> Compiled {
         guard var configJSON = request.agentConfig, configJSON.objectValue != nil else {
             if let framework = request.framework, !framework.isEmpty {
                 throw APIError.badRequest("framework agents ('\(framework)') are not supported by agentspanc; send agentConfig")
@@ -38,32 +48,37 @@ struct AgentDeployer: Sendable {
             throw APIError.badRequest("invalid agentConfig: \(error.humanReadable)")
         }
         do {
-            var def = try AgentCompiler().compile(config)
+            let compiler = AgentCompiler()
+            var def = try compiler.compile(config)
+            let required = compiler.requiredWorkers(of: def, config: config)
             var metadata = def.metadata ?? [:]
             metadata["agent_sdk"] = "conductor"
             metadata["agentDef"] = configJSON
             def.metadata = metadata
-            return (def, configJSON)
+            return Compiled(def: def, json: configJSON, config: config, requiredWorkers: required)
         } catch {
             throw APIError.badRequest("\(error)")
         }
     }
 
     /// Registers the workflow definition and the task definitions its tools need; returns `requiredWorkers`.
-    func deploy(_ def: WorkflowDef, config: JSONValue) async throws -> [String] {
-        try await engine.registerWorkflowDef(def, overwrite: true)
+    func deploy(_ compiled: Compiled) async throws -> [String] {
+        try await engine.registerWorkflowDef(compiled.def, overwrite: true)
         var missing: [TaskDef] = []
-        for name in Self.workerToolNames(config) + Self.simpleTaskNames(def.tasks) {
+        for name in Self.workerToolNames(compiled.json) + compiled.requiredWorkers {
             if try await engine.taskDef(named: name) == nil, !missing.contains(where: { $0.name == name }) {
                 missing.append(Self.defaultTaskDef(name))
             }
         }
         if !missing.isEmpty { try await engine.registerTaskDefs(missing) }
-        return Self.simpleTaskNames(def.tasks)
+        return compiled.requiredWorkers
     }
 
     /// Starts an execution of a deployed definition (or returns the execution with the same idempotency key).
-    func start(_ def: WorkflowDef, request: AgentStartRequest) async throws -> String {
+    /// A request with a `runId` (a stateful run) routes the required workers and every `stateful` tool to the task
+    /// domain `runId`, where the client's workers for this run poll; everything else stays in the default domain.
+    func start(_ compiled: Compiled, request: AgentStartRequest) async throws -> String {
+        let def = compiled.def
         if let key = request.idempotencyKey, !key.isEmpty {
             for status in [WorkflowStatus.running, .completed] {
                 let found = try await engine.searchWorkflows(name: def.name, status: status, limit: 1000)
@@ -81,9 +96,26 @@ struct AgentDeployer: Sendable {
         if let credentials = request.credentials, !credentials.isEmpty {
             input["credentials"] = .array(credentials.map(JSONValue.string))
         }
-        let start = StartWorkflowRequest(
+        var start = StartWorkflowRequest(
             name: def.name, version: def.version, correlationId: request.idempotencyKey, input: input, workflowDef: def)
+        if let runID = request.runId, !runID.isEmpty {
+            let routed = compiled.requiredWorkers + Self.statefulToolNames(compiled.json)
+            start.taskToDomain = Dictionary(routed.map { ($0, runID) }, uniquingKeysWith: { first, _ in first })
+        }
         return try await engine.startWorkflow(start)
+    }
+
+    /// Names of the tools marked `stateful: true` in a config and its sub-agents.
+    static func statefulToolNames(_ config: JSONValue) -> [String] {
+        var names: [String] = []
+        func walk(_ agent: JSONValue) {
+            for tool in agent["tools"].arrayValue ?? [] where tool["stateful"].boolValue == true {
+                if let name = tool["name"].stringValue, !names.contains(name) { names.append(name) }
+            }
+            for sub in agent["agents"].arrayValue ?? [] { walk(sub) }
+        }
+        walk(config)
+        return names
     }
 
     /// Names of worker tools in a config and its sub-agents (the task names their workers poll).
@@ -99,23 +131,6 @@ struct AgentDeployer: Sendable {
             for sub in agent["agents"].arrayValue ?? [] where sub["external"].boolValue != true { walk(sub) }
         }
         walk(config)
-        return names
-    }
-
-    /// Names of every SIMPLE task in a task tree, including inline sub-workflows (the system workers required).
-    static func simpleTaskNames(_ tasks: [WorkflowTask]) -> [String] {
-        var names: [String] = []
-        func walk(_ tasks: [WorkflowTask]) {
-            for task in tasks {
-                if task.type == "SIMPLE", !names.contains(task.name) { names.append(task.name) }
-                walk(task.loopOver ?? [])
-                walk(task.defaultCase ?? [])
-                for key in (task.decisionCases ?? [:]).keys.sorted() { walk(task.decisionCases?[key] ?? []) }
-                for branch in task.forkTasks ?? [] { walk(branch) }
-                walk(task.subWorkflowParam?.workflowDefinition?.tasks ?? [])
-            }
-        }
-        walk(tasks)
         return names
     }
 }

@@ -13,15 +13,15 @@ struct AgentRoutes {
         agent.post("compile") { request, context in
             var request = request
             let body = try await request.decodeJSON(AgentStartRequest.self, context: context)
-            let (def, _) = try deployer.compile(body)
-            return try Reply.json(AgentCompileResponse(workflowDef: def, requiredWorkers: AgentDeployer.simpleTaskNames(def.tasks)))
+            let compiled = try deployer.compile(body)
+            return try Reply.json(AgentCompileResponse(workflowDef: compiled.def, requiredWorkers: compiled.requiredWorkers))
         }
         agent.post("deploy") { request, context in
             var request = request
             let body = try await request.decodeJSON(AgentStartRequest.self, context: context)
-            let (def, config) = try deployer.compile(body)
-            let workers = try await deployer.deploy(def, config: config)
-            return try Reply.json(AgentStartResponse(executionId: nil, agentName: def.name, requiredWorkers: workers))
+            let compiled = try deployer.compile(body)
+            let workers = try await deployer.deploy(compiled)
+            return try Reply.json(AgentStartResponse(executionId: nil, agentName: compiled.def.name, requiredWorkers: workers))
         }
         agent.post("start") { request, context in
             var request = request
@@ -32,10 +32,10 @@ struct AgentRoutes {
                 throw APIError.badRequest(
                     "Agent execution requires a non-empty prompt, at least one media item, or non-empty context.")
             }
-            let (def, config) = try deployer.compile(body)
-            let workers = try await deployer.deploy(def, config: config)
-            let id = try await deployer.start(def, request: body)
-            return try Reply.json(AgentStartResponse(executionId: id, agentName: def.name, requiredWorkers: workers))
+            let compiled = try deployer.compile(body)
+            let workers = try await deployer.deploy(compiled)
+            let id = try await deployer.start(compiled, request: body)
+            return try Reply.json(AgentStartResponse(executionId: id, agentName: compiled.def.name, requiredWorkers: workers))
         }
         agent.get("list") { _, _ in
             let defs = try await engine.workflowDefs()
