@@ -67,6 +67,23 @@ struct SeedDemoTests {
         #expect(!process.stdout.contains("[tool_call]"))
     }
 
+    @Test func startThenStreamWithServeRunsTheToolsWhileAttached() async throws {
+        // The seed's reconnect pattern: serve(agent, blocking: false) + AgentHandle(id).stream(), as CLI commands.
+        let stack = try LocalStack()
+        try await stack.startServer()
+        defer { Task { await stack.stopAll() } }
+
+        let (startCode, started, startErr) = try await stack.cli(["start", "specs/ops_agent.yaml", Self.prompt])
+        #expect(startCode == 0, "\(startErr)")
+        let id = started.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (code, out, err) = try await stack.cli(["stream", id, "--serve", "specs/ops_agent.yaml"])
+        #expect(code == 0, "stderr: \(err)\nserver: \(stack.server?.stderr ?? "")")
+        let lines = out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines.first == "[thinking] The payments service is throwing 503s. I should check its health first before taking any action.")
+        #expect(lines.filter { $0.hasPrefix("[tool_result]") }.count == 5)
+        #expect(lines.contains("[done]"))
+    }
+
     @Test func noStreamPrintsOnlyTheAnswerAndJSONPrintsEvents() async throws {
         let stack = try LocalStack()
         try await stack.startServer()

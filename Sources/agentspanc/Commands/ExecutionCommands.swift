@@ -33,11 +33,30 @@ struct StreamCommand: AsyncParsableCommand {
     @Argument(help: "Execution id.") var executionID: String
     @Option(name: .long, help: "Skip events up to this id (resume).") var after = 0
     @Flag(name: .long, help: "Print one JSON event per line.") var json = false
+    @Option(name: .long, help: ArgumentHelp(
+        "Also serve this spec's tools from this process while attached (as `run` does).", valueName: "spec"))
+    var serve: String?
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        let handle = AgentHandle(executionID: executionID, runtime: client.runtime)
-        let status = try await EventPrinter(json: json).follow(handle, after: after, interactive: !json && isatty(0) == 1)
+        let runtime = client.runtime
+        var served: ServedWorker?
+        var hint = "Is a worker serving this agent's tools running (`agentspanc worker SPEC`, or `stream ID --serve SPEC`)?"
+        if let serve {
+            let agent = try await AgentSource.resolve(serve, runtime: runtime)
+            served = try await InProcessWorker.start(for: agent, runtime: runtime)
+            hint = "It has no run: binding in \(serve); serve it from your own worker."
+        }
+        let handle = AgentHandle(executionID: executionID, runtime: runtime)
+        let status: WorkflowStatus
+        do {
+            status = try await EventPrinter(json: json, stalledTaskHint: hint)
+                .follow(handle, after: after, interactive: !json && isatty(0) == 1)
+        } catch {
+            await served?.stop()
+            throw error
+        }
+        await served?.stop()
         if status != .completed { throw ExitCode.failure }
     }
 }

@@ -1,8 +1,6 @@
 import AgentRuntime
 import ArgumentParser
 import Foundation
-import Logging
-import Worker
 import Workflow
 
 /// `agentspanc run SPEC|NAME "prompt"`: deploy if needed, start, and stream every step.
@@ -48,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = client.runtime
         let resolved = try await AgentSource.resolve(agent, runtime: runtime)
-        let served = noWorker ? nil : try await serveTools(of: resolved, runtime: runtime)
+        let served = noWorker ? nil : try await InProcessWorker.start(for: resolved, runtime: runtime)
         let succeeded: Bool
         do {
             succeeded = try await startAndFollow(resolved, runtime: runtime)
@@ -84,31 +82,6 @@ struct RunCommand: AsyncParsableCommand {
         let printer = EventPrinter(json: json, stalledTaskHint: hint)
         let status = try await printer.follow(handle, interactive: !json && isatty(0) == 1)
         return status == .completed
-    }
-}
-
-extension RunCommand {
-    /// Starts an in-process worker for a spec's tools (nil for a deployed agent or a spec with nothing to serve).
-    /// It polls alongside any other worker; its logs go to stderr, warnings only, so the stream stays readable.
-    private func serveTools(of agent: Agent, runtime: AgentRuntime) async throws -> ServedWorker? {
-        guard agent.specPath != nil else { return nil }
-        let tasks: SpecTools
-        do {
-            tasks = try AgentRuntime.workerTasks(of: [agent])
-        } catch {
-            throw ValidationError("\(agent.specPath ?? agent.name): \(error)")
-        }
-        guard !tasks.isEmpty else { return nil }
-        var logger = Logger(label: "agentspanc.run.worker") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = .warning
-        // Calls a previous run left behind are not this process's business once it exits: short grace.
-        let configuration = ToolWorker.Configuration(
-            workerID: ToolWorker.defaultWorkerID + "/run", pollTimeoutMilliseconds: 500, shutdownGracePeriod: .seconds(2))
-        do {
-            return try await runtime.serve([agent], configuration: configuration, logger: logger)
-        } catch {
-            throw ValidationError("\(agent.specPath ?? agent.name): \(error)")
-        }
     }
 }
 
