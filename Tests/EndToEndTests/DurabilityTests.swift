@@ -119,4 +119,52 @@ struct DurabilityTests {
         }
         #expect(types == Self.expectedTypes)
     }
+
+    @Test func ctrlCOfARunServingToolsStopsThemAndTheRunCanBePickedUp() async throws {
+        // A copy of the ops agent whose first check_service call hangs (and records its pid).
+        let dir = try makeTemporaryDirectory()
+        try FileManager.default.copyItem(atPath: TestEnvironment.packageRoot + "/specs/tools", toPath: dir + "/tools")
+        let slowOnce = dir + "/tools/slow_once.sh"
+        try """
+            #!/bin/sh
+            here=$(dirname "$0")
+            if [ -e "$here/slow" ]; then rm -f "$here/slow"; echo $$ > "$here/pid"; sleep 60; fi
+            exec "$here/check_service.py" "$1"
+            """.write(toFile: slowOnce, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: slowOnce)
+        FileManager.default.createFile(atPath: dir + "/tools/slow", contents: nil)
+        let spec = try String(contentsOfFile: TestEnvironment.packageRoot + "/specs/ops_agent.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "./tools/check_service.py", with: "./tools/slow_once.sh")
+        try spec.write(toFile: dir + "/ops_agent.yaml", atomically: true, encoding: .utf8)
+
+        let stack = try LocalStack()
+        try await stack.startServer()
+        defer { Task { await stack.stopAll() } }
+        let run = try ChildProcess(TestEnvironment.binary, ["run", dir + "/ops_agent.yaml", Self.prompt, "--json", "--server", stack.url])
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !FileManager.default.fileExists(atPath: dir + "/tools/pid"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let toolPID = try #require(Int32((try? String(contentsOfFile: dir + "/tools/pid", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "the slow tool never started: \(run.stderr)")
+
+        run.signal(SIGINT)
+        #expect(await run.wait(timeout: .seconds(20)) == 130, "stderr: \(run.stderr)")
+        #expect(run.stderr.contains("stopping the tools served here; the execution goes on"))
+        var toolGone = false
+        for _ in 0..<100 where !toolGone {
+            toolGone = kill(toolPID, 0) != 0
+            if !toolGone { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(toolGone, "the tool process outlived the run that served it")
+
+        // The execution went on without anyone serving it; attaching with --serve finishes it.
+        let id = try #require(run.stdout.split(separator: "\n").first.flatMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["executionId"] as? String
+        })
+        let (code, out, err) = try await stack.cli(["stream", id, "--serve", dir + "/ops_agent.yaml"])
+        #expect(code == 0, "stderr: \(err)\nserver: \(stack.server?.stderr ?? "")")
+        #expect(out.contains("[tool_result] check_service → {'error_rate': '34%', 'status': 'unhealthy', 'uptime': '2m'}"))
+        #expect(out.contains("[done]"))
+    }
 }

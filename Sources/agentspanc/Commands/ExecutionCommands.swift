@@ -48,15 +48,11 @@ struct StreamCommand: AsyncParsableCommand {
             hint = "It has no run: binding in \(serve); serve it from your own worker."
         }
         let handle = AgentHandle(executionID: executionID, runtime: runtime)
-        let status: WorkflowStatus
-        do {
-            status = try await EventPrinter(json: json, stalledTaskHint: hint)
-                .follow(handle, after: after, interactive: !json && isatty(0) == 1)
-        } catch {
-            await served?.stop()
-            throw error
+        let printer = EventPrinter(json: json, stalledTaskHint: hint)
+        let (after, json) = (after, json)
+        let status = try await InProcessWorker.serving(served) {
+            try await printer.follow(handle, after: after, interactive: !json && isatty(0) == 1)
         }
-        await served?.stop()
         if status != .completed { throw ExitCode.failure }
     }
 }

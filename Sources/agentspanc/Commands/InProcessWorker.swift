@@ -1,6 +1,8 @@
 import AgentRuntime
 import ArgumentParser
+import Foundation
 import Logging
+import UnixSignals
 import Worker
 
 /// The worker `run` (and `stream --serve`) start inside the CLI process for a spec's tools.
@@ -26,6 +28,36 @@ enum InProcessWorker {
             return try await runtime.serve([agent], configuration: configuration, logger: logger)
         } catch {
             throw ValidationError("\(agent.specPath ?? agent.name): \(error)")
+        }
+    }
+
+    /// Runs `body` with `served` (if any) polling, and stops the worker afterwards. SIGINT or SIGTERM while it
+    /// serves stops it gracefully — running tools get its grace period, then are killed and reported failed so
+    /// the server hands them to another worker at once — and exits with 130.
+    static func serving<T: Sendable>(_ served: ServedWorker?, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard let served else { return try await body() }
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        let outcome = await withTaskGroup(of: Result<T, any Error>?.self) { group in
+            group.addTask {
+                do { return .success(try await body()) } catch { return .failure(error) }
+            }
+            group.addTask {
+                for await _ in signals {
+                    FileHandle.standardError.write(Data(
+                        "\nstopping the tools served here; the execution goes on (attach again with `agentspanc stream ID`)\n".utf8))
+                    return nil
+                }
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        await served.stop()
+        switch outcome {
+        case .success(let value): return value
+        case .failure(let error): throw error
+        case nil: throw ExitCode(130)
         }
     }
 }

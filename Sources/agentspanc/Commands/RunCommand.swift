@@ -47,15 +47,9 @@ struct RunCommand: AsyncParsableCommand {
         let runtime = client.runtime
         let resolved = try await AgentSource.resolve(agent, runtime: runtime)
         let served = noWorker ? nil : try await InProcessWorker.start(for: resolved, runtime: runtime)
-        let succeeded: Bool
-        do {
-            succeeded = try await startAndFollow(resolved, runtime: runtime)
-        } catch {
-            await served?.stop()
-            throw error
+        let succeeded = try await InProcessWorker.serving(served) { [self] in
+            try await startAndFollow(resolved, runtime: runtime)
         }
-        // The answer is already printed; stopping waits for the worker's last poll to come back.
-        await served?.stop()
         if !succeeded { throw ExitCode.failure }
     }
 
