@@ -50,7 +50,8 @@ struct StreamCommand: AsyncParsableCommand {
         let handle = AgentHandle(executionID: executionID, runtime: runtime)
         let printer = EventPrinter(json: json, stalledTaskHint: hint)
         let (after, json) = (after, json)
-        let status = try await InProcessWorker.serving(served) {
+        let id = executionID
+        let status = try await InProcessWorker.serving(served, executionID: { id }) {
             try await printer.follow(handle, after: after, interactive: !json && isatty(0) == 1)
         }
         if status != .completed { throw ExitCode.failure }

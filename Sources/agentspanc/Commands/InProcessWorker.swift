@@ -34,7 +34,11 @@ enum InProcessWorker {
     /// Runs `body` with `served` (if any) polling, and stops the worker afterwards. SIGINT or SIGTERM while it
     /// serves stops it gracefully — running tools get its grace period, then are killed and reported failed so
     /// the server hands them to another worker at once — and exits with 130.
-    static func serving<T: Sendable>(_ served: ServedWorker?, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// `executionID` names the execution in the message printed on interruption, once it is known.
+    static func serving<T: Sendable>(
+        _ served: ServedWorker?, executionID: @escaping @Sendable () -> String?,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         guard let served else { return try await body() }
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let outcome = await withTaskGroup(of: Result<T, any Error>?.self) { group in
@@ -43,8 +47,9 @@ enum InProcessWorker {
             }
             group.addTask {
                 for await _ in signals {
+                    let attach = executionID().map { "agentspanc stream \($0) --serve SPEC" } ?? "agentspanc stream ID"
                     FileHandle.standardError.write(Data(
-                        "\nstopping the tools served here; the execution goes on (attach again with `agentspanc stream ID`)\n".utf8))
+                        "\nstopping the tools served here; the execution goes on (attach again with `\(attach)`)\n".utf8))
                     return nil
                 }
                 return nil

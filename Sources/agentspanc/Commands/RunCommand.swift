@@ -1,6 +1,7 @@
 import AgentRuntime
 import ArgumentParser
 import Foundation
+import Synchronization
 import Workflow
 
 /// `agentspanc run SPEC|NAME "prompt"`: deploy if needed, start, and stream every step.
@@ -47,16 +48,20 @@ struct RunCommand: AsyncParsableCommand {
         let runtime = client.runtime
         let resolved = try await AgentSource.resolve(agent, runtime: runtime)
         let served = noWorker ? nil : try await InProcessWorker.start(for: resolved, runtime: runtime)
-        let succeeded = try await InProcessWorker.serving(served) { [self] in
-            try await startAndFollow(resolved, runtime: runtime)
+        let started = Mutex<String?>(nil)
+        let succeeded = try await InProcessWorker.serving(served, executionID: { started.withLock { $0 } }) { [self] in
+            try await startAndFollow(resolved, runtime: runtime) { id in started.withLock { $0 = id } }
         }
         if !succeeded { throw ExitCode.failure }
     }
 
     /// Starts the execution and prints its events (or only its answer); true when it completed.
-    private func startAndFollow(_ resolved: Agent, runtime: AgentRuntime) async throws -> Bool {
+    private func startAndFollow(
+        _ resolved: Agent, runtime: AgentRuntime, started: @Sendable (String) -> Void
+    ) async throws -> Bool {
         let options = AgentRuntime.StartOptions(sessionID: sessionId, idempotencyKey: idempotencyKey)
         let handle = try await runtime.start(resolved, prompt, options: options)
+        started(handle.executionID)
         if noStream {
             let result = try await handle.result()
             FileHandle.standardOutput.write(Data((result.text + "\n").utf8))
