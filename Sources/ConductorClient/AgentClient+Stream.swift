@@ -5,10 +5,13 @@ import Workflow
 
 extension AgentClient {
     /// The client used for event streams: an idle-read timeout notices a dead connection (the server sends
-    /// heartbeats every 15 s), and nothing else bounds the stream's length.
-    static let streamingClient = HTTPClient(
-        eventLoopGroupProvider: .singleton,
-        configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(45))))
+    /// heartbeats every 15 s), nothing else bounds the stream's length, and a refused connection is reported
+    /// at once (the stream's own loop decides whether to try again).
+    static let streamingClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: .seconds(45)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     /// Events of an execution: every event after `lastEventID`, then live ones, until `done` or the execution's
     /// terminal `error`. A dropped connection is resumed with `Last-Event-ID`, so nothing is lost or repeated.
@@ -17,9 +20,10 @@ extension AgentClient {
             let task = Task {
                 var last = lastEventID
                 var failures = 0
+                var connected = false
                 while !Task.isCancelled {
                     do {
-                        let finished = try await streamOnce(executionID: executionID, after: last) { event in
+                        let finished = try await streamOnce(executionID: executionID, after: last, onConnect: { connected = true }) { event in
                             last = max(last, event.id)
                             failures = 0
                             continuation.yield(event)
@@ -32,9 +36,11 @@ extension AgentClient {
                     } catch {
                         if Task.isCancelled { break }
                         failures += 1
-                        if failures > 30 {
+                        // A server that was never reached fails at once; one that went away gets time to come back.
+                        if !connected || failures > 30 {
+                            let reason = conductor.transportFailure(error, deadline: .seconds(45))
                             continuation.finish(throwing: ConductorClientError(
-                                status: nil, message: "lost the event stream: \(error)",
+                                status: nil, message: connected ? "lost the event stream: \(reason)" : reason,
                                 request: "GET /api/agent/stream/\(executionID)"))
                             return
                         }
@@ -49,7 +55,7 @@ extension AgentClient {
 
     /// One connection; returns true when the terminal event arrived.
     private func streamOnce(
-        executionID: String, after last: Int, onEvent: (AgentStreamEvent) -> Void
+        executionID: String, after last: Int, onConnect: () -> Void, onEvent: (AgentStreamEvent) -> Void
     ) async throws -> Bool {
         var request = HTTPClientRequest(url: baseURL + "/api/agent/stream/\(escape(executionID))")
         request.headers.add(name: "Accept", value: "text/event-stream")
@@ -62,6 +68,7 @@ extension AgentClient {
                 status: Int(response.status.code), message: ConductorClient.errorMessage(Data(body.readableBytesView)),
                 request: "GET /api/agent/stream/\(executionID)")
         }
+        onConnect()
         var parser = SSEParser()
         let decoder = JSONDecoder()
         for try await buffer in response.body {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Workflow
 
 /// A client for the Conductor REST API (`/api/...`) as served by Conductor OSS, Orkes, Agentspan and the
@@ -83,6 +84,11 @@ public struct ConductorClient: Sendable {
     }
 
     // MARK: Metadata
+
+    /// Returns when the server answers `GET /health`; throws ``ConductorClientError`` when it cannot be reached.
+    public func checkHealth() async throws {
+        _ = try await send(.GET, "/health", timeout: .seconds(10))
+    }
 
     /// Creates or overwrites task definitions: `POST /api/metadata/taskdefs`.
     public func registerTaskDefs(_ defs: [TaskDef]) async throws {
@@ -176,12 +182,28 @@ public struct ConductorClient: Sendable {
         } catch let error as CancellationError {
             throw error
         } catch {
-            throw ConductorClientError(status: nil, message: String(describing: error), request: label)
+            throw ConductorClientError(status: nil, message: transportFailure(error, deadline: deadline), request: label)
         }
         guard (200..<300).contains(status) else {
             throw ConductorClientError(status: status, message: Self.errorMessage(data), request: label)
         }
         return Response(status: status, body: data)
+    }
+
+    /// A transport failure in words a user can act on (the common ones), else the error's own description.
+    func transportFailure(_ error: any Error, deadline: Duration) -> String {
+        if let io = error as? IOError, io.errnoCode == ECONNREFUSED {
+            return "cannot connect to \(baseURL): connection refused (is the server running?)"
+        }
+        if let http = error as? HTTPClientError {
+            switch http {
+            case .connectTimeout: return "cannot connect to \(baseURL): timed out"
+            case .deadlineExceeded: return "no answer from \(baseURL) within \(deadline)"
+            case .remoteConnectionClosed: return "\(baseURL) closed the connection before answering"
+            default: break
+            }
+        }
+        return String(describing: error)
     }
 
     func decode<T: Decodable>(_ type: T.Type, from response: Response, request: String) throws -> T {

@@ -36,6 +36,10 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, stdinPath ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Nothing else the test process has open leaks into the child: a file another test is writing at this
+        // moment would otherwise stay open for writing as long as the child lives, and exec'ing it would fail
+        // with ETXTBSY.
+        closeInheritedDescriptors(&actions)
 
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
@@ -145,4 +149,15 @@ final class LiveChildren: Sendable {
             kill(pid, SIGKILL)
         }
     }
+}
+
+/// Adds "close every descriptor from 3 up" to a spawn's file actions (glibc 2.34+; the Swift Glibc module does
+/// not export the call, so it is looked up at run time).
+private func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    #if canImport(Glibc)
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")  // RTLD_DEFAULT
+        else { return }
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+    #endif
 }

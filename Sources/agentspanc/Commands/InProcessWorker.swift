@@ -19,6 +19,8 @@ enum InProcessWorker {
             throw ValidationError("\(agent.specPath ?? agent.name): \(error)")
         }
         guard !tasks.isEmpty else { return nil }
+        // Fail with one clear error, not a worker backing off from an unreachable server.
+        try await runtime.client.conductor.checkHealth()
         var logger = Logger(label: "agentspanc.cli.worker") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         // A short poll so the command exits promptly once its execution has ended.
