@@ -1,3 +1,4 @@
+import ConductorClient
 import Foundation
 import TestSupport
 import Testing
@@ -42,11 +43,21 @@ struct SeedDemoTests {
         try await stack.startServer()
         defer { Task { await stack.stopAll() } }
 
-        let (code, out, err) = try await stack.cli(["run", "specs/ops_agent.yaml", Self.prompt])
+        let (code, out, err) = try await stack.cli(["run", "specs/ops_agent.yaml", Self.prompt, "--json"])
         #expect(code == 0, "stderr: \(err)\nserver: \(stack.server?.stderr ?? "")")
-        #expect(out.contains("[tool_result] restart_service → {'service': 'payments', 'status': 'restarted'}"))
-        #expect(out.split(separator: "\n").filter { $0.contains("[tool_result]") }.count == 5)
+        let events = out.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(events.filter { $0["type"] as? String == "tool_result" }.count == 5)
+        #expect(events.last?["type"] as? String == "done")
         #expect(!err.contains("no worker has taken"))
+        // The worker's task definitions were in place before the first call was scheduled: every call carries the
+        // short response timeout that heartbeats keep alive, not the server's default for unknown tools.
+        let id = try #require(events.first?["executionId"] as? String)
+        let workflow = try await AgentClient(serverURL: stack.url).workflow(executionID: id)
+        let calls = workflow.tasks.filter { $0.inputData["method"] != nil }
+        #expect(calls.count == 5)
+        #expect(calls.allSatisfy { $0.responseTimeoutSeconds == 30 }, "\(calls.map(\.responseTimeoutSeconds))")
     }
 
     @Test func aRunWhoseToolsNobodyServesSaysSoInsteadOfLookingHung() async throws {

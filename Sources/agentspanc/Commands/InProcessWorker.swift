@@ -26,11 +26,21 @@ enum InProcessWorker {
         // A short poll so the command exits promptly once its execution has ended.
         let configuration = ToolWorker.Configuration(
             workerID: ToolWorker.defaultWorkerID + "/cli", pollTimeoutMilliseconds: 500, shutdownGracePeriod: .seconds(2))
+        let served: ServedWorker
         do {
-            return try await runtime.serve([agent], configuration: configuration, logger: logger)
+            served = try await runtime.serve([agent], configuration: configuration, logger: logger)
         } catch {
             throw ValidationError("\(agent.specPath ?? agent.name): \(error)")
         }
+        // Registered before the execution starts, so its first calls already get the short response timeout
+        // (the worker registers them too, concurrently with polling).
+        do {
+            try await runtime.client.conductor.registerTaskDefs(served.worker.taskDefinitions())
+        } catch {
+            await served.stop()
+            throw error
+        }
+        return served
     }
 
     /// Runs `body` with `served` (if any) polling, and stops the worker afterwards. SIGINT or SIGTERM while it
