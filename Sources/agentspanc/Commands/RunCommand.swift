@@ -94,10 +94,12 @@ struct EventPrinter {
     /// Follows the stream to its end and returns the final status. Meanwhile it says on stderr when a worker
     /// task has waited long with nobody polling for it (no `agentspanc worker` running for the spec).
     func follow(_ handle: AgentHandle, after: Int = 0, interactive: Bool = false) async throws -> WorkflowStatus {
-        let watcher = Task { await StalledTaskWatcher(handle: handle, hint: stalledTaskHint).watch() }
+        let stalls = StalledTaskWatcher(handle: handle, hint: stalledTaskHint)
+        let watcher = Task { await stalls.watch() }
         defer { watcher.cancel() }
         var terminal: AgentEvent?
         for try await event in handle.stream(after: after) {
+            stalls.sawEvent()
             emit(event)
             if event.type == .waiting, interactive {
                 try await ask(handle)

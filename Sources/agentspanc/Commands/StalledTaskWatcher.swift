@@ -1,22 +1,36 @@
 import AgentRuntime
 import Foundation
+import Synchronization
 import Workflow
 
 /// Watches a running execution for worker tasks nobody has polled (its tools have no worker), and says so once
 /// per task name on stderr: without it a run without a worker just looks hung.
-struct StalledTaskWatcher {
+final class StalledTaskWatcher: Sendable {
     let handle: AgentHandle
     /// The second sentence of the note.
     let hint: String
     /// How long a task may sit unpolled before it is reported.
-    var patience: Duration = .seconds(10)
-    var interval: Duration = .seconds(2)
+    let patience: Duration
+    let interval: Duration
+    /// When the stream last delivered an event: the execution is only inspected after `patience` of silence.
+    let lastEvent = Mutex(ContinuousClock.now)
+
+    init(handle: AgentHandle, hint: String, patience: Duration = .seconds(10), interval: Duration = .seconds(2)) {
+        self.handle = handle
+        self.hint = hint
+        self.patience = patience
+        self.interval = interval
+    }
+
+    /// Call for every event the stream delivers.
+    func sawEvent() { lastEvent.withLock { $0 = .now } }
 
     func watch() async {
         var reported: Set<String> = []
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             if Task.isCancelled { return }
+            guard ContinuousClock.now - lastEvent.withLock({ $0 }) >= patience else { continue }
             for name in await unpolledTasks() where reported.insert(name).inserted {
                 let seconds = Int(patience.components.seconds)
                 FileHandle.standardError.write(Data("note: no worker has taken '\(name)' for \(seconds) s. \(hint)\n".utf8))
