@@ -90,6 +90,7 @@ struct AnthropicProviderTests {
         #expect(response.finishReason == "TOOL_CALLS")
         #expect(response.text == "Restarting payments.")
         #expect(response.reasoning == "Both look bad.")
+        #expect(response.reasoningBlocks == [["type": "thinking", "thinking": "Both look bad.", "signature": "sig"]])
         #expect(response.promptTokens == 300)
         #expect(response.completionTokens == 25)
         #expect(
@@ -107,6 +108,22 @@ struct AnthropicProviderTests {
         #expect(body["thinking"] == ["type": "enabled", "budget_tokens": 2048])
         #expect(body["max_tokens"].intValue == 2048 + 4096)
         #expect(body["temperature"] == .null)
+    }
+
+    @Test("a tool-use turn without its thinking blocks is continued without thinking rather than rejected")
+    func thinkingWithoutBlocksFallsBack() throws {
+        let toolTurn = [
+            ChatMessage(role: .user, content: "hi"),
+            ChatMessage(role: .assistant, content: "", toolCalls: [ToolCall(id: "t1", name: "x", arguments: [:])]),
+            ChatMessage(role: .tool, content: "ok", toolCallID: "t1", toolName: "x"),
+        ]
+        let request = ChatRequest(
+            provider: "anthropic", model: "claude-sonnet-4", messages: toolTurn, temperature: 0.2, maxTokens: 1000,
+            thinkingBudgetTokens: 2048)
+        let body = AnthropicProvider.requestBody(for: request)
+        #expect(body["thinking"] == .null)
+        #expect(body["temperature"] == 0.2)
+        #expect(body["max_tokens"] == 1000)
     }
 
     @Test(

@@ -84,6 +84,35 @@ import Workflow
         #expect(scheduledLLM.count == 2)
     }
 
+    @Test func signedThinkingBlocksTravelBackWithTheirToolUseTurn() async throws {
+        // Anthropic with thinking on rejects a tool-use turn sent back without its signed thinking blocks.
+        let thinking: JSONValue = ["type": "thinking", "thinking": "Search first.", "signature": "sig-1"]
+        let redacted: JSONValue = ["type": "redacted_thinking", "data": "opaque"]
+        let llm = ScriptedLLM(responses: [
+            ChatResponse(
+                text: "", toolCalls: [ToolCall(id: "call_1", name: "search", arguments: ["query": "Paris"])],
+                finishReason: "TOOL_CALLS", reasoning: "Search first.", reasoningBlocks: [thinking, redacted]),
+            ChatResponse(text: "Sunny.", finishReason: "STOP"),
+        ])
+        let engine = try await makeEngine(llm: llm)
+        defer { Task { await engine.shutdown() } }
+        try await engine.registerWorkflowDef(try ToolAgentFixture.definition(), overwrite: true)
+        let id = try await engine.startWorkflow(StartWorkflowRequest(name: "weather_agent", input: ["prompt": "Weather?"]))
+        try await engine.complete(try await engine.pollOne("search"), ["result": "sunny"])
+        #expect(try await engine.waitFor(id).status == .completed)
+
+        let second = try #require(llm.requests.dropFirst().first)
+        let turn = try #require(second.messages.first { $0.role == .assistant && !$0.toolCalls.isEmpty })
+        #expect(turn.reasoningBlocks == [thinking, redacted])
+        var anthropic = second
+        anthropic.thinkingBudgetTokens = 2048
+        let body = AnthropicProvider.requestBody(for: anthropic)
+        let assistant = try #require(body["messages"].arrayValue?.first { $0["role"] == "assistant" })
+        #expect(assistant["content"].arrayValue?.prefix(2) == [thinking, redacted])
+        #expect(assistant["content"].arrayValue?.last?["type"] == "tool_use")
+        #expect(body["thinking"] == ["type": "enabled", "budget_tokens": 2048])
+    }
+
     @Test func finalAnswerWithoutToolsAndJSONOutput() async throws {
         let llm = ScriptedLLM(responses: [ChatResponse(text: "```json\n{\"answer\": 42}\n```", finishReason: "STOP")])
         let engine = try await makeEngine(llm: llm)

@@ -6,7 +6,8 @@ import Workflow
 /// block per call; tool results are `tool_result` blocks in a user message, consecutive ones (and a user text right
 /// after them) merged into one message, as the API requires strictly alternating roles. `max_tokens` is required
 /// (4096 when the request has none). A thinking budget sends `thinking: {type: enabled, budget_tokens}`, raises
-/// `max_tokens` above the budget when needed and drops `temperature` (thinking only runs at the default).
+/// `max_tokens` above the budget when needed and drops `temperature` (thinking only runs at the default). Signed
+/// thinking blocks of a tool-use turn are kept (``ChatResponse/reasoningBlocks``) and sent back first in that turn.
 /// The API has no JSON mode: `jsonOutput` relies on the instructions asking for JSON (the compiler adds them).
 public struct AnthropicProvider: LLMProvider {
     /// Anthropic's own endpoint (without `/v1`).
@@ -64,7 +65,7 @@ public struct AnthropicProvider: LLMProvider {
                     return .object(wire)
                 })
         }
-        if let budget = request.thinkingBudgetTokens, budget > 0 {
+        if let budget = request.thinkingBudgetTokens, budget > 0, thinkingAllowed(for: request.messages) {
             body["thinking"] = ["type": "enabled", "budget_tokens": .int(budget)]
             if maxTokens <= budget { maxTokens = budget + defaultMaxTokens }
         } else if let temperature = request.temperature {
@@ -98,7 +99,8 @@ public struct AnthropicProvider: LLMProvider {
                         "input": .object(call.arguments),
                     ]
                 }
-                add("assistant", textBlocks(message.content) + uses)
+                // Signed thinking blocks come first, unchanged, as the API requires when thinking is on.
+                add("assistant", (message.reasoningBlocks ?? []) + textBlocks(message.content) + uses)
             case .tool:
                 if let id = message.toolCallID {
                     add(
@@ -125,6 +127,7 @@ public struct AnthropicProvider: LLMProvider {
         }
         var text = ""
         var reasoning = ""
+        var reasoningBlocks: [JSONValue] = []
         var toolCalls: [ToolCall] = []
         for block in blocks {
             switch block["type"].stringValue {
@@ -132,6 +135,9 @@ public struct AnthropicProvider: LLMProvider {
                 text += block["text"].stringValue ?? ""
             case "thinking"?:
                 reasoning += block["thinking"].stringValue ?? ""
+                reasoningBlocks.append(block)
+            case "redacted_thinking"?:
+                reasoningBlocks.append(block)
             case "tool_use"?:
                 toolCalls.append(
                     ToolCall(
@@ -161,6 +167,14 @@ public struct AnthropicProvider: LLMProvider {
             finishReason: normalizedFinishReason(mapped, hasToolCalls: !toolCalls.isEmpty),
             promptTokens: promptTokens,
             completionTokens: usage["output_tokens"].intValue ?? 0,
-            reasoning: reasoning.isEmpty ? nil : reasoning)
+            reasoning: reasoning.isEmpty ? nil : reasoning, reasoningBlocks: reasoningBlocks.isEmpty ? nil : reasoningBlocks)
+    }
+
+    /// With thinking on, the API rejects a conversation whose last assistant turn used tools without its thinking
+    /// blocks (a history written by another provider, or by a turn that ran without thinking). Such a request is
+    /// sent without thinking rather than failed.
+    static func thinkingAllowed(for messages: [ChatMessage]) -> Bool {
+        guard let last = messages.last(where: { $0.role == .assistant }), !last.toolCalls.isEmpty else { return true }
+        return !(last.reasoningBlocks ?? []).isEmpty
     }
 }

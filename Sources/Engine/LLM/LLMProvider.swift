@@ -16,13 +16,20 @@ public struct ChatMessage: Sendable, Hashable, Codable {
     public var toolCallID: String?
     /// The tool that produced this result (role `tool` only).
     public var toolName: String?
+    /// Provider blocks that must go back verbatim with this assistant turn (Anthropic's signed `thinking` and
+    /// `redacted_thinking` blocks), as ``ChatResponse/reasoningBlocks`` returned them.
+    public var reasoningBlocks: [JSONValue]?
 
-    public init(role: Role, content: String, toolCalls: [ToolCall] = [], toolCallID: String? = nil, toolName: String? = nil) {
+    public init(
+        role: Role, content: String, toolCalls: [ToolCall] = [], toolCallID: String? = nil, toolName: String? = nil,
+        reasoningBlocks: [JSONValue]? = nil
+    ) {
         self.role = role
         self.content = content
         self.toolCalls = toolCalls
         self.toolCallID = toolCallID
         self.toolName = toolName
+        self.reasoningBlocks = reasoningBlocks
     }
 }
 
@@ -101,10 +108,13 @@ public struct ChatResponse: Sendable, Hashable, Codable {
     public var completionTokens: Int
     /// Reasoning text, when the provider returns it separately.
     public var reasoning: String?
+    /// Opaque blocks the provider needs back with this turn when the conversation continues (Anthropic's signed
+    /// thinking blocks: with thinking enabled, a tool-use turn sent back without them is rejected).
+    public var reasoningBlocks: [JSONValue]?
 
     public init(
         text: String, toolCalls: [ToolCall] = [], finishReason: String, promptTokens: Int = 0, completionTokens: Int = 0,
-        reasoning: String? = nil
+        reasoning: String? = nil, reasoningBlocks: [JSONValue]? = nil
     ) {
         self.text = text
         self.toolCalls = toolCalls
@@ -112,6 +122,7 @@ public struct ChatResponse: Sendable, Hashable, Codable {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.reasoning = reasoning
+        self.reasoningBlocks = reasoningBlocks
     }
 }
 

@@ -28,7 +28,12 @@ extension Session {
                     }
                     continue
                 }
-                messages.append(["role": "tool_call", "message": "", "toolCalls": .array(calls)])
+                var turn: [String: JSONValue] = ["role": "tool_call", "message": "", "toolCalls": .array(calls)]
+                // Anthropic's signed thinking blocks travel with their tool-use turn (see ChatResponse.reasoningBlocks).
+                if let blocks = t.task.outputData[value: "reasoningBlocks"].arrayValue, !blocks.isEmpty {
+                    turn["reasoningBlocks"] = .array(blocks)
+                }
+                messages.append(.object(turn))
                 for call in calls {
                     let id = call["taskReferenceName"].stringValue ?? ""
                     let tool = state.tasks.last {

@@ -46,7 +46,9 @@ enum LLMChatTask {
             let calls = toolCalls(m["toolCalls"])
             return ChatMessage(role: .assistant, content: text, toolCalls: calls)
         case "tool_call":
-            return ChatMessage(role: .assistant, content: text, toolCalls: toolCalls(m["toolCalls"]))
+            return ChatMessage(
+                role: .assistant, content: text, toolCalls: toolCalls(m["toolCalls"]),
+                reasoningBlocks: m["reasoningBlocks"].arrayValue)
         case "tool":
             let first = m["toolCalls"].arrayValue?.first ?? .null
             let id = m["toolCallId"].stringValue ?? m["taskReferenceName"].stringValue ?? first["taskReferenceName"].stringValue
@@ -90,6 +92,7 @@ enum LLMChatTask {
                 })
         }
         if let reasoning = response.reasoning { output[value: "reasoning"] = .string(reasoning) }
+        if let blocks = response.reasoningBlocks, !blocks.isEmpty { output[value: "reasoningBlocks"] = .array(blocks) }
         return output
     }
 
