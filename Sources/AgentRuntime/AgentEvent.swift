@@ -39,6 +39,10 @@ public struct AgentEvent: Sendable, Hashable {
     public var pendingTool: JSONValue?
     /// Epoch milliseconds.
     public var timestamp: Int64
+    /// Context condensation: the history's length before and after, and how many exchanges were summarised.
+    public var messagesBefore: Int?
+    public var messagesAfter: Int?
+    public var exchangesCondensed: Int?
 
     /// Converts a wire event.
     public init(_ event: AgentStreamEvent) {
@@ -54,6 +58,9 @@ public struct AgentEvent: Sendable, Hashable {
         guardrailName = event.guardrailName
         pendingTool = event.pendingTool
         timestamp = event.timestamp
+        messagesBefore = event.messagesBefore
+        messagesAfter = event.messagesAfter
+        exchangesCondensed = event.exchangesCondensed
     }
 }
 

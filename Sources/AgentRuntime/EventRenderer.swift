@@ -44,7 +44,13 @@ public struct EventRenderer: Sendable {
             return " [error] \(event.toolName.map { "\($0): " } ?? "")\(event.content ?? "")"
         case .done:
             return "\n [done]\n\(Self.resultText(event.output ?? .null))"
-        case .message, .contextCondensed, .subagentStart, .subagentStop:
+        case .contextCondensed:
+            let counts = event.exchangesCondensed.map { count in
+                " — \(count) earlier exchanges summarised"
+                    + (event.messagesBefore.flatMap { b in event.messagesAfter.map { " (\(b) → \($0) messages)" } } ?? "")
+            } ?? ""
+            return " [context_condensed] \(event.content ?? "")\(counts)"
+        case .message, .subagentStart, .subagentStop:
             return event.content.map { " [\(event.type.rawValue.lowercased())] \($0)" }
         }
     }

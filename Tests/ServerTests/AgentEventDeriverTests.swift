@@ -32,6 +32,22 @@ import Workflow
                 "the final answer arrives with done, not as thinking")
     }
 
+    @Test func aCondensedHistoryIsAContextCondensedEventWithItsCounts() {
+        let condensed: JSONValue = [
+            "trigger": "proactive (exceeds context window)", "messagesBefore": 19, "messagesAfter": 12, "exchangesCondensed": 4,
+        ]
+        let llm = task("LLM_CHAT_COMPLETE", name: "llm_chat_complete", ref: "a_llm__7", status: .scheduled,
+                       input: ["contextCondensed": condensed])
+        let events = deriver.events(for: entry(.taskScheduled), rootID: "root", task: llm, workflow: nil).map { $0.event(id: 1) }
+        #expect(events.map(\.type) == [.contextCondensed])
+        #expect(events.first?.content == "proactive (exceeds context window)")
+        #expect(events.first?.messagesBefore == 19)
+        #expect(events.first?.messagesAfter == 12)
+        #expect(events.first?.exchangesCondensed == 4)
+        let plain = task("LLM_CHAT_COMPLETE", name: "llm_chat_complete", ref: "a_llm__1", status: .scheduled)
+        #expect(deriver.events(for: entry(.taskScheduled), rootID: "root", task: plain, workflow: nil).isEmpty)
+    }
+
     @Test func toolTaskIsCallAndResultWithoutInternalKeys() {
         let tool = task("SIMPLE", name: "check_service", ref: "call_1", status: .completed,
                         input: ["service_name": "payments", "method": "check_service", "_agent_state": [:], "__agentspan_ctx__": ["execution_token": "secret"]],

@@ -107,7 +107,11 @@ extension Session {
         case .llm, .http:
             record.isEngineAsync = true
             record.wakeAt = now + Int64(delay) * 1000
-            if kind == .llm { record.task.inputData["messages"] = .array(chatHistory(for: record, in: state)) }
+            if kind == .llm {
+                let history = chatHistory(for: record, in: state)
+                record.task.inputData["messages"] = .array(history.messages)
+                if let condensed = history.condensed { record.task.inputData["contextCondensed"] = condensed }
+            }
         case .fork, .dynamicFork:
             record.task.taskType = "FORK"
         default:

@@ -6,10 +6,15 @@ extension Session {
     /// `tool_call` message followed by one `tool` message per tool task whose reference name is the call id, plain
     /// answers as assistant messages, participants' outputs with their roles, older tool results compacted, and a
     /// final "Please continue" user turn when the conversation would otherwise not end on a user or tool message.
-    func chatHistory(for llm: TaskRecord, in state: ExecutionState) -> [JSONValue] {
+    ///
+    /// When the estimated size (characters / 3.5) exceeds the context window (input `contextWindow`, default
+    /// 128,000 tokens) minus `maxTokens`, older exchanges are condensed (see ``ContextCondenser``) and the
+    /// second value says how; the LLM task records it as `contextCondensed` (a `context_condensed` event).
+    func chatHistory(for llm: TaskRecord, in state: ExecutionState) -> (messages: [JSONValue], condensed: JSONValue?) {
         let input = llm.task.inputData
         var messages = input[value: "messages"].arrayValue ?? []
-        if let previous = input[value: "previousResponseId"].stringValue, !previous.isEmpty { return messages }
+        let staticCount = messages.count
+        if let previous = input[value: "previousResponseId"].stringValue, !previous.isEmpty { return (messages, nil) }
         let participants = input[value: "participants"].objectValue ?? [:]
         let ref = llm.baseRef
         for t in state.tasks where t.id != llm.id && t.status.isTerminal && t.task.retried != true {
@@ -55,10 +60,14 @@ extension Session {
                 && Self.resultText(m["message"], unwrapResponse: false).allSatisfy(\.isWhitespace)
         }
         Self.compactToolResults(&messages)
+        let condenser = ContextCondenser(
+            contextWindow: input[value: "contextWindow"].intValue ?? ContextCondenser.defaultContextWindow,
+            maxTokens: input[value: "maxTokens"].intValue ?? 4096)
+        let condensed = condenser.condense(&messages, staticCount: min(staticCount, messages.count))
         if let last = messages.last?["role"].stringValue, last != "user", last != "tool" {
             messages.append(["role": "user", "message": "Please continue where you left off."])
         }
-        return messages
+        return (messages, condensed)
     }
 
     /// Tool results older than the 6 most recent are cut to 500 characters; contextbook writes and summaries

@@ -28,6 +28,7 @@ struct AgentEventDeriver {
         var output: JSONValue?
         var guardrailName: String?
         var pendingTool: JSONValue?
+        var condensation: JSONValue?
 
         init(_ type: AgentStreamEvent.Kind, _ executionId: String, _ timestamp: Int64) {
             self.type = type
@@ -39,7 +40,9 @@ struct AgentEventDeriver {
             AgentStreamEvent(
                 id: id, type: type, executionId: executionId, timestamp: timestamp, content: content, toolName: toolName,
                 args: args, result: result, target: target, output: output, guardrailName: guardrailName,
-                pendingTool: pendingTool)
+                pendingTool: pendingTool, messagesBefore: condensation?["messagesBefore"].intValue,
+                messagesAfter: condensation?["messagesAfter"].intValue,
+                exchangesCondensed: condensation?["exchangesCondensed"].intValue)
         }
     }
 
@@ -51,6 +54,15 @@ struct AgentEventDeriver {
             guard entry.workflowID != rootID, entry.parentWorkflowID != nil, let workflow else { return [] }
             var draft = Draft(.handoff, entry.workflowID, entry.time)
             draft.target = Self.handoffTarget(workflowName: workflow.workflowName)
+            return [draft]
+        case .taskScheduled:
+            // The engine condensed the history this LLM turn starts from.
+            guard let task, task.taskType == "LLM_CHAT_COMPLETE" || task.workflowTask?.type == "LLM_CHAT_COMPLETE",
+                  case .object = task.inputData["contextCondensed"] ?? .null else { return [] }
+            let condensation = task.inputData["contextCondensed"] ?? .null
+            var draft = Draft(.contextCondensed, entry.workflowID, entry.time)
+            draft.content = condensation["trigger"].stringValue ?? "context window"
+            draft.condensation = condensation
             return [draft]
         case .taskStarted:
             guard let task, task.workflowTask?.type == "HUMAN" || task.taskType == "HUMAN" else { return [] }

@@ -33,11 +33,16 @@ public struct AgentStreamEvent: Codable, Sendable, Hashable {
     public var guardrailName: String?
     /// What a `waiting` execution expects: `{taskRefName, tool_name, parameters, response_schema?, …}`.
     public var pendingTool: JSONValue?
+    /// `context_condensed`: the history's length before and after, and how many exchanges were summarised.
+    public var messagesBefore: Int?
+    public var messagesAfter: Int?
+    public var exchangesCondensed: Int?
 
     public init(
         id: Int, type: Kind, executionId: String, timestamp: Int64, content: String? = nil, toolName: String? = nil,
         args: JSONValue? = nil, result: JSONValue? = nil, target: String? = nil, output: JSONValue? = nil,
-        guardrailName: String? = nil, pendingTool: JSONValue? = nil
+        guardrailName: String? = nil, pendingTool: JSONValue? = nil, messagesBefore: Int? = nil,
+        messagesAfter: Int? = nil, exchangesCondensed: Int? = nil
     ) {
         self.id = id
         self.type = type
@@ -51,6 +56,9 @@ public struct AgentStreamEvent: Codable, Sendable, Hashable {
         self.output = output
         self.guardrailName = guardrailName
         self.pendingTool = pendingTool
+        self.messagesBefore = messagesBefore
+        self.messagesAfter = messagesAfter
+        self.exchangesCondensed = exchangesCondensed
     }
 
     /// `done`, or an `error` about the whole workflow: nothing follows on the stream.

@@ -118,7 +118,9 @@ struct EventPrinter {
                 id: event.id, type: AgentStreamEvent.Kind(rawValue: event.type.rawValue.lowercased()) ?? .message,
                 executionId: event.executionID, timestamp: event.timestamp, content: event.content,
                 toolName: event.toolName, args: event.args, result: event.result, target: event.target,
-                output: event.output, guardrailName: event.guardrailName, pendingTool: event.pendingTool)
+                output: event.output, guardrailName: event.guardrailName, pendingTool: event.pendingTool,
+                messagesBefore: event.messagesBefore, messagesAfter: event.messagesAfter,
+                exchangesCondensed: event.exchangesCondensed)
             if let value = try? JSONValue.from(wire) { write(value.jsonText()) }
         } else if let text = renderer.render(event) {
             write(text)
