@@ -26,6 +26,9 @@ public final class WorkflowEngine: Sendable {
         /// Rounds one decide may run (each round schedules and runs synchronous tasks) before it hands the rest
         /// to the sweeper, so a runaway loop of synchronous tasks cannot monopolise the database.
         var maxDecideRounds = 1_000
+        /// Context window (tokens) for LLM tasks whose input sets no `contextWindow`: longer histories are
+        /// condensed (agentspan-compiler.md §8.2).
+        public var contextWindow = ContextCondenser.defaultContextWindow
 
         /// Settings with defaults: 4 s scripts, a sweep every second.
         public init(
@@ -62,7 +65,7 @@ public final class WorkflowEngine: Sendable {
         }
         services = EngineServices(
             scripts: ScriptEvaluator(timeLimit: configuration.scriptTimeLimit), logger: configuration.logger, cache: StateCache(),
-            maxDecideRounds: configuration.maxDecideRounds)
+            maxDecideRounds: configuration.maxDecideRounds, contextWindow: configuration.contextWindow)
         httpClient = HTTPClient.shared
     }
 

@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     /// Answers LLM tasks: a provider router, a cassette, or a recorder.
     public var llm: any LLMProvider
     public var logger: Logger
+    /// Context window (tokens) of LLM turns; longer histories are condensed. Agentspan's default is 128,000.
+    public var contextWindow = 128_000
 
     public init(
         host: String = "127.0.0.1", port: Int = 6767, dataDirectory: String? = nil, apiKey: String? = nil,
@@ -58,8 +60,9 @@ public struct AgentspancServer: Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             databasePath = (directory as NSString).appendingPathComponent("agentspanc.sqlite")
         }
-        let engine = try await WorkflowEngine(
-            configuration: .init(databasePath: databasePath, llm: configuration.llm, logger: logger))
+        var engineConfiguration = WorkflowEngine.Configuration(databasePath: databasePath, llm: configuration.llm, logger: logger)
+        engineConfiguration.contextWindow = configuration.contextWindow
+        let engine = try await WorkflowEngine(configuration: engineConfiguration)
         let hub = AgentEventHub(engine: engine, logger: logger)
         let router = Router(context: ServerRequestContext.self)
         if let key = configuration.apiKey, !key.isEmpty { router.add(middleware: APIKeyMiddleware(key: key)) }

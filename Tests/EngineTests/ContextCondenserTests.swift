@@ -57,7 +57,9 @@ import Workflow
         #expect(few == original)
     }
 
-    @Test func theEngineCondensesTheHistoryOfALongToolLoopAndSaysSo() async throws {
+    /// The window comes from the LLM task's input, or else from the engine's configuration.
+    @Test(arguments: [true, false])
+    func theEngineCondensesTheHistoryOfALongToolLoopAndSaysSo(windowInInput: Bool) async throws {
         let big = String(repeating: "log line ", count: 120)
         var responses = (1...7).map { i in
             ChatResponse(text: "", toolCalls: [ToolCall(id: "call_\(i)", name: "search", arguments: ["query": .string("q\(i)")])],
@@ -65,9 +67,10 @@ import Workflow
         }
         responses.append(ChatResponse(text: "Done.", finishReason: "STOP"))
         let llm = ScriptedLLM(responses: responses)
-        let engine = try await makeEngine(llm: llm)
+        let engine = try await makeEngine(llm: llm, contextWindow: windowInInput ? nil : 1500)
         defer { Task { await engine.shutdown() } }
-        let json = ToolAgentFixture.json.replacingOccurrences(of: #""maxTokens": 16384"#, with: #""maxTokens": 200, "contextWindow": 1500"#)
+        let json = ToolAgentFixture.json.replacingOccurrences(
+            of: #""maxTokens": 16384"#, with: windowInInput ? #""maxTokens": 200, "contextWindow": 1500"# : #""maxTokens": 200"#)
         let def = try JSONValue.parse(json).decode(WorkflowDef.self)
         let id = try await engine.startWorkflow(StartWorkflowRequest(name: "weather_agent", input: ["prompt": "Go."], workflowDef: def))
         for _ in 1...7 {

@@ -39,13 +39,14 @@ func temporaryDatabasePath() -> String {
 
 func makeEngine(
     path: String? = temporaryDatabasePath(), llm: any LLMProvider = ScriptedLLM(responses: []),
-    sweep: Duration = .milliseconds(50), maxDecideRounds: Int = 1_000
+    sweep: Duration = .milliseconds(50), maxDecideRounds: Int = 1_000, contextWindow: Int? = nil
 ) async throws -> WorkflowEngine {
     var logger = Logger(label: "engine-tests")
     logger.logLevel = .warning
     var configuration = WorkflowEngine.Configuration(
         databasePath: path, llm: llm, logger: logger, scriptTimeLimit: 1, sweepInterval: sweep)
     configuration.maxDecideRounds = maxDecideRounds
+    if let contextWindow { configuration.contextWindow = contextWindow }
     let engine = try await WorkflowEngine(configuration: configuration)
     await engine.start()
     return engine

@@ -7,8 +7,8 @@ extension Session {
     /// answers as assistant messages, participants' outputs with their roles, older tool results compacted, and a
     /// final "Please continue" user turn when the conversation would otherwise not end on a user or tool message.
     ///
-    /// When the estimated size (characters / 3.5) exceeds the context window (input `contextWindow`, default
-    /// 128,000 tokens) minus `maxTokens`, older exchanges are condensed (see ``ContextCondenser``) and the
+    /// When the estimated size (characters / 3.5) exceeds the context window (input `contextWindow`, else the
+    /// engine's, 128,000 tokens by default) minus `maxTokens`, older exchanges are condensed (see ``ContextCondenser``) and the
     /// second value says how; the LLM task records it as `contextCondensed` (a `context_condensed` event).
     func chatHistory(for llm: TaskRecord, in state: ExecutionState) -> (messages: [JSONValue], condensed: JSONValue?) {
         let input = llm.task.inputData
@@ -61,7 +61,7 @@ extension Session {
         }
         Self.compactToolResults(&messages)
         let condenser = ContextCondenser(
-            contextWindow: input[value: "contextWindow"].intValue ?? ContextCondenser.defaultContextWindow,
+            contextWindow: input[value: "contextWindow"].intValue ?? services.contextWindow,
             maxTokens: input[value: "maxTokens"].intValue ?? 4096)
         let condensed = condenser.condense(&messages, staticCount: min(staticCount, messages.count))
         if let last = messages.last?["role"].stringValue, last != "user", last != "tool" {

@@ -7,4 +7,6 @@ struct EngineServices: Sendable {
     var cache: StateCache
     /// Rounds one decide may run before it yields to the sweeper.
     var maxDecideRounds: Int
+    /// Context window (tokens) assumed for LLM tasks whose input names none.
+    var contextWindow: Int = ContextCondenser.defaultContextWindow
 }

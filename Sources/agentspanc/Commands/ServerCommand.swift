@@ -33,10 +33,14 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("record-cassette"), help: "Call the real providers and record every exchange into this file.")
     var record: String?
 
+    @Option(name: .customLong("context-window"), help: "Tokens of context an LLM turn may use; longer histories are condensed.")
+    var contextWindow = 128_000
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
+        if contextWindow < 1_000 { throw ValidationError("--context-window must be at least 1000 tokens") }
         if cassette != nil && record != nil {
             throw ValidationError("--llm-cassette and --record-cassette cannot be combined")
         }
@@ -47,12 +51,13 @@ struct ServerCommand: AsyncParsableCommand {
         StandardErrorLogging.bootstrap(level)
         let environment = ProcessInfo.processInfo.environment
         let directory = data ?? (environment["HOME"].map { "\($0)/.agentspanc/data" } ?? ".agentspanc/data")
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: directory, apiKey: apiKey ?? environment["AGENTSPAN_API_KEY"],
             llm: try LLMProviderSetup.provider(
                 environment: environment, cassette: cassette.map { URL(fileURLWithPath: $0) },
                 recordCassette: record.map { URL(fileURLWithPath: $0) }),
             logger: Logger(label: "agentspanc.server"))
+        configuration.contextWindow = contextWindow
         let server: AgentspancServer
         do {
             server = try AgentspancServer(configuration: configuration)
