@@ -93,18 +93,20 @@ let package = Package(
             ]
         ),
         // Child processes, loopback ports and scratch directories for the test targets that run real processes.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["Workflow", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/TestSupport"),
         .testTarget(name: "AgentSpecTests", dependencies: ["AgentSpec"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
         .testTarget(name: "AgentCompilerTests", dependencies: ["AgentCompiler", "AgentSpec", "Workflow"], resources: [.copy("Golden")]),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "Workflow", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["Engine", "Workflow", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Engine", "Workflow", "ConductorClient",
+                "Server", "Engine", "Workflow", "ConductorClient", "TestSupport", "AgentCompiler", "AgentSpec",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

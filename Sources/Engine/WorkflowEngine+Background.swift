@@ -90,7 +90,9 @@ extension WorkflowEngine {
         let outcome: EngineTaskOutcome
         switch task.workflowTask?.type {
         case "LLM_CHAT_COMPLETE": outcome = await runLLM(task)
-        case "HTTP": outcome = await HTTPTask.run(task.inputData, client: httpClient)
+        case "HTTP": outcome = await HTTPTask.run(task.inputData, client: httpClient, credentials: credentials)
+        case "LIST_MCP_TOOLS": outcome = await MCPTasks.listTools(task.inputData, client: httpClient, credentials: credentials)
+        case "CALL_MCP_TOOL": outcome = await MCPTasks.callTool(task.inputData, client: httpClient, credentials: credentials)
         default: outcome = EngineTaskOutcome(status: .failedWithTerminalError, output: [:], reason: "Unsupported task type")
         }
         _ = try await perform { session in

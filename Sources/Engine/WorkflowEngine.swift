@@ -29,6 +29,8 @@ public final class WorkflowEngine: Sendable {
         /// Context window (tokens) for LLM tasks whose input sets no `contextWindow`: longer histories are
         /// condensed (agentspan-compiler.md §8.2).
         public var contextWindow = ContextCondenser.defaultContextWindow
+        /// Secrets HTTP and MCP headers may reference as `#{NAME}` (name → value). Nothing else is substituted.
+        public var secrets: [String: String] = [:]
 
         /// Settings with defaults: 4 s scripts, a sweep every second.
         public init(
@@ -44,6 +46,7 @@ public final class WorkflowEngine: Sendable {
     }
 
     let configuration: Configuration
+    var credentials: CredentialReferences { CredentialReferences(values: configuration.secrets) }
     let writer: any DatabaseWriter
     let services: EngineServices
     let waiters = PollWaiters()
@@ -54,6 +57,16 @@ public final class WorkflowEngine: Sendable {
     let isRunning = Mutex(false)
     /// Set by ``halt()``: the engine commits nothing more, as if its process had died.
     let isHalted = Mutex(false)
+
+    /// The client of HTTP and MCP tasks, shared by every engine of the process and never shut down: a refused or
+    /// unreachable server fails the task at once (10 s connect timeout) instead of being retried silently until the
+    /// request deadline, so the task's own retry policy decides what happens next.
+    static let taskHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(10)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// Opens (and migrates) the database.
     public init(configuration: Configuration) async throws {
@@ -66,7 +79,7 @@ public final class WorkflowEngine: Sendable {
         services = EngineServices(
             scripts: ScriptEvaluator(timeLimit: configuration.scriptTimeLimit), logger: configuration.logger, cache: StateCache(),
             maxDecideRounds: configuration.maxDecideRounds, contextWindow: configuration.contextWindow)
-        httpClient = HTTPClient.shared
+        httpClient = Self.taskHTTPClient
     }
 
     /// Starts background work: the sweeper (timeouts, retries, WAIT deadlines, delayed tasks) and the runner of

@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var logger: Logger
     /// Context window (tokens) of LLM turns; longer histories are condensed. Agentspan's default is 128,000.
     public var contextWindow = 128_000
+    /// Secrets (name → value) HTTP and MCP tool headers may reference as `${NAME}` in a spec.
+    public var secrets: [String: String] = [:]
 
     public init(
         host: String = "127.0.0.1", port: Int = 6767, dataDirectory: String? = nil, apiKey: String? = nil,
@@ -62,6 +64,7 @@ public struct AgentspancServer: Sendable {
         }
         var engineConfiguration = WorkflowEngine.Configuration(databasePath: databasePath, llm: configuration.llm, logger: logger)
         engineConfiguration.contextWindow = configuration.contextWindow
+        engineConfiguration.secrets = configuration.secrets
         let engine = try await WorkflowEngine(configuration: engineConfiguration)
         let hub = AgentEventHub(engine: engine, logger: logger)
         let router = Router(context: ServerRequestContext.self)

@@ -39,7 +39,8 @@ func temporaryDatabasePath() -> String {
 
 func makeEngine(
     path: String? = temporaryDatabasePath(), llm: any LLMProvider = ScriptedLLM(responses: []),
-    sweep: Duration = .milliseconds(50), maxDecideRounds: Int = 1_000, contextWindow: Int? = nil
+    sweep: Duration = .milliseconds(50), maxDecideRounds: Int = 1_000, contextWindow: Int? = nil,
+    secrets: [String: String] = [:]
 ) async throws -> WorkflowEngine {
     var logger = Logger(label: "engine-tests")
     logger.logLevel = .warning
@@ -47,6 +48,7 @@ func makeEngine(
         databasePath: path, llm: llm, logger: logger, scriptTimeLimit: 1, sweepInterval: sweep)
     configuration.maxDecideRounds = maxDecideRounds
     if let contextWindow { configuration.contextWindow = contextWindow }
+    configuration.secrets = secrets
     let engine = try await WorkflowEngine(configuration: configuration)
     await engine.start()
     return engine

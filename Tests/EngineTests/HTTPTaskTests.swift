@@ -24,6 +24,11 @@ struct LoopbackServer {
             let body = try await request.body.collect(upTo: 1 << 20)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
         }
+        router.get("whoami") { request, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(["authorization": .string(request.headers[.authorization] ?? "")]).jsonText())))
+        }
         router.get("fail") { _, _ -> Response in
             Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "broken")))
         }
@@ -40,6 +45,28 @@ struct LoopbackServer {
 }
 
 @Suite struct HTTPTaskTests {
+    @Test func headerSecretsAreResolvedFromTheConfiguredOnesOnly() async throws {
+        let server = try await LoopbackServer.start()
+        defer { server.task.cancel() }
+        let engine = try await makeEngine(secrets: ["WX_KEY": "k-123"])
+        defer { Task { await engine.shutdown() } }
+        func run(_ header: String) async throws -> WorkflowExecution {
+            let def = try decodeDef(
+                """
+                {"name": "auth", "tasks": [{"name": "who", "taskReferenceName": "who", "type": "HTTP", "inputParameters": {"http_request": {
+                  "uri": "http://127.0.0.1:\(server.port)/whoami", "method": "GET", "headers": {"Authorization": "\(header)"}}}}],
+                 "outputParameters": {"seen": "${who.output.response.body.authorization}"}}
+                """)
+            return try await engine.waitFor(try await engine.startWorkflow(StartWorkflowRequest(name: "auth", workflowDef: def)))
+        }
+        let resolved = try await run("Bearer #{WX_KEY}")
+        #expect(resolved.output == ["seen": "Bearer k-123"])
+        let unknown = try await run("Bearer #{HOME}")
+        #expect(unknown.status == .failed)
+        #expect(unknown.tasks.first?.status == .failedWithTerminalError)
+        #expect(unknown.tasks.first?.reasonForIncompletion?.contains("--secret HOME") == true)
+    }
+
     @Test func httpTaskCallsALoopbackServer() async throws {
         let server = try await LoopbackServer.start()
         defer { server.task.cancel() }

@@ -4,6 +4,7 @@ import ConductorClient
 import Engine
 import Foundation
 import Server
+import TestSupport
 import Testing
 import Workflow
 
@@ -102,6 +103,33 @@ import Workflow
             "support_transfer_to_billing", "support_transfer_to_tech", "billing_transfer_to_support",
             "billing_transfer_to_tech", "tech_transfer_to_support", "tech_transfer_to_billing",
         ])
+    }
+
+    @Test func anMCPToolIsDiscoveredCalledAndStreamed() async throws {
+        let mcp = try await MCPTestServer.start()
+        defer { mcp.stop() }
+        let agent: JSONValue = [
+            "name": "support", "model": "openai/gpt-4o", "instructions": "Answer order questions with the order tools.",
+            "tools": [["name": "orders", "toolType": "mcp", "config": ["server_url": .string(mcp.url)]]],
+        ]
+        let llm = ScriptedLLM(turns: [
+            ChatResponse(text: "Looking it up.", toolCalls: [ToolCall(id: "call_1", name: "lookup_order", arguments: ["order_id": "A-1"])],
+                         finishReason: "TOOL_CALLS"),
+            ChatResponse(text: "Order A-1 has shipped.", finishReason: "STOP"),
+        ])
+        let server = try await TestServer.start(llm: llm)
+        defer { Task { await server.stop() } }
+        let client = AgentClient(serverURL: server.url)
+        let id = try #require(try await client.start(AgentStartRequest(agentConfig: agent, prompt: "Where is order A-1?")).executionId)
+        var events: [AgentStreamEvent] = []
+        for try await event in client.events(executionID: id) { events.append(event) }
+
+        #expect(events.map(\.type) == [.thinking, .toolCall, .toolResult, .done], "\(events)")
+        #expect(events[1].toolName == "lookup_order")
+        #expect(events[1].args == ["order_id": "A-1"])
+        #expect(events.last?.output?["result"] == "Order A-1 has shipped.")
+        #expect(mcp.toolCalls.map { $0["name"] } == ["lookup_order"])
+        #expect(mcp.toolCalls.first?["arguments"] == ["order_id": "A-1"])
     }
 
     @Test func aToolGuardrailThatNeverRanDoesNotBreakTheLoop() async throws {

@@ -84,7 +84,7 @@ enum TaskKind: Equatable {
         case "HUMAN": self = .human
         case "WAIT": self = .wait
         case "LLM_CHAT_COMPLETE": self = .llm
-        case "HTTP": self = .http
+        case "HTTP", "LIST_MCP_TOOLS", "CALL_MCP_TOOL": self = .http
         default: self = .worker
         }
     }

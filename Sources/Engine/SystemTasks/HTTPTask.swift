@@ -6,9 +6,11 @@ import Workflow
 
 /// HTTP: one request from `http_request` (or the top-level input): `uri`, `method`, `headers`, `body`,
 /// `accept`, `contentType`, `readTimeOut` (ms). 2xx → COMPLETED, else FAILED with the body as reason; output
-/// `{response: {body, headers, statusCode, reasonPhrase}}`.
+/// `{response: {body, headers, statusCode, reasonPhrase}}`. `#{NAME}` in header values is a configured secret.
 enum HTTPTask {
-    static func run(_ input: [String: JSONValue], client: HTTPClient) async -> EngineTaskOutcome {
+    static func run(
+        _ input: [String: JSONValue], client: HTTPClient, credentials: CredentialReferences = .init(values: [:])
+    ) async -> EngineTaskOutcome {
         let spec = input[value: "http_request"].objectValue ?? input
         guard let uri = spec["uri"]?.stringValue, !uri.isEmpty else {
             return EngineTaskOutcome(status: .failed, output: [:], reason: "Missing HTTP URI")
@@ -16,7 +18,13 @@ enum HTTPTask {
         let method = spec["method"]?.stringValue ?? "GET"
         var request = HTTPClientRequest(url: uri)
         request.method = HTTPMethod(rawValue: method.uppercased())
-        for (name, value) in spec["headers"]?.objectValue ?? [:] { request.headers.add(name: name, value: value.javaString) }
+        for (name, value) in spec["headers"]?.objectValue ?? [:] {
+            do {
+                request.headers.add(name: name, value: try credentials.resolve(value.javaString))
+            } catch {
+                return EngineTaskOutcome(status: .failedWithTerminalError, output: [:], reason: error.description)
+            }
+        }
         let accept = spec["accept"].flatMap { $0.stringValue ?? $0.arrayValue?.first?.stringValue } ?? "application/json"
         if !request.headers.contains(name: "Accept") { request.headers.add(name: "Accept", value: accept) }
         if let body = spec["body"], body != .null {

@@ -114,7 +114,12 @@ struct AgentEventDeriver {
         if Self.isTool(task, type: type) {
             var call = Draft(.toolCall, executionID, entry.time)
             call.toolName = Self.toolName(of: task)
-            call.args = .object(task.inputData.filter { !Self.internalArgumentKeys.contains($0.key) })
+            if type == "CALL_MCP_TOOL" {
+                // The model's arguments, not the server URL and headers around them.
+                call.args = task.inputData["arguments"] ?? .object([:])
+            } else {
+                call.args = .object(task.inputData.filter { !Self.internalArgumentKeys.contains($0.key) })
+            }
             switch task.status {
             case .completed, .completedWithErrors:
                 var result = Draft(.toolResult, executionID, entry.time)

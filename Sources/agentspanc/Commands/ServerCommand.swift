@@ -33,6 +33,11 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("record-cassette"), help: "Call the real providers and record every exchange into this file.")
     var record: String?
 
+    @Option(name: .customLong("secret"), help: ArgumentHelp(
+        "Let HTTP and MCP tool headers use ${NAME}: its value is read from this environment variable (repeatable).",
+        valueName: "NAME"))
+    var secrets: [String] = []
+
     @Option(name: .customLong("context-window"), help: "Tokens of context an LLM turn may use; longer histories are condensed.")
     var contextWindow = 128_000
 
@@ -58,6 +63,12 @@ struct ServerCommand: AsyncParsableCommand {
                 recordCassette: record.map { URL(fileURLWithPath: $0) }),
             logger: Logger(label: "agentspanc.server"))
         configuration.contextWindow = contextWindow
+        for name in secrets {
+            guard let value = environment[name], !value.isEmpty else {
+                throw ValidationError("--secret \(name): \(name) is not set in the environment")
+            }
+            configuration.secrets[name] = value
+        }
         let server: AgentspancServer
         do {
             server = try AgentspancServer(configuration: configuration)
