@@ -50,11 +50,14 @@ import Workflow
     @Test func anUnreachableServerFailsRetryablyAndAnUnknownSecretForGood() async throws {
         let engine = try await makeEngine()
         defer { Task { await engine.shutdown() } }
-        let unreachable = try await engine.waitFor(try await engine.startWorkflow(
-            StartWorkflowRequest(name: "mcp", workflowDef: try workflow("http://127.0.0.1:9/mcp", authorization: "none"))))
-        #expect(unreachable.status == .failed)
+        let unreachableID = try await engine.startWorkflow(
+            StartWorkflowRequest(name: "mcp", workflowDef: try workflow("http://127.0.0.1:9/mcp", authorization: "none")))
+        // Like Conductor's AI tasks, an MCP task without a definition gets retries (3, 2 s apart).
+        let unreachable = try await engine.waitFor(unreachableID, timeout: .seconds(20), until: { $0.tasks.count >= 2 })
         #expect(unreachable.tasks.first?.status == .failed)
         #expect(unreachable.tasks.first?.reasonForIncompletion?.contains("cannot reach MCP server http://127.0.0.1:9/mcp") == true)
+        #expect(unreachable.tasks.count >= 2 && unreachable.tasks[1].retryCount == 1 && unreachable.tasks[1].referenceTaskName == "list")
+        try await engine.terminate(workflowID: unreachableID, reason: "enough")
 
         let mcp = try await MCPTestServer.start()
         defer { mcp.stop() }

@@ -53,7 +53,8 @@ extension Session {
             if let v = def.timeoutSeconds { c.timeoutSeconds = v }
             if let v = def.timeoutPolicy { c.timeoutPolicy = v }
         }
-        if kind == .llm, c.retryCount < 1 {
+        // Conductor's AI task mapper gives AI and MCP tasks 3 retries, 2 s apart, when their definition has none.
+        if kind == .llm || wt.type == "LIST_MCP_TOOLS" || wt.type == "CALL_MCP_TOOL", c.retryCount < 1 {
             c.retryCount = 3
             c.retryLogic = "LINEAR_BACKOFF"
             c.retryDelaySeconds = 2
