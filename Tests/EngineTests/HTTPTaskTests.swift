@@ -1,8 +1,7 @@
 import Foundation
-import Logging
 import Hummingbird
 import NIOCore
-import Synchronization
+import TestSupport
 import Testing
 import Workflow
 
@@ -32,15 +31,8 @@ struct LoopbackServer {
         router.get("fail") { _, _ -> Response in
             Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "broken")))
         }
-        let port = Mutex<Int?>(nil)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } },
-            logger: Logger(label: "loopback", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let task = Task { try await app.runService() }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while port.withLock({ $0 }) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        return LoopbackServer(port: try #require(port.withLock { $0 }), task: task)
+        let (port, task) = try await startLoopbackApplication(router, label: "loopback")
+        return LoopbackServer(port: port, task: task)
     }
 }
 

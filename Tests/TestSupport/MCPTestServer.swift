@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 import Synchronization
 import Workflow
@@ -75,19 +74,8 @@ public final class MCPTestServer: Sendable {
                 return json(["jsonrpc": "2.0", "id": id, "error": ["code": -32601, "message": "Method not found"]])
             }
         }
-        let port = Mutex<Int?>(nil)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } },
-            logger: Logger(label: "mcp-test-server", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let task = Task { try await app.runService() }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while port.withLock({ $0 }) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        guard let bound = port.withLock({ $0 }) else {
-            task.cancel()
-            throw CancellationError()
-        }
-        return MCPTestServer(url: "http://127.0.0.1:\(bound)/mcp", task: task, log: log)
+        let (port, task) = try await startLoopbackApplication(router, label: "mcp-test-server")
+        return MCPTestServer(url: "http://127.0.0.1:\(port)/mcp", task: task, log: log)
     }
 
     private init(url: String, task: Task<Void, any Error>, log: CallLog) {
