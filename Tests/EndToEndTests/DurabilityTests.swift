@@ -153,12 +153,7 @@ struct DurabilityTests {
         run.signal(SIGINT)
         #expect(await run.wait(timeout: .seconds(20)) == 130, "stderr: \(run.stderr)")
         #expect(run.stderr.contains("stopping the tools served here; the execution goes on (attach again with `agentspanc stream "))
-        var toolGone = false
-        for _ in 0..<100 where !toolGone {
-            toolGone = kill(toolPID, 0) != 0
-            if !toolGone { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(toolGone, "the tool process outlived the run that served it")
+        #expect(await eventually { processIsDead(toolPID) }, "the tool process outlived the run that served it")
 
         // The execution went on without anyone serving it; attaching with --serve finishes it.
         let id = try #require(run.stderr.components(separatedBy: "`agentspanc stream ").dropFirst().first?

@@ -28,20 +28,3 @@ func hex(_ text: String) -> String {
     text.utf8.map { String(format: "%02x", $0) }.joined()
 }
 
-/// True when the process is gone or a zombie (already dead, waiting to be reaped).
-func processIsDead(_ pid: Int32) -> Bool {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
-    guard let close = stat.lastIndex(of: ")") else { return true }
-    let fields = stat[stat.index(after: close)...].split(separator: " ")
-    return fields.first == "Z" || fields.first == "X"
-}
-
-/// Polls a condition until it holds or the time is up.
-func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
