@@ -7,11 +7,15 @@ extension AgentRuntime {
     /// The agent a user names on the command line: a spec file if the path exists (or looks like one), otherwise
     /// an agent already deployed on the server under that name.
     public func agent(_ specOrName: String) async throws -> Agent {
-        let looksLikeFile = specOrName.hasSuffix(".yaml") || specOrName.hasSuffix(".yml") || specOrName.hasSuffix(".json")
-            || specOrName.contains("/")
-        if looksLikeFile || FileManager.default.fileExists(atPath: specOrName) {
+        if Self.namesSpecFile(specOrName) {
             return try Agent.load(path: specOrName)
         }
         return Agent(config: try await client.agentDefinition(name: specOrName))
+    }
+
+    /// Whether ``agent(_:)`` reads `specOrName` as a spec file (it exists, or looks like a path or a spec file name).
+    public static func namesSpecFile(_ specOrName: String) -> Bool {
+        specOrName.hasSuffix(".yaml") || specOrName.hasSuffix(".yml") || specOrName.hasSuffix(".json")
+            || specOrName.contains("/") || FileManager.default.fileExists(atPath: specOrName)
     }
 }

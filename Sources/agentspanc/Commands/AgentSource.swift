@@ -5,12 +5,19 @@ import Foundation
 
 /// Resolves the SPEC|NAME argument of run/start, printing spec diagnostics compiler-style.
 enum AgentSource {
-    static func resolve(_ argument: String, runtime: AgentRuntime) async throws -> Agent {
+    /// With `client`, the command starts executions: a spec file is checked before a background server is started
+    /// for it (``ServerAutoStart``); a deployed agent's name needs the server first.
+    static func resolve(_ argument: String, runtime: AgentRuntime, client: ClientOptions? = nil) async throws -> Agent {
+        let isFile = AgentRuntime.namesSpecFile(argument)
+        if let client, !isFile { try await ServerAutoStart.ensureRunning(client) }
+        let agent: Agent
         do {
-            return try await runtime.agent(argument)
+            agent = try await runtime.agent(argument)
         } catch let error as SpecError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(65)
         }
+        if let client, isFile { try await ServerAutoStart.ensureRunning(client) }
+        return agent
     }
 }

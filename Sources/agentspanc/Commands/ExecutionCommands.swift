@@ -17,8 +17,7 @@ struct StartCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = client.runtime
-        let resolved = try await AgentSource.resolve(agent, runtime: runtime)
-        try await ServerAutoStart.ensureRunning(client)
+        let resolved = try await AgentSource.resolve(agent, runtime: runtime, client: client)
         let handle = try await runtime.start(
             resolved, prompt, options: .init(sessionID: sessionId, idempotencyKey: idempotencyKey))
         print(handle.executionID)

@@ -11,10 +11,10 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run an agent and stream its steps: [thinking], [tool_call], [tool_result] … [done].",
         discussion: """
             SPEC is a spec file (compiled and deployed by the server); NAME is an agent already deployed on the \
-            server. Without --server, when nothing answers on this machine's default address, a server is started \
-            in the background first (AGENTSPAN_AUTO_START_SERVER=false turns that off). With a SPEC, this process also serves the spec's tools bound with run: and the system workers \
-            its strategy needs while the run lasts (as the Agentspan SDK does); --no-worker leaves them to an \
-            `agentspanc worker` elsewhere. The exit status is 0 when the execution completes, 1 otherwise. When the \
+            server. Without --server, when nothing answers on this machine's default address, a server is \
+            started in the background first (AGENTSPAN_AUTO_START_SERVER=false turns that off). With a SPEC, this \
+            process also serves the spec's tools bound with run: and the system workers its strategy needs while \
+            the run lasts (as the Agentspan SDK does); --no-worker leaves them to an `agentspanc worker` elsewhere. The exit status is 0 when the execution completes, 1 otherwise. When the \
             agent waits for a human and the terminal is interactive, you are asked to approve or reject inline.
             """)
 
@@ -47,8 +47,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = client.runtime
-        let resolved = try await AgentSource.resolve(agent, runtime: runtime)
-        try await ServerAutoStart.ensureRunning(client)
+        let resolved = try await AgentSource.resolve(agent, runtime: runtime, client: client)
         let served = noWorker ? nil : try await InProcessWorker.start(for: resolved, runtime: runtime)
         let started = Mutex<String?>(nil)
         let succeeded = try await InProcessWorker.serving(served, executionID: { started.withLock { $0 } }) { [self] in
