@@ -19,6 +19,12 @@ import Testing
             return (code, process.stdout, process.stderr)
         }
 
+        // A spec that does not load starts nothing.
+        let broken = try ChildProcess(
+            TestEnvironment.binary, ["run", home + "/missing.yaml", "x"], environment: ["HOME": home, "AGENTSPAN_SERVER_URL": url])
+        #expect(await broken.wait(timeout: .seconds(30)) == 65)
+        #expect(!FileManager.default.fileExists(atPath: home + "/.agentspanc"))
+
         let (refusedCode, _, refused) = try await start(["AGENTSPAN_AUTO_START_SERVER": "false"])
         #expect(refusedCode != 0)
         #expect(refused.contains("connection refused (is the server running?)"), "\(refused)")
