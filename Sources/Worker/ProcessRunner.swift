@@ -102,6 +102,9 @@ struct ProcessRunner: Sendable {
             ) { execution in
                 let pid = execution.processIdentifier.value
                 groupID.withLock { $0 = pid }
+                // On disk while it runs, so a worker started after this one dies can end it.
+                let registration = ToolProcessRegistry.shared.remember(pid)
+                defer { ToolProcessRegistry.shared.forget(registration) }
                 return await withTaskGroup(of: Bool.self) { group in
                     let writer = execution.standardInputWriter
                     group.addTask {

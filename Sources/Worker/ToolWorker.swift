@@ -166,6 +166,13 @@ public final class ToolWorker: Service, Sendable {
         logger.info(
             "worker serving \(executors.count) task names",
             metadata: ["taskNames": .array(taskNames.map { .string($0) }), "workerId": .string(configuration.workerID)])
+        let orphans = ToolProcessRegistry.shared.endOrphans()
+        if !orphans.isEmpty {
+            // Their calls were retried (or will be) by the server; an old copy must not run beside the retry.
+            logger.warning(
+                "ended tool processes left running by a worker that died",
+                metadata: ["pids": .array(orphans.map { .stringConvertible($0) })])
+        }
         let (jobs, jobsContinuation) = AsyncStream<Job>.makeStream()
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {

@@ -4,6 +4,8 @@ import TestSupport
 import Testing
 import Workflow
 
+@testable import Worker
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -139,5 +141,47 @@ import Glibc
         #expect(attempts.count >= 2)
         let starts = try String(contentsOfFile: dir + "/starts.txt", encoding: .utf8).split(separator: "\n")
         #expect(starts.count >= 2)
+    }
+
+    @Test func aNewWorkerEndsTheToolProcessesOfAWorkerThatWasKilled() async throws {
+        let (server, dir, binary) = try await setUp()
+        try """
+            name: hang_agent
+            model: openai/gpt-4o
+            tools:
+              - name: hang_step
+                inputSchema: {type: object, properties: {label: {type: string}}}
+                run: {command: [./hang.sh], timeoutSeconds: 120}
+            """.write(toFile: dir + "/hang.yaml", atomically: true, encoding: .utf8)
+        try writeScript(dir, "hang.sh", "#!/bin/sh\necho $$ > hang.pid\nsleep 120\n")
+        func worker() throws -> ChildProcess {
+            try ChildProcess(binary, ["worker", dir + "/hang.yaml", "--server", server.baseURL, "--log-level", "warning"])
+        }
+        let first = try worker()
+        let client = server.client
+        try await client.registerWorkflowDef(WorkflowDef(
+            name: "hang_wf", tasks: [WorkflowTask(name: "hang_step", taskReferenceName: "hang", type: "SIMPLE")]))
+        _ = try await client.startWorkflow(StartWorkflowRequest(name: "hang_wf"))
+        let started = await eventually(timeout: .seconds(20)) { FileManager.default.fileExists(atPath: dir + "/hang.pid") }
+        #expect(started, "the tool never started: \(first.stderr)")
+        let tool = try #require(Int32((try String(contentsOfFile: dir + "/hang.pid", encoding: .utf8))
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+
+        // The worker records the tool a moment after starting it; kill it once that is on disk.
+        let registered = await eventually(timeout: .seconds(10)) {
+            FileManager.default.fileExists(atPath: "\(ToolProcessRegistry.shared.directory)/\(first.pid)-\(tool)")
+        }
+        #expect(registered)
+        first.signal(SIGKILL)
+        _ = await first.wait(timeout: .seconds(5))
+        #expect(!processIsDead(tool), "a tool runs in its own session and outlives a worker killed with -9")
+
+        let second = try worker()
+        #expect(await eventually(timeout: .seconds(20)) { processIsDead(tool) }, "the new worker ends the orphaned tool")
+        #expect(await eventually(timeout: .seconds(5)) { second.stderr.contains("ended tool processes left running") },
+                "\(second.stderr)")
+        second.signal(SIGTERM)
+        _ = await second.wait(timeout: .seconds(15))
+        await server.stop()
     }
 }
