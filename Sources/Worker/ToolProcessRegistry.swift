@@ -23,16 +23,25 @@ struct ToolProcessRegistry: Sendable {
             ?? NSTemporaryDirectory() + "agentspanc-tools-\(getuid())")
 
     /// Records a tool process (the leader of its own process group). Returns the file to pass to ``forget(_:)``.
+    /// Plain open/write/unlink: this runs for every tool call.
     func remember(_ pid: Int32) -> String? {
         guard let started = Self.startTime(of: pid) else { return nil }
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = "\(directory)/\(getpid())-\(pid)"
-        return FileManager.default.createFile(atPath: path, contents: Data(String(started).utf8)) ? path : nil
+        var descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        if descriptor < 0, errno == ENOENT {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        }
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        let text = String(started)
+        let written = text.withCString { write(descriptor, $0, strlen($0)) }
+        return written == text.utf8.count ? path : nil
     }
 
     func forget(_ file: String?) {
         guard let file else { return }
-        try? FileManager.default.removeItem(atPath: file)
+        unlink(file)
     }
 
     /// Kills the process groups of tools whose worker process has died; returns their pids.
@@ -70,9 +79,14 @@ struct ToolProcessRegistry: Sendable {
 
     /// The fields of `/proc/<pid>/stat` after the command name (state first).
     private static func statFields(of pid: Int32) -> [Substring]? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")")
-        else { return nil }
-        return stat[stat.index(after: close)...].split(separator: " ")
+        let descriptor = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = read(descriptor, &buffer, buffer.count)
+        guard count > 0 else { return nil }
+        let stat = String(decoding: buffer[..<count], as: UTF8.self)
+        guard let nameEnd = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(after: nameEnd)...].split(separator: " ")
     }
 }
