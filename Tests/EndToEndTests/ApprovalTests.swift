@@ -73,9 +73,10 @@ struct ApprovalTests {
         #expect(!parsed.contains { ($0["toolName"] as? String) == "restart_service" && ($0["type"] as? String) == "tool_call" })
         let output = parsed.last?["output"] as? [String: Any]
         #expect(parsed.last?["type"] as? String == "done")
-        // As in the reference compiler, the output's finishReason is the last LLM turn's; the rejection shows in
-        // rejectionReason (and the workflow variable finishReason = "rejected").
+        // The workflow's own output keeps the last LLM turn's finishReason (as the reference compiles it); the agent
+        // API presents a rejected run with finishReason "rejected".
         #expect(output?["rejectionReason"] as? String == "not during business hours")
+        #expect(output?["finishReason"] as? String == "rejected")
     }
 
     @Test func runInATerminalAsksForApprovalInline() async throws {

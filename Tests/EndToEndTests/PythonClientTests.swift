@@ -313,6 +313,9 @@ struct PythonClientTests {
         #expect(status["status"] as? String == "COMPLETED", "\(status)")
         let output = try #require(status["output"] as? [String: Any])
         #expect(output["rejectionReason"] as? String == "not that file", "\(output)")
+        // The agent API reports finishReason "rejected", which the SDK's run() turns into is_rejected (its stream
+        // result always says STOP for a done event; see AgentOutput).
+        #expect(output["finishReason"] as? String == "rejected", "\(output)")
         // The model was asked once: the rejection ended the run before any tool result went back to it.
         #expect(stack.openAIRequests.count == 1)
     }

@@ -82,7 +82,7 @@ struct AgentEventDeriver {
             if workflow.status == .completed {
                 guard entry.workflowID == rootID else { return [] }
                 var draft = Draft(.done, entry.workflowID, entry.time)
-                draft.output = .object(workflow.output)
+                draft.output = .object(AgentOutput.presented(workflow.output))
                 return [draft]
             }
             var draft = Draft(.error, entry.workflowID, entry.time)

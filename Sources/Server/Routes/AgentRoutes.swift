@@ -66,7 +66,7 @@ struct AgentRoutes {
                     "startTime": run.startTime.map { .int(Int($0)) } ?? .null,
                     "endTime": run.endTime.map { .int(Int($0)) } ?? .null,
                     "input": .string(JSONValue.object(run.input).jsonText()),
-                    "output": .string(JSONValue.object(run.output).jsonText()),
+                    "output": .string(JSONValue.object(AgentOutput.presented(run.output)).jsonText()),
                 ]
             }
             return try Reply.json(["totalHits": JSONValue.int(results.count), "results": .array(results.map(JSONValue.object))])
@@ -76,7 +76,7 @@ struct AgentRoutes {
             var detail: [String: JSONValue] = [
                 "executionId": .string(run.workflowId), "agentName": .string(run.workflowName),
                 "version": .int(run.workflowVersion ?? 1), "status": .string(run.status.rawValue),
-                "input": .object(run.input), "output": .object(run.output),
+                "input": .object(run.input), "output": .object(AgentOutput.presented(run.output)),
             ]
             if let current = run.tasks.last(where: { !$0.status.isTerminal }) {
                 detail["currentTask"] = [
@@ -93,7 +93,7 @@ struct AgentRoutes {
                 "executionId": .string(run.workflowId), "agentName": .string(run.workflowName),
                 "version": .int(run.workflowVersion ?? 1), "status": .string(run.status.rawValue),
                 "startTime": run.startTime.map { .int(Int($0)) } ?? .null, "endTime": run.endTime.map { .int(Int($0)) } ?? .null,
-                "input": .object(run.input), "output": .object(run.output),
+                "input": .object(run.input), "output": .object(AgentOutput.presented(run.output)),
                 "tasks": .array(run.tasks.map { task in
                     var entry: [String: JSONValue] = [
                         "taskType": .string(task.taskType), "referenceTaskName": .string(task.referenceTaskName),
@@ -183,7 +183,7 @@ struct AgentRoutes {
         var status = AgentStatusResponse(
             executionId: run.workflowId, status: run.status, isComplete: run.status.isTerminal,
             isRunning: run.status == .running)
-        if run.status.isTerminal { status.output = run.output }
+        if run.status.isTerminal { status.output = AgentOutput.presented(run.output) }
         if let reason = run.reasonForIncompletion, !reason.isEmpty { status.reasonForIncompletion = reason }
         if let waiting = run.tasks.first(where: isWaitingHuman) {
             status.pendingTool = AgentEventDeriver.pendingTool(for: waiting)
