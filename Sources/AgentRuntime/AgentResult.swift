@@ -27,4 +27,12 @@ public struct AgentResult: Sendable, Hashable {
 
     /// True when the execution completed.
     public var isSuccess: Bool { status == .completed }
+
+    /// True when a person rejected a step (an approval-required tool) and the run ended there.
+    public var isRejected: Bool {
+        guard status == .completed else { return false }
+        if output["finishReason"]?.stringValue == "rejected" { return true }
+        if case .string(let reason)? = output["rejectionReason"], !reason.isEmpty { return true }
+        return false
+    }
 }

@@ -95,6 +95,17 @@ import Workflow
         #expect(result.text == "The outage is fixed and your refund for the downtime is issued.")
     }
 
+    @Test func aRejectedRunIsSuccessfulButRejected() {
+        let rejected = AgentResult(
+            executionID: "e", status: .completed, output: ["finishReason": "rejected", "rejectionReason": "not now"])
+        #expect(rejected.isSuccess && rejected.isRejected)
+        let fromWorkflowOutput = AgentResult(
+            executionID: "e", status: .completed, output: ["finishReason": "TOOL_CALLS", "rejectionReason": "no"])
+        #expect(fromWorkflowOutput.isRejected)
+        #expect(!AgentResult(executionID: "e", status: .completed, output: ["finishReason": "STOP", "rejectionReason": ""]).isRejected)
+        #expect(!AgentResult(executionID: "e", status: .failed, output: ["rejectionReason": "x"]).isRejected)
+    }
+
     @Test func toolBindingsStayLocal() throws {
         let agent = try Agent.load(path: Self.spec)
         #expect(agent.config["tools"].arrayValue?.first?["run"] != .null, "the local config keeps the binding for serve()")
