@@ -43,7 +43,11 @@ public struct EventRenderer: Sendable {
         case .error:
             return " [error] \(event.toolName.map { "\($0): " } ?? "")\(event.content ?? "")"
         case .done:
-            return "\n [done]\n\(Self.resultText(event.output ?? .null))"
+            let output = event.output ?? .null
+            if case .string(let reason) = output["rejectionReason"], !reason.isEmpty {
+                return "\n [done] rejected: \(reason)\n\(Self.resultText(output))"
+            }
+            return "\n [done]\n\(Self.resultText(output))"
         case .contextCondensed:
             let counts = event.exchangesCondensed.map { count in
                 " — \(count) earlier exchanges summarised"

@@ -106,6 +106,15 @@ import Workflow
         #expect(!AgentResult(executionID: "e", status: .failed, output: ["rejectionReason": "x"]).isRejected)
     }
 
+    @Test func theDoneLineSaysWhenAPersonRejectedAStep() {
+        let wire = AgentStreamEvent(
+            id: 9, type: .done, executionId: "e", timestamp: 0,
+            output: ["result": "I will restart payments.", "finishReason": "rejected", "rejectionReason": "not now"])
+        #expect(EventRenderer().render(AgentEvent(wire)) == "\n [done] rejected: not now\nI will restart payments.")
+        let plain = AgentStreamEvent(id: 9, type: .done, executionId: "e", timestamp: 0, output: ["result": "Fixed."])
+        #expect(EventRenderer().render(AgentEvent(plain)) == "\n [done]\nFixed.")
+    }
+
     @Test func toolBindingsStayLocal() throws {
         let agent = try Agent.load(path: Self.spec)
         #expect(agent.config["tools"].arrayValue?.first?["run"] != .null, "the local config keeps the binding for serve()")
