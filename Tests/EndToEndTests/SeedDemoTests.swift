@@ -78,6 +78,21 @@ struct SeedDemoTests {
         #expect(!process.stdout.contains("[tool_call]"))
     }
 
+    @Test func runTimeoutGivesUpWaitingButNotTheExecution() async throws {
+        let stack = try LocalStack()
+        try await stack.startServer()
+        defer { Task { await stack.stopAll() } }
+        // Nobody serves the tools, so the run cannot finish; the command stops waiting after 2 s.
+        let (code, out, err) = try await stack.cli(["run", "specs/ops_agent.yaml", Self.prompt, "--no-worker", "--timeout", "2"])
+        #expect(code == 124, "stderr: \(err)")
+        #expect(out.contains("[thinking] The payments service is throwing 503s."))
+        let id = try #require(err.components(separatedBy: "`agentspanc stream ").dropFirst().first?
+            .split(separator: "`").first.map(String.init), "\(err)")
+        #expect(err.contains("still running after 2"))
+        let status = try await AgentClient(serverURL: stack.url).status(executionID: id)
+        #expect(status.isRunning, "the execution goes on")
+    }
+
     @Test func startThenStreamWithServeRunsTheToolsWhileAttached() async throws {
         // The seed's reconnect pattern: serve(agent, blocking: false) + AgentHandle(id).stream(), as CLI commands.
         let stack = try LocalStack()

@@ -39,10 +39,15 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-worker"), help: "Do not serve the spec's tools from this process.")
     var noWorker = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Stop waiting after this many seconds (exit 124); the execution goes on.", valueName: "seconds"))
+    var timeout: Double?
+
     @OptionGroup var client: ClientOptions
 
     func validate() throws {
         if noStream && json { throw ValidationError("--no-stream and --json cannot be combined") }
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
     func run() async throws {
@@ -50,10 +55,38 @@ struct RunCommand: AsyncParsableCommand {
         let resolved = try await AgentSource.resolve(agent, runtime: runtime, client: client)
         let served = noWorker ? nil : try await InProcessWorker.start(for: resolved, runtime: runtime)
         let started = Mutex<String?>(nil)
+        let limit = timeout.map { Duration.milliseconds(Int64($0 * 1000)) }
         let succeeded = try await InProcessWorker.serving(served, executionID: { started.withLock { $0 } }) { [self] in
-            try await startAndFollow(resolved, runtime: runtime) { id in started.withLock { $0 = id } }
+            try await Self.waiting(at: limit, for: { started.withLock { $0 } }) {
+                try await startAndFollow(resolved, runtime: runtime) { id in started.withLock { $0 = id } }
+            }
         }
         if !succeeded { throw ExitCode.failure }
+    }
+
+    /// Runs `body`, or gives up after `limit`: the execution (`executionID`) keeps running on the server; the note
+    /// says how to attach to it, and the command exits with 124 (as timeout(1) does).
+    private static func waiting(
+        at limit: Duration?, for executionID: @escaping @Sendable () -> String?,
+        _ body: @escaping @Sendable () async throws -> Bool
+    ) async throws -> Bool {
+        guard let limit else { return try await body() }
+        let outcome = try await withThrowingTaskGroup(of: Bool?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let outcome else {
+            let attach = executionID().map { "agentspanc stream \($0)" } ?? "agentspanc stream ID"
+            FileHandle.standardError.write(Data(
+                "still running after \(limit); the execution goes on (attach with `\(attach)`)\n".utf8))
+            throw ExitCode(124)
+        }
+        return outcome
     }
 
     /// Starts the execution and prints its events (or only its answer); true when it completed.
