@@ -68,6 +68,22 @@ public struct AgentClient: Sendable {
             .DELETE, "/api/agent/\(escape(executionID))/cancel", query: reason.map { [("reason", $0)] } ?? [])
     }
 
+    /// Agents deployed on the server, latest version each.
+    public func agents() async throws -> [AgentSummary] {
+        try await call(.GET, "/api/agent/list")
+    }
+
+    /// Executions, newest first: optionally of one agent and in one status.
+    public func executions(agentName: String? = nil, status: WorkflowStatus? = nil, limit: Int = 20) async throws
+        -> AgentExecutionSearch
+    {
+        var query: [(String, String)] = [("start", "0"), ("size", String(limit)), ("sort", "startTime:DESC")]
+        if let agentName { query.append(("agentName", agentName)) }
+        if let status { query.append(("status", status.rawValue)) }
+        let response = try await conductor.send(.GET, "/api/agent/executions", query: query, timeout: .seconds(60))
+        return try conductor.decode(AgentExecutionSearch.self, from: response, request: "GET /api/agent/executions")
+    }
+
     /// The Conductor workflow of an execution, with its tasks.
     public func workflow(executionID: String) async throws -> WorkflowExecution {
         try await conductor.workflow(id: executionID, includeTasks: true)

@@ -19,6 +19,8 @@ struct Agentspanc: AsyncParsableCommand {
             StartCommand.self,
             StreamCommand.self,
             StatusCommand.self,
+            ExecutionsCommand.self,
+            AgentsCommand.self,
             RespondCommand.self,
             StopCommand.self,
             SignalCommand.self,

@@ -93,6 +93,38 @@ struct SeedDemoTests {
         #expect(status.isRunning, "the execution goes on")
     }
 
+    @Test func executionsAndAgentsListWhatRanNewestFirst() async throws {
+        let stack = try LocalStack()
+        try await stack.startServer()
+        try stack.startWorker()
+        defer { Task { await stack.stopAll() } }
+        let (_, first, _) = try await stack.cli(["start", "specs/ops_agent.yaml", Self.prompt])
+        _ = try await stack.cli(["run", "specs/ops_agent.yaml", Self.prompt, "--no-stream", "--no-worker"])
+        let (_, second, _) = try await stack.cli(["start", "specs/ops_agent.yaml", Self.prompt])
+        let ids = [second, first].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+        let (code, table, err) = try await stack.cli(["executions", "--limit", "3"])
+        #expect(code == 0, "\(err)")
+        let lines = table.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("EXECUTION") == true, "\(table)")
+        let listed = lines.dropFirst().compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(listed.count == 3 && [listed[0], listed[2]] == ids, "newest first: \(table)")
+        #expect(lines.dropFirst().allSatisfy { $0.contains("ops_agent") })
+
+        let (_, json, _) = try await stack.cli(["executions", "--status", "completed", "--json"])
+        let search = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let results = try #require(search["results"] as? [[String: Any]])
+        #expect(!results.isEmpty && results.allSatisfy { $0["status"] as? String == "COMPLETED" }, "\(json)")
+
+        let (agentsCode, agents, _) = try await stack.cli(["agents"])
+        #expect(agentsCode == 0)
+        #expect(agents.split(separator: "\n").dropFirst().first?.hasPrefix("ops_agent") == true, "\(agents)")
+
+        let (badCode, _, bad) = try await stack.cli(["executions", "--status", "DONE"])
+        #expect(badCode == 64)
+        #expect(bad.contains("unknown --status 'DONE'"))
+    }
+
     @Test func startThenStreamWithServeRunsTheToolsWhileAttached() async throws {
         // The seed's reconnect pattern: serve(agent, blocking: false) + AgentHandle(id).stream(), as CLI commands.
         let stack = try LocalStack()
