@@ -45,7 +45,18 @@ import Testing
         #expect(againCode == 0)
         #expect(!again.contains("started a server"))
 
-        kill(server, SIGTERM)
-        #expect(await eventually(timeout: .seconds(10)) { processIsDead(server) }, "the background server stops on SIGTERM")
+        func control(_ command: String) async throws -> (Int32?, String) {
+            let process = try ChildProcess(TestEnvironment.binary, ["server", command], environment: ["HOME": home])
+            return (await process.wait(timeout: .seconds(30)), process.stdout)
+        }
+        let (psCode, ps) = try await control("ps")
+        #expect(psCode == 0 && ps.contains("running (pid \(server)"), "\(ps)")
+        let (logsCode, logs) = try await control("logs")
+        #expect(logsCode == 0 && logs.contains("agentspanc server listening"), "\(logs)")
+        let (stopCode, stop) = try await control("stop")
+        #expect(stopCode == 0 && stop.contains("stopped (pid \(server))"), "\(stop)")
+        #expect(await eventually(timeout: .seconds(10)) { processIsDead(server) }, "the background server stopped")
+        let (stoppedCode, stopped) = try await control("ps")
+        #expect(stoppedCode == 3 && stopped.contains("not running"), "\(stopped)")
     }
 }

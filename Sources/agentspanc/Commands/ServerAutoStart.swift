@@ -30,13 +30,13 @@ enum ServerAutoStart {
         } catch let error as ConductorClientError where error.status == nil {
             // Nobody listens: start one below.
         }
-        let home = environment["HOME"].map { $0 + "/.agentspanc" } ?? ".agentspanc"
+        let home = BackgroundServer.home
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         let port = components.port ?? 6767
-        let log = home + "/server.log"
+        let log = BackgroundServer.logFile
         let pid = try spawnDetached(
             executable(), ["server", "--port", String(port), "--data", home + "/data"], log: log)
-        try? "\(pid)\n".write(toFile: home + "/server.pid", atomically: true, encoding: .utf8)
+        try? "\(pid)\n".write(toFile: BackgroundServer.pidFile, atomically: true, encoding: .utf8)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if (try? await client.checkHealth()) != nil {

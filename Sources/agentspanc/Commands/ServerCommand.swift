@@ -4,10 +4,10 @@ import Foundation
 import Logging
 import Server
 
-/// `agentspanc server`: the embedded, single-node engine.
-struct ServerCommand: AsyncParsableCommand {
+/// `agentspanc server [run]`: the embedded, single-node engine, in the foreground.
+struct ServerRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "server",
+        commandName: "run",
         abstract: "Run the embedded server: Conductor and agent APIs over a durable SQLite engine.",
         discussion: """
             Runs in the foreground, logs to stderr and stops gracefully on SIGINT/SIGTERM. LLM tasks use the provider \
