@@ -1,4 +1,5 @@
 import AgentSpec
+import Foundation
 import Workflow
 
 /// One tool the worker serves from a spec: what the LLM sees (name, description, input schema) plus how to
@@ -41,4 +42,24 @@ public struct WorkerConfigurationError: Error, Sendable, Hashable, CustomStringC
     }
 
     public var description: String { "tool '\(tool)': \(message)" }
+}
+
+extension WorkerToolDefinition {
+    /// What this tool starts: its plugin or `command[0]` (`/bin/sh` in shell mode), a path resolved against the
+    /// spec's directory; a bare name is looked up in `PATH` when it runs.
+    public var program: String {
+        let target = binding.plugin ?? (binding.shell == true ? "/bin/sh" : binding.command?.first ?? "")
+        return target.contains("/") ? CommandTool.resolve(target, against: baseDirectory) : target
+    }
+
+    /// Why ``program`` cannot be started on this machine (missing, not executable, not on `PATH`), or nil.
+    public func programProblem(path: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") -> String? {
+        let program = self.program
+        if program.isEmpty { return "run: names no program" }
+        if program.contains("/") {
+            return FileManager.default.isExecutableFile(atPath: program) ? nil : "\(program) is missing or not executable"
+        }
+        let found = path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
+        return found ? nil : "\(program) is not on PATH"
+    }
 }

@@ -21,6 +21,7 @@ struct Agentspanc: AsyncParsableCommand {
             StatusCommand.self,
             ExecutionsCommand.self,
             AgentsCommand.self,
+            DoctorCommand.self,
             RespondCommand.self,
             StopCommand.self,
             SignalCommand.self,
