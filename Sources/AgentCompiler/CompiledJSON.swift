@@ -199,14 +199,6 @@ private struct KeyedSlot<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func superEncoder(forKey key: Key) -> any Encoder { SlotEncoder(slot: child(key), codingPath: codingPath + [key]) }
 }
 
-private struct IndexKey: CodingKey {
-    var intValue: Int?
-    var stringValue: String { String(intValue ?? 0) }
-    init(_ index: Int) { intValue = index }
-    init?(stringValue: String) { nil }
-    init?(intValue: Int) { self.intValue = intValue }
-}
-
 private struct UnkeyedSlot: UnkeyedEncodingContainer {
     let slot: Slot
     var codingPath: [any CodingKey]
@@ -219,7 +211,7 @@ private struct UnkeyedSlot: UnkeyedEncodingContainer {
     }
 
     mutating func encodeNil() throws { next().scalar = .null }
-    mutating func encode<T: Encodable>(_ value: T) throws { try next().store(value, path: codingPath + [IndexKey(count)]) }
+    mutating func encode<T: Encodable>(_ value: T) throws { try next().store(value, path: codingPath + [ArrayIndexKey(count)]) }
     mutating func encode(_ value: Bool) throws { next().scalar = .bool(value) }
     mutating func encode(_ value: String) throws { next().scalar = .string(value) }
     mutating func encode(_ value: Double) throws { next().scalar = .double(value) }

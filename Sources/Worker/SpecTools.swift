@@ -33,18 +33,25 @@ public struct SpecTools: Sendable, Hashable {
             let definition = WorkerToolDefinition(
                 name: tool.name, description: tool.description ?? "", inputSchema: tool.inputSchema, binding: binding,
                 baseDirectory: baseDirectory)
-            if let existing = bound.first(where: { $0.name == tool.name }) {
-                guard existing == definition else {
-                    throw WorkerConfigurationError(
-                        tool: tool.name, message: "defined twice with different settings (tool names are task names and must be unique)")
-                }
-                continue
-            }
-            bound.append(definition)
+            try Self.appendOnce(
+                definition, to: &bound, name: \.name,
+                conflict: "defined twice with different settings (tool names are task names and must be unique)")
         }
         for subAgent in agent.agents {
             try add(subAgent, baseDirectory: baseDirectory)
         }
+    }
+
+    /// Appends `item` unless an equal one with the same task name is there; a different one is an error.
+    static func appendOnce<Item: Equatable>(
+        _ item: Item, to list: inout [Item], name: KeyPath<Item, String>, conflict: String
+    ) throws(WorkerConfigurationError) {
+        let taskName = item[keyPath: name]
+        if let existing = list.first(where: { $0[keyPath: name] == taskName }) {
+            guard existing == item else { throw WorkerConfigurationError(tool: taskName, message: conflict) }
+            return
+        }
+        list.append(item)
     }
 
     /// Whether a worker built from these specs has anything to poll.

@@ -6,14 +6,9 @@ extension SpecTools {
     /// one task name are an error.
     mutating func addSystemWorkers(of agent: AgentConfig, baseDirectory: String) throws(WorkerConfigurationError) {
         for definition in SystemWorkerDefinition.definitions(for: agent) {
-            if let existing = systemWorkers.first(where: { $0.name == definition.name }) {
-                guard existing == definition else {
-                    throw WorkerConfigurationError(
-                        tool: definition.name, message: "two agents need different system workers with this task name")
-                }
-                continue
-            }
-            systemWorkers.append(definition)
+            try Self.appendOnce(
+                definition, to: &systemWorkers, name: \.name,
+                conflict: "two agents need different system workers with this task name")
         }
         for task in UserCodeTask.tasks(of: agent, baseDirectory: baseDirectory) {
             guard task.binding != nil else {
