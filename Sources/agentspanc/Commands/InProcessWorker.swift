@@ -23,17 +23,18 @@ enum InProcessWorker {
         try await runtime.client.conductor.checkHealth()
         var logger = Logger(label: "agentspanc.cli.worker") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
-        // A short poll so the command exits promptly once its execution has ended.
+        // A short poll so the command exits promptly once its execution has ended. The task definitions are
+        // registered below, before the execution starts, rather than by the worker beside its polling.
         let configuration = ToolWorker.Configuration(
-            workerID: ToolWorker.defaultWorkerID + "/cli", pollTimeoutMilliseconds: 500, shutdownGracePeriod: .seconds(2))
+            workerID: ToolWorker.defaultWorkerID + "/cli", pollTimeoutMilliseconds: 500, shutdownGracePeriod: .seconds(2),
+            registerTaskDefinitions: false)
         let served: ServedWorker
         do {
             served = try await runtime.serve([agent], configuration: configuration, logger: logger)
         } catch {
             throw ValidationError("\(agent.specPath ?? agent.name): \(error)")
         }
-        // Registered before the execution starts, so its first calls already get the short response timeout
-        // (the worker registers them too, concurrently with polling).
+        // Registered before the execution starts, so its first calls already get the short response timeout.
         do {
             try await runtime.client.conductor.registerTaskDefs(served.worker.taskDefinitions())
         } catch {
