@@ -89,6 +89,9 @@ public enum SpecSchema {
         FieldSchema("idempotent", .boolean, "false: never retried"),
         FieldSchema("shell", .boolean, "run command through /bin/sh -c"),
         FieldSchema("maxOutputBytes", .integer, "cap on captured stdout"),
+        FieldSchema(
+            "allowLeadingDash", .boolean,
+            "true: a {param} value before any -- element may start with - (read as an option); default false"),
     ])
 
     /// A guardrail.

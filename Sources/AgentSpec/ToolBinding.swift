@@ -3,12 +3,13 @@
 ///
 /// ```yaml
 /// run:
-///   command: [./tools/check_service.sh, "{service_name}"]   # each {param} fills one whole argv element
+///   command: [./tools/check_service.sh, --, "{service_name}"]   # each {param} fills one whole argv element
 ///   stdin: json            # optional: the whole argument object on stdin
 ///   env: {REGION: eu-1, TOKEN: "${env:OPS_TOKEN}"}
 ///   cwd: ./tools
 ///   timeoutSeconds: 30
 ///   idempotent: false      # never retried
+///   allowLeadingDash: true # let {param} values before a `--` element start with "-" (default false)
 /// ```
 /// or `run: {plugin: ./plugins/my-tools}` for a long-lived JSON-lines plugin executable.
 public struct ToolBinding: Codable, Sendable, Hashable {
@@ -40,12 +41,15 @@ public struct ToolBinding: Codable, Sendable, Hashable {
     public var shell: Bool?
     /// Cap on captured stdout bytes.
     public var maxOutputBytes: Int?
+    /// `true` lets a whole-element `{param}` value that starts with `-` reach the program even where it would be
+    /// read as an option (before any literal `--` element). Default `false`: such a call fails before it runs.
+    public var allowLeadingDash: Bool?
 
     /// Creates a binding.
     public init(
         command: [String]? = nil, plugin: String? = nil, stdin: StdinMode? = nil, env: [String: String]? = nil,
         inheritEnv: [String]? = nil, cwd: String? = nil, timeoutSeconds: Double? = nil, idempotent: Bool? = nil,
-        shell: Bool? = nil, maxOutputBytes: Int? = nil
+        shell: Bool? = nil, maxOutputBytes: Int? = nil, allowLeadingDash: Bool? = nil
     ) {
         self.command = command
         self.plugin = plugin
@@ -57,5 +61,6 @@ public struct ToolBinding: Codable, Sendable, Hashable {
         self.idempotent = idempotent
         self.shell = shell
         self.maxOutputBytes = maxOutputBytes
+        self.allowLeadingDash = allowLeadingDash
     }
 }

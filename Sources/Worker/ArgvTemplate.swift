@@ -14,6 +14,9 @@ import Workflow
 /// - Braces that do not form a placeholder (`{a: .b}` for `jq`) are ordinary text. When the tool declares an
 ///   input schema, a whole-element or flag placeholder must name one of its properties (typos fail at load);
 ///   inside larger text only property names count as placeholders.
+/// - A whole-element value that starts with `-` would reach the program as an option (`-rf`, `--output=/etc/x`).
+///   Unless the binding allows it (`allowLeadingDash: true`), rendering refuses such a value, except after a
+///   literal `--` element (the end of options for getopt-style programs) and in `--flag={param}` elements.
 public struct ArgvTemplate: Sendable, Hashable {
     /// One element of the template.
     public enum Element: Sendable, Hashable {
@@ -23,6 +26,8 @@ public struct ArgvTemplate: Sendable, Hashable {
     }
 
     public let elements: [Element]
+    /// Index of the first literal `--` element: whole-element values after it are operands, never options.
+    public let endOfOptions: Int?
 
     /// Parses a template. `parameters` are the declared argument names, or `nil` when the tool has no schema.
     public init(_ template: [String], tool: String, parameters: Set<String>?) throws(WorkerConfigurationError) {
@@ -56,6 +61,7 @@ public struct ArgvTemplate: Sendable, Hashable {
             elements.append(element)
         }
         self.elements = elements
+        self.endOfOptions = elements.indices.dropFirst().first { elements[$0] == .literal("--") }
     }
 
     /// Names of the parameters the template uses.
@@ -79,22 +85,36 @@ public struct ArgvTemplate: Sendable, Hashable {
         public var description: String
     }
 
-    /// Renders the arguments after `command[0]`.
-    public func renderArguments(_ arguments: [String: JSONValue]) throws(RenderError) -> [String] {
+    /// Renders the arguments after `command[0]`. `allowLeadingDash` lets a whole-element value before the end of
+    /// options start with `-` (the binding's `allowLeadingDash`).
+    public func renderArguments(
+        _ arguments: [String: JSONValue], allowLeadingDash: Bool = false
+    ) throws(RenderError) -> [String] {
         var argv: [String] = []
-        for element in elements.dropFirst() {
+        for (index, element) in elements.enumerated().dropFirst() {
             switch element {
             case .literal(let text):
                 argv.append(text)
             case .parameter(let name):
                 guard let value = arguments[name], value != .null else { continue }
-                argv.append(try Self.text(of: value, parameter: name))
+                let text = try Self.text(of: value, parameter: name)
+                if !allowLeadingDash, text.hasPrefix("-"), index < (endOfOptions ?? elements.count) {
+                    throw RenderError(description: Self.leadingDashMessage(text, parameter: name))
+                }
+                argv.append(text)
             case .prefixed(let prefix, let name):
                 guard let value = arguments[name], value != .null else { continue }
                 argv.append(prefix + (try Self.text(of: value, parameter: name)))
             }
         }
         return argv
+    }
+
+    private static func leadingDashMessage(_ text: String, parameter: String) -> String {
+        let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        return "argument '\(parameter)' (\(JSONValue.string(shown).jsonText())) starts with '-', so the program would "
+            + "read it as an option; this tool does not accept such a value (in the spec, put \"--\" before "
+            + "\"{\(parameter)}\" in run.command if the program supports it, or set run.allowLeadingDash: true)"
     }
 
     /// Linux refuses a single argv string of 128 KiB or more (`MAX_ARG_STRLEN`).

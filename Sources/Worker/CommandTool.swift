@@ -59,7 +59,7 @@ public struct CommandTool: ToolExecutor {
         }
         let rendered: [String]
         do {
-            rendered = try template.renderArguments(arguments)
+            rendered = try template.renderArguments(arguments, allowLeadingDash: binding.allowLeadingDash ?? false)
         } catch {
             return .terminal("Invalid arguments for tool '\(name)': \(error.description)")
         }
@@ -92,7 +92,7 @@ public struct CommandTool: ToolExecutor {
         } catch let error as ProcessRunner.LaunchError {
             return error.isPermanent ? .terminal("Tool '\(name)': \(error)") : .failed("Tool '\(name)': \(error)")
         } catch {
-            return .failed("Tool '\(name)' was interrupted before it finished (worker shutting down)")
+            return .interrupted(name, idempotent: isIdempotent)
         }
         return Self.outcome(of: result, tool: name, idempotent: isIdempotent, timeoutSeconds: binding.timeoutSeconds ?? Self.defaultTimeoutSeconds)
     }

@@ -51,7 +51,7 @@ struct PluginTool: ToolExecutor {
         } catch let error as PluginProcess.StartError {
             return .terminal("Tool '\(name)': \(error.description)")
         } catch is CancellationError {
-            return .failed("Tool '\(name)' was interrupted before it finished (worker shutting down)")
+            return .interrupted(name, idempotent: isIdempotent)
         } catch {
             return .failed("Tool '\(name)': \(error)")
         }

@@ -8,8 +8,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Runs one process for a tool call: no shell, a clean environment, its own session (so the whole process
-/// group can be killed), both output pipes drained concurrently with size caps, and a timeout.
+/// Runs one process for a tool call: no shell, a clean environment, its own session, both output pipes drained
+/// concurrently with size caps, and a timeout. A timeout or cancellation ends the call's whole process tree
+/// (``ToolProcessTree``), descendants that left the session included.
 struct ProcessRunner: Sendable {
     /// What to run.
     struct Request: Sendable {
@@ -24,7 +25,7 @@ struct ProcessRunner: Sendable {
         var maxOutputBytes: Int
         /// Only the last bytes of stderr are kept.
         var maxErrorBytes: Int = 64 * 1024
-        /// Time between SIGTERM and SIGKILL when the process group is torn down.
+        /// Time between SIGTERM and SIGKILL when the process tree is torn down.
         var killGrace: Duration = .seconds(2)
     }
 
@@ -32,7 +33,7 @@ struct ProcessRunner: Sendable {
     enum Termination: Sendable, Hashable {
         case exited(Int32)
         case signaled(Int32)
-        /// Killed (with its process group) because it ran longer than the timeout.
+        /// Killed (with every process it started) because it ran longer than the timeout.
         case timedOut
     }
 
@@ -63,7 +64,7 @@ struct ProcessRunner: Sendable {
     static let busyRetryDelays: [Duration] = [.milliseconds(5), .milliseconds(20), .milliseconds(50),
                                               .milliseconds(100), .milliseconds(250), .milliseconds(500)]
 
-    /// Runs the request. Cancellation of the calling task tears the process group down (SIGTERM, then
+    /// Runs the request. Cancellation of the calling task tears the process tree down (SIGTERM, then
     /// SIGKILL) and rethrows `CancellationError`.
     static func run(_ request: Request) async throws -> Result {
         for delay in busyRetryDelays {
@@ -89,89 +90,99 @@ struct ProcessRunner: Sendable {
         for (key, value) in request.environment {
             if let key = Environment.Key(rawValue: key) { environment[key] = value }
         }
+        // Every process of the call inherits the marker, so the whole tree can be found when it must end.
+        let marker = ToolProcessTree.newMarker()
+        if let key = Environment.Key(rawValue: ToolProcessTree.markerName) { environment[key] = marker }
         let configuration = Configuration(
             executable: executable, arguments: Arguments(request.arguments), environment: .custom(environment),
             workingDirectory: .init(request.workingDirectory), platformOptions: options)
 
         let capture = Capture(maxOutput: request.maxOutputBytes, maxError: request.maxErrorBytes)
-        let groupID = Mutex<Int32?>(nil)
+        let processTree = Mutex<ToolProcessTree?>(nil)
         let execution: ExecutionResult<Bool, SequenceOutput, SequenceOutput>
         do {
             execution = try await Subprocess.run(
                 configuration, input: .inputWriter, output: .sequence, error: .sequence
             ) { execution in
                 let pid = execution.processIdentifier.value
-                groupID.withLock { $0 = pid }
+                let tree = ToolProcessTree(leader: pid, leaderStartTime: ProcFS.stat(of: pid)?.startTime, marker: marker)
+                processTree.withLock { $0 = tree }
                 // On disk while it runs, so a worker started after this one dies can end it.
-                let registration = ToolProcessRegistry.shared.remember(pid)
+                let registration = ToolProcessRegistry.shared.remember(tree)
                 defer { ToolProcessRegistry.shared.forget(registration) }
-                return await withTaskGroup(of: Bool.self) { group in
-                    let writer = execution.standardInputWriter
-                    group.addTask {
-                        if let input = request.standardInput, !input.isEmpty {
-                            // A tool that exits without reading its input is not an error.
-                            _ = try? await writer.write([UInt8](input))
-                        }
-                        try? await writer.finish()
-                        return false
-                    }
-                    group.addTask {
-                        do {
-                            for try await buffer in execution.standardOutput {
-                                buffer.withUnsafeBytes { capture.appendOutput($0) }
+                // Subprocess's teardown only reaches the process group; processes that left it get SIGTERM here.
+                return await withTaskCancellationHandler {
+                    await withTaskGroup(of: Bool.self) { group in
+                        let writer = execution.standardInputWriter
+                        group.addTask {
+                            if let input = request.standardInput, !input.isEmpty {
+                                // A tool that exits without reading its input is not an error.
+                                _ = try? await writer.write([UInt8](input))
                             }
-                        } catch {}
-                        return false
-                    }
-                    group.addTask {
-                        do {
-                            for try await buffer in execution.standardError {
-                                buffer.withUnsafeBytes { capture.appendError($0) }
-                            }
-                        } catch {}
-                        return false
-                    }
-                    group.addTask {
-                        // The watchdog: on timeout, SIGTERM the whole group, then SIGKILL it.
-                        do {
-                            try await Task.sleep(for: request.timeout)
-                        } catch {
+                            try? await writer.finish()
                             return false
                         }
-                        signalGroup(pid, SIGTERM)
-                        try? await Task.sleep(for: request.killGrace)
-                        signalGroup(pid, SIGKILL)
-                        return true
-                    }
-                    var pipesDone = 0
-                    var timedOut = false
-                    while let watchdogFired = await group.next() {
-                        if watchdogFired {
-                            timedOut = true
-                        } else {
-                            pipesDone += 1
-                            if pipesDone == 3 { group.cancelAll() }
+                        group.addTask {
+                            do {
+                                for try await buffer in execution.standardOutput {
+                                    buffer.withUnsafeBytes { capture.appendOutput($0) }
+                                }
+                            } catch {}
+                            return false
                         }
+                        group.addTask {
+                            do {
+                                for try await buffer in execution.standardError {
+                                    buffer.withUnsafeBytes { capture.appendError($0) }
+                                }
+                            } catch {}
+                            return false
+                        }
+                        group.addTask {
+                            // The watchdog: on timeout, SIGTERM the whole tree, then SIGKILL it.
+                            do {
+                                try await Task.sleep(for: request.timeout)
+                            } catch {
+                                return false
+                            }
+                            tree.signal(SIGTERM)
+                            try? await Task.sleep(for: request.killGrace)
+                            tree.killAll()
+                            return true
+                        }
+                        var pipesDone = 0
+                        var timedOut = false
+                        while let watchdogFired = await group.next() {
+                            if watchdogFired {
+                                timedOut = true
+                            } else {
+                                pipesDone += 1
+                                if pipesDone == 3 { group.cancelAll() }
+                            }
+                        }
+                        return timedOut
                     }
-                    return timedOut
+                } onCancel: {
+                    tree.signal(SIGTERM)
                 }
             }
         } catch let error as SubprocessError {
-            if Task.isCancelled, let pid = groupID.withLock({ $0 }) { signalGroup(pid, SIGKILL) }
+            if Task.isCancelled { processTree.withLock { $0 }?.killAll() }
             throw launchError(error, program: request.program)
         } catch {
-            // Cancelled: the teardown sequence already signalled the group; make sure nothing survives.
-            if let pid = groupID.withLock({ $0 }) { signalGroup(pid, SIGKILL) }
+            // Cancelled: the group and the tree had SIGTERM and the grace period; make sure nothing survives.
+            processTree.withLock { $0 }?.killAll()
             throw error
         }
+        let tree = processTree.withLock { $0 }
         if Task.isCancelled {
-            signalGroup(execution.processIdentifier.value, SIGKILL)
+            tree?.killAll()
             throw CancellationError()
         }
         let timedOut = execution.closureResult
         if timedOut {
-            // Children that ignored SIGTERM or outlived the leader still belong to the group.
-            signalGroup(execution.processIdentifier.value, SIGKILL)
+            // Processes that ignored SIGTERM or outlived the leader may still run.
+            tree?.killAll()
         }
         let termination: Termination
         switch execution.terminationStatus {
@@ -190,12 +201,6 @@ struct ProcessRunner: Sendable {
         let permanent = error.code == .executableNotFound
         let text = permanent ? "program '\(program)' not found or not executable" : "could not start '\(program)': \(error)"
         return LaunchError(description: text, isPermanent: permanent, isTextFileBusy: error.underlyingError == .textFileBusy)
-    }
-
-    /// Sends a signal to a whole process group (its leader's pid is the group id: `createSession`).
-    static func signalGroup(_ groupID: Int32, _ signal: Int32) {
-        guard groupID > 0 else { return }
-        _ = kill(-groupID, signal)
     }
 
     private static let brokenPipesIgnored: Void = {

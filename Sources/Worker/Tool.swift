@@ -109,7 +109,7 @@ struct SwiftToolExecutor<T: Tool>: ToolExecutor {
         } catch let error as TerminalToolError {
             return .terminal(error.message)
         } catch is CancellationError {
-            return .failed("Tool '\(name)' was interrupted before it finished (worker shutting down)")
+            return .interrupted(name, idempotent: isIdempotent)
         } catch {
             return .failed(String(describing: error))
         }

@@ -40,6 +40,17 @@ public struct ToolOutcome: Sendable, Hashable {
         ToolOutcome(status: .failedWithTerminalError, reason: reason, logs: logs)
     }
 
+    /// A call the worker stopped before it finished (graceful shutdown past its grace period, Ctrl-C of `run`):
+    /// retryable for idempotent tools; terminal for `idempotent: false` ones, whose side effect may already have
+    /// happened, so that the server never hands the call out again.
+    public static func interrupted(_ tool: String, idempotent: Bool, logs: [String] = []) -> ToolOutcome {
+        idempotent
+            ? .failed("Tool '\(tool)' was interrupted before it finished (worker shutting down)", logs: logs)
+            : .terminal(
+                "Tool '\(tool)' was interrupted while running (the tool is not idempotent, so it is not run again)",
+                logs: logs)
+    }
+
     /// The Conductor status for this outcome.
     var taskResultStatus: TaskResult.Status {
         switch status {

@@ -19,7 +19,8 @@ import Workflow
 ///   when it returns.
 /// - Graceful shutdown (``shutdown()``, or SIGTERM/SIGINT through a `ServiceGroup`): stop polling, let
 ///   running tools finish within ``Configuration/shutdownGracePeriod``, then stop the rest and report them
-///   FAILED so the server retries them elsewhere.
+///   FAILED so the server retries them elsewhere — FAILED_WITH_TERMINAL_ERROR for `idempotent: false` tools,
+///   which must never run twice.
 public final class ToolWorker: Service, Sendable {
     /// Settings of a worker.
     public struct Configuration: Sendable {
@@ -232,7 +233,7 @@ public final class ToolWorker: Service, Sendable {
         pollers?.cancel()
     }
 
-    /// Stops running tools now; they are reported FAILED (retryable).
+    /// Stops running tools now; they are reported FAILED (retryable), non-idempotent ones terminally.
     private func forceStop() {
         let running = state.withLock { state -> [Task<ToolOutcome, Never>] in
             state.forceStopped = true
@@ -383,7 +384,7 @@ public final class ToolWorker: Service, Sendable {
         logger.debug("running tool", metadata: ["attempt": .stringConvertible(task.retryCount ?? 0)])
 
         let responseTimeout = task.responseTimeoutSeconds ?? configuration.responseTimeoutSeconds
-        let outcome = await withTaskGroup(of: ToolOutcome?.self) { group in
+        var outcome = await withTaskGroup(of: ToolOutcome?.self) { group in
             group.addTask {
                 await withTaskCancellationHandler {
                     await execution.value
@@ -405,6 +406,10 @@ public final class ToolWorker: Service, Sendable {
                 }
             }
             return outcome
+        }
+        if outcome.status == .failed, !executor.isIdempotent, execution.isCancelled {
+            // Whatever an executor says about an interrupted side-effecting call, it must not be run again.
+            outcome = .interrupted(executor.name, idempotent: false, logs: outcome.logs)
         }
         if outcome.status == .completed {
             logger.debug("tool completed")

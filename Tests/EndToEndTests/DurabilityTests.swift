@@ -129,7 +129,7 @@ struct DurabilityTests {
             #!/bin/sh
             here=$(dirname "$0")
             if [ -e "$here/slow" ]; then rm -f "$here/slow"; echo $$ > "$here/pid"; sleep 60; fi
-            exec "$here/check_service.py" "$1"
+            exec "$here/check_service.py" "$@"
             """.write(toFile: slowOnce, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: slowOnce)
         #expect(FileManager.default.createFile(atPath: dir + "/tools/slow", contents: nil))
@@ -162,5 +162,47 @@ struct DurabilityTests {
         #expect(code == 0, "stderr: \(err)\nserver: \(stack.server?.stderr ?? "")")
         #expect(out.contains("[tool_result] check_service → {'error_rate': '34%', 'status': 'unhealthy', 'uptime': '2m'}"))
         #expect(out.contains("[done]"))
+    }
+
+    @Test func ctrlCOfARunMidCallOfANonIdempotentToolNeverRunsItAgain() async throws {
+        // A copy of the ops agent whose restart_service (idempotent: false) records each start and hangs.
+        let dir = try makeTemporaryDirectory()
+        try FileManager.default.copyItem(atPath: TestEnvironment.packageRoot + "/specs/tools", toPath: dir + "/tools")
+        let slowRestart = dir + "/tools/slow_restart.sh"
+        try """
+            #!/bin/sh
+            here=$(dirname "$0")
+            echo $$ >> "$here/restarts"
+            sleep 60
+            exec "$here/restart_service.py" "$@"
+            """.write(toFile: slowRestart, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: slowRestart)
+        let spec = try String(contentsOfFile: TestEnvironment.packageRoot + "/specs/ops_agent.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "./tools/restart_service.py", with: "./tools/slow_restart.sh")
+        try spec.write(toFile: dir + "/ops_agent.yaml", atomically: true, encoding: .utf8)
+        func restarts() -> [Substring] {
+            ((try? String(contentsOfFile: dir + "/tools/restarts", encoding: .utf8)) ?? "").split(separator: "\n")
+        }
+
+        let stack = try LocalStack()
+        try await stack.startServer()
+        defer { Task { await stack.stopAll() } }
+        let run = try ChildProcess(TestEnvironment.binary, ["run", dir + "/ops_agent.yaml", Self.prompt, "--json", "--server", stack.url])
+        let started = await eventually(timeout: .seconds(60)) { restarts().count == 1 }
+        #expect(started, "restart_service never started: \(run.stderr)")
+        run.signal(SIGINT)
+        #expect(await run.wait(timeout: .seconds(20)) == 130, "stderr: \(run.stderr)")
+        let id = try #require(run.stderr.components(separatedBy: "`agentspanc stream ").dropFirst().first?
+            .split(separator: " ").first.map(String.init))
+
+        // Attaching with --serve serves the tools again; the interrupted restart is not handed out again.
+        let (_, out, err) = try await stack.cli(["stream", id, "--serve", dir + "/ops_agent.yaml", "--json"])
+        let execution = try await ConductorClient(baseURL: stack.url).workflow(id: id, includeTasks: true)
+        #expect(execution.status.isTerminal, "stderr: \(err)\n\(out)")
+        let calls = execution.tasks.filter { $0.taskDefName == "restart_service" || $0.taskType == "restart_service" }
+        #expect(calls.count == 1, "\(calls.map(\.status))")
+        #expect(calls.first?.status == .failedWithTerminalError)
+        #expect(calls.first?.reasonForIncompletion?.contains("not idempotent, so it is not run again") == true)
+        #expect(restarts().count == 1)
     }
 }

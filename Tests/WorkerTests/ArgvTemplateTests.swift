@@ -53,4 +53,21 @@ import Workflow
         let big = String(repeating: "x", count: 200_000)
         #expect(throws: ArgvTemplate.RenderError.self) { try template.renderArguments(["s": .string(big)]) }
     }
+
+    @Test func aValueStartingWithADashIsRefusedWhereItWouldBeReadAsAnOption() throws {
+        let template = try ArgvTemplate(
+            ["tool", "{a}", "--out={o}", "--", "{b}"], tool: "t", parameters: ["a", "o", "b"])
+        for value: JSONValue in ["-rf", "--output=/etc/passwd", "-", .int(-5)] {
+            let error = #expect(throws: ArgvTemplate.RenderError.self) { try template.renderArguments(["a": value]) }
+            #expect(error?.description.contains("argument 'a'") == true, "\(error?.description ?? "")")
+            #expect(error?.description.contains("allowLeadingDash") == true)
+        }
+        // After the literal `--` and after a fixed `--flag=` prefix the value is an operand.
+        #expect(try template.renderArguments(["a": "x", "o": "-y", "b": "-rf"]) == ["x", "--out=-y", "--", "-rf"])
+        #expect(try template.renderArguments(["a": "-rf"], allowLeadingDash: true) == ["-rf", "--"])
+        // Only a whole literal `--` ends the options; `--x` is just another flag.
+        let flagged = try ArgvTemplate(["tool", "--x", "{a}"], tool: "t", parameters: ["a"])
+        #expect(throws: ArgvTemplate.RenderError.self) { try flagged.renderArguments(["a": "-v"]) }
+        #expect(try flagged.renderArguments(["a": " -v"]) == ["--x", " -v"])
+    }
 }

@@ -26,16 +26,37 @@ import Glibc
     func hostileArgumentsReachTheProgramByteForByte(_ value: String) async throws {
         let dir = try makeTemporaryDirectory()
         try writeScript(dir, "argv.py", argvEchoScript)
-        let tool = try CommandTool(WorkerToolDefinition(
-            name: "echo_args",
-            inputSchema: ["type": "object", "properties": ["value": ["type": "string"]], "required": ["value"]],
-            binding: ToolBinding(command: ["./argv.py", "--fixed", "{value}", "--opt={value}"]),
+        let schema: JSONValue = ["type": "object", "properties": ["value": ["type": "string"]], "required": ["value"]]
+        // Allowed to start with "-" anywhere, or by default after the end of options.
+        let allowing = try CommandTool(WorkerToolDefinition(
+            name: "echo_args", inputSchema: schema,
+            binding: ToolBinding(command: ["./argv.py", "--fixed", "{value}", "--opt={value}"], allowLeadingDash: true),
             baseDirectory: dir))
-        let outcome = await tool.execute(invocation(["value": .string(value)]))
+        let outcome = await allowing.execute(invocation(["value": .string(value)]))
         #expect(outcome.status == .completed, "\(outcome.reason ?? "")")
         #expect(outcome.output["argv"] == .array([.string(hex("--fixed")), .string(hex(value)), .string(hex("--opt=" + value))]))
+        let operands = try CommandTool(WorkerToolDefinition(
+            name: "echo_args", inputSchema: schema,
+            binding: ToolBinding(command: ["./argv.py", "--opt={value}", "--", "{value}"]), baseDirectory: dir))
+        let after = await operands.execute(invocation(["value": .string(value)]))
+        #expect(after.status == .completed, "\(after.reason ?? "")")
+        #expect(after.output["argv"] == .array([.string(hex("--opt=" + value)), .string(hex("--")), .string(hex(value))]))
         let created = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("PWNED") }
         #expect(created.isEmpty)
+    }
+
+    @Test func aValueThatWouldBeAnOptionFailsTheCallBeforeTheProgramStarts() async throws {
+        let dir = try makeTemporaryDirectory()
+        try writeScript(dir, "rm_like.sh", "#!/bin/sh\ntouch started\necho \"$@\"\n")
+        let tool = try CommandTool(WorkerToolDefinition(
+            name: "remove", inputSchema: ["type": "object", "properties": ["target": ["type": "string"]]],
+            binding: ToolBinding(command: ["./rm_like.sh", "{target}"]), baseDirectory: dir))
+        let outcome = await tool.execute(invocation(["target": "-rf"]))
+        #expect(outcome.status == .failedWithTerminalError)
+        #expect(outcome.reason?.contains("'target'") == true, "\(outcome.reason ?? "")")
+        #expect(outcome.reason?.contains("starts with '-'") == true)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/started"), "nothing ran")
+        #expect(await tool.execute(invocation(["target": "notes.txt"])).status == .completed)
     }
 
     @Test func aScriptStillOpenForWritingIsLaunchedOnceItIsClosed() async throws {
@@ -155,7 +176,10 @@ import Glibc
         let allowed: Set<String> = [
             "PATH", "HOME", "LANG", "TOKEN", "REGION", "AGENTSPANC_TEST_INHERITED", "AGENTSPAN_TASK_ID",
             "AGENTSPAN_EXECUTION_ID", "AGENTSPAN_TOOL", "AGENTSPAN_IDEMPOTENCY_KEY", "AGENTSPAN_ATTEMPT",
+            "AGENTSPANC_TOOL_CALL",
         ]
+        // The call's marker, by which the worker finds every process of the call when it must end them.
+        #expect(env["AGENTSPANC_TOOL_CALL"]?.hasPrefix("\(getpid())-") == true)
         #expect(Set(env.keys).subtracting(allowed).isEmpty, "unexpected: \(Set(env.keys).subtracting(allowed))")
 
         let missing = try CommandTool(WorkerToolDefinition(

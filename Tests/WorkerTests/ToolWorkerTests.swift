@@ -188,6 +188,78 @@ struct Doubler: Tool {
         #expect(slow?.reasonForIncompletion?.contains("shutting down") == true)
     }
 
+    /// Appends one line per start to `runs`, then takes a minute: a side effect that must happen once.
+    static let sideEffectScript = "#!/bin/sh\necho \"$AGENTSPAN_TASK_ID\" >> runs\nsleep 60\n"
+
+    func lines(_ path: String) -> [Substring] {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")
+    }
+
+    @Test func aNonIdempotentToolInterruptedByShutdownIsReportedTerminallyAndAnIdempotentOneForRetry() async throws {
+        let server = try await FakeConductor()
+        let dir = try makeTemporaryDirectory()
+        try writeScript(dir, "charge.sh", Self.sideEffectScript)
+        let worker = try ToolWorker(
+            client: ConductorClient(baseURL: server.baseURL),
+            commandTools: [
+                WorkerToolDefinition(
+                    name: "charge", binding: ToolBinding(command: ["./charge.sh"], idempotent: false), baseDirectory: dir),
+                WorkerToolDefinition(name: "lookup", binding: ToolBinding(command: ["sleep", "60"]), baseDirectory: dir),
+            ],
+            configuration: configuration { $0.shutdownGracePeriod = .seconds(1) })
+        await server.state.enqueue([FakeConductor.task("charge", 1), FakeConductor.task("lookup", 1)])
+        let running = Task { try await worker.run() }
+        #expect(await eventually(timeout: .seconds(20)) { lines(dir + "/runs").count == 1 })
+        #expect(await eventually { await server.state.queues.values.allSatisfy(\.isEmpty) })
+        worker.shutdown()
+        try await running.value
+        let results = await server.state.results
+        await server.stop()
+        let charge = try #require(results.first { $0.taskId == "charge#1" })
+        #expect(charge.status == .failedWithTerminalError)
+        #expect(charge.reasonForIncompletion?.contains("interrupted while running") == true)
+        #expect(charge.reasonForIncompletion?.contains("not idempotent, so it is not run again") == true)
+        #expect(results.first { $0.taskId == "lookup#1" }?.status == .failed)
+        #expect(lines(dir + "/runs") == ["charge#1"])
+    }
+
+    @Test func aNonIdempotentCallInterruptedMidRunIsNeverRunAgainByTheServer() async throws {
+        // The real engine: the interrupted call fails terminally, so the execution fails and a later worker
+        // finds nothing to run again.
+        let dir = try makeTemporaryDirectory()
+        let engine = try await EngineServer(databasePath: dir + "/engine.sqlite")
+        try writeScript(dir, "charge.sh", Self.sideEffectScript)
+        let tools = [WorkerToolDefinition(
+            name: "charge", binding: ToolBinding(command: ["./charge.sh"], idempotent: false), baseDirectory: dir)]
+        let client = ConductorClient(baseURL: engine.baseURL)
+        let first = try ToolWorker(
+            client: client, commandTools: tools, configuration: configuration { $0.shutdownGracePeriod = .seconds(1) })
+        try await client.registerTaskDefs(first.taskDefinitions())
+        #expect(try await client.taskDefs().first { $0.name == "charge" }?.retryCount == 0)
+        try await client.registerWorkflowDef(WorkflowDef(
+            name: "charge_wf", tasks: [WorkflowTask(name: "charge", taskReferenceName: "charge", type: "SIMPLE")]))
+        let id = try await client.startWorkflow(StartWorkflowRequest(name: "charge_wf"))
+        let running = Task { try await first.run() }
+        #expect(await eventually(timeout: .seconds(20)) { lines(dir + "/runs").count == 1 })
+        first.shutdown()
+        try await running.value
+
+        let second = try ToolWorker(client: client, commandTools: tools, configuration: configuration())
+        let serving = Task { try await second.run() }
+        let ended = await eventually(timeout: .seconds(20)) {
+            (try? await client.workflow(id: id, includeTasks: true))?.status.isTerminal == true
+        }
+        let execution = try await client.workflow(id: id, includeTasks: true)
+        second.shutdown()
+        try await serving.value
+        await engine.stop()
+        #expect(ended)
+        #expect(execution.status == .failed)
+        #expect(execution.tasks.map(\.status) == [.failedWithTerminalError])
+        #expect(execution.tasks.first?.reasonForIncompletion?.contains("not run again") == true)
+        #expect(lines(dir + "/runs").count == 1)
+    }
+
     @Test func duplicateToolNamesAreRejected() {
         #expect(throws: WorkerConfigurationError.self) {
             try ToolWorker(

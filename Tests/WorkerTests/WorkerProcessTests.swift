@@ -143,6 +143,55 @@ import Glibc
         #expect(starts.count >= 2)
     }
 
+    @Test func aNonIdempotentToolRunsOnceAfterKill9OfItsWorker() async throws {
+        let (server, dir, binary) = try await setUp()
+        try """
+            name: once_agent
+            model: openai/gpt-4o
+            tools:
+              - name: charge_card
+                inputSchema: {type: object, properties: {}}
+                run: {command: [./charge.sh], timeoutSeconds: 60, idempotent: false}
+            """.write(toFile: dir + "/once.yaml", atomically: true, encoding: .utf8)
+        try writeScript(dir, "charge.sh", "#!/bin/sh\necho \"$AGENTSPAN_TASK_ID\" >> charges.txt\nsleep 60\n")
+        func worker() async throws -> ChildProcess {
+            let worker = try ChildProcess(binary, [
+                "worker", dir + "/once.yaml", "--server", server.baseURL, "--response-timeout", "2", "--log-level", "warning",
+            ])
+            let ready = await eventually(timeout: .seconds(20)) { worker.stdout.contains("serving charge_card") }
+            #expect(ready, "worker did not start: \(worker.stderr)")
+            return worker
+        }
+        let client = server.client
+        let first = try await worker()
+        let registered = await eventually(timeout: .seconds(10)) {
+            (try? await client.taskDefs())?.first { $0.name == "charge_card" }.map {
+                $0.retryCount == 0 && $0.responseTimeoutSeconds == 2
+            } == true
+        }
+        #expect(registered, "a non-idempotent tool is registered without retries")
+        try await client.registerWorkflowDef(WorkflowDef(
+            name: "once_wf", tasks: [WorkflowTask(name: "charge_card", taskReferenceName: "charge", type: "SIMPLE")]))
+        let id = try await client.startWorkflow(StartWorkflowRequest(name: "once_wf"))
+        func charges() -> [Substring] {
+            ((try? String(contentsOfFile: dir + "/charges.txt", encoding: .utf8)) ?? "").split(separator: "\n")
+        }
+        #expect(await eventually(timeout: .seconds(20)) { charges().count == 1 })
+        first.signal(SIGKILL)
+        _ = await first.wait(timeout: .seconds(5))
+
+        let second = try await worker()
+        let execution = try await waitForCompletion(client, id, timeout: .seconds(40))
+        second.signal(SIGTERM)
+        _ = await second.wait(timeout: .seconds(15))
+        await server.stop()
+        // The dead worker's call times out and is not retried: the new worker never runs it.
+        #expect(execution.status == .failed || execution.status == .timedOut, "\(execution.status)")
+        #expect(execution.tasks.count == 1)
+        #expect(execution.tasks.first?.status == .timedOut)
+        #expect(charges().count == 1)
+    }
+
     @Test func aNewWorkerEndsTheToolProcessesOfAWorkerThatWasKilled() async throws {
         let (server, dir, binary) = try await setUp()
         try """
@@ -153,7 +202,8 @@ import Glibc
                 inputSchema: {type: object, properties: {label: {type: string}}}
                 run: {command: [./hang.sh], timeoutSeconds: 120}
             """.write(toFile: dir + "/hang.yaml", atomically: true, encoding: .utf8)
-        try writeScript(dir, "hang.sh", "#!/bin/sh\necho $$ > hang.pid\nsleep 120\n")
+        // The grandchild leaves the tool's session: the new worker ends it too.
+        try writeScript(dir, "hang.sh", "#!/bin/sh\nsetsid sleep 120 > /dev/null 2>&1 &\necho $! > escaped.pid\necho $$ > hang.pid\nsleep 120\n")
         func worker() throws -> ChildProcess {
             try ChildProcess(binary, ["worker", dir + "/hang.yaml", "--server", server.baseURL, "--log-level", "warning"])
         }
@@ -180,7 +230,12 @@ import Glibc
         // machine: the one started here, or any other this test suite starts meanwhile (in-process workers too).
         let second = try worker()
         #expect(await eventually(timeout: .seconds(20)) { processIsDead(tool) }, "a starting worker ends the orphaned tool")
-        #expect(!FileManager.default.fileExists(atPath: "\(ToolProcessRegistry.shared.directory)/\(first.pid)-\(tool)"))
+        let escaped = try #require(Int32((try String(contentsOfFile: dir + "/escaped.pid", encoding: .utf8))
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(await eventually(timeout: .seconds(20)) { processIsDead(escaped) }, "and the process that left its session")
+        #expect(await eventually(timeout: .seconds(10)) {
+            !FileManager.default.fileExists(atPath: "\(ToolProcessRegistry.shared.directory)/\(first.pid)-\(tool)")
+        })
         second.signal(SIGTERM)
         _ = await second.wait(timeout: .seconds(15))
         await server.stop()

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""get_recent_logs SERVICE [--lines N]: prints the last N log lines of a service as JSON (demo data)."""
+"""get_recent_logs [--lines=N] [--] SERVICE: prints the last N log lines of a service as JSON (demo data)."""
 import argparse
 import json
 
