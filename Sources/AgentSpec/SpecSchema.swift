@@ -85,7 +85,7 @@ public enum SpecSchema {
         FieldSchema("env", .map(.string), "extra environment; values may use ${env:NAME}"),
         FieldSchema("inheritEnv", .array(.string), "names inherited from the worker's environment"),
         FieldSchema("cwd", .string, "working directory, relative to the spec file"),
-        FieldSchema("timeoutSeconds", .number, "kill the process group after this many seconds"),
+        FieldSchema("timeoutSeconds", .number, "kill every process of the call after this many seconds"),
         FieldSchema("idempotent", .boolean, "false: never retried"),
         FieldSchema("shell", .boolean, "run command through /bin/sh -c"),
         FieldSchema("maxOutputBytes", .integer, "cap on captured stdout"),

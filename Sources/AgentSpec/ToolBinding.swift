@@ -33,7 +33,8 @@ public struct ToolBinding: Codable, Sendable, Hashable {
     public var inheritEnv: [String]?
     /// Working directory, relative to the spec file's directory.
     public var cwd: String?
-    /// Kill the whole process group after this many seconds.
+    /// Kill every process of the call (its process tree, descendants that left its session included) after this
+    /// many seconds.
     public var timeoutSeconds: Double?
     /// `false` marks a tool with side effects: a failure is never retried.
     public var idempotent: Bool?

@@ -4,7 +4,8 @@ import Workflow
 
 /// A tool bound to a program with `run: {command: [...]}`: arguments are validated against the input schema,
 /// rendered into argv per ``ArgvTemplate`` (or passed as JSON on stdin), and the program runs without a shell
-/// in a clean environment, its own process group, a timeout and an output cap.
+/// in a clean environment, its own session, a timeout that ends its whole process tree (``ToolProcessTree``) and an
+/// output cap.
 ///
 /// Results: stdout holding a JSON object is the task output, other JSON is `{"result": value}`, other text is
 /// `{"result": text}`; stderr and the exit code go to the task logs. A non-zero exit is a retryable failure
@@ -107,7 +108,7 @@ public struct CommandTool: ToolExecutor {
         switch result.termination {
         case .exited(let code): logs.append("exit code \(code) after \(milliseconds) ms (pid \(result.processID))")
         case .signaled(let signal): logs.append("killed by signal \(signal) after \(milliseconds) ms")
-        case .timedOut: logs.append("timed out after \(milliseconds) ms; process group killed")
+        case .timedOut: logs.append("timed out after \(milliseconds) ms; every process of the call killed")
         }
         if !stderr.isEmpty {
             logs.append("stderr\(result.errorTruncated ? " (tail)" : ""): \(stderr)")

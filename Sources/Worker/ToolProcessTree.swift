@@ -20,6 +20,11 @@ import Synchronization
 ///
 /// Processes a tool leaves running after it *exits normally* (a service it started, detached) are not ended: the
 /// call is over, and starting a service may be what the tool is for.
+///
+/// The worker does not make itself a child subreaper (`PR_SET_CHILD_SUBREAPER`): it would then have to reap every
+/// orphan below it — the CLI's background server included — without racing Subprocess's own waits, and the marker
+/// finds reparented processes anyway. A descendant that drops its environment *and* outlives its parent before the
+/// first scan is the one case this does not see.
 final class ToolProcessTree: Sendable {
     /// The environment variable that marks a call's processes.
     static let markerName = "AGENTSPANC_TOOL_CALL"

@@ -46,7 +46,8 @@ enum InProcessWorker {
 
     /// Runs `body` with `served` (if any) polling, and stops the worker afterwards. SIGINT or SIGTERM while it
     /// serves stops it gracefully — running tools get its grace period, then are killed and reported failed so
-    /// the server hands them to another worker at once — and exits with 130.
+    /// the server hands them to another worker at once (terminally for `idempotent: false` tools, which must not
+    /// run twice) — and exits with 130.
     /// `executionID` names the execution in the message printed on interruption, once it is known.
     static func serving<T: Sendable>(
         _ served: ServedWorker?, executionID: @escaping @Sendable () -> String?,
