@@ -39,16 +39,16 @@ import Glibc
     @Test func aRunningCommandIsRecordedOnlyWhileItRuns() async throws {
         let registry = ToolProcessRegistry.shared
         let dir = try makeTemporaryDirectory()
-        try writeScript(dir, "mark.sh", "#!/bin/sh\necho $$ > pid\nsleep 2\n")
+        try writeScript(dir, "mark.sh", "#!/bin/sh\necho $$ > pid\nsleep 4\n")
         let tool = try CommandTool(WorkerToolDefinition(
             name: "mark", binding: .init(command: ["./mark.sh"]), baseDirectory: dir))
         async let outcome = tool.execute(ToolInvocation(
             input: [:], taskID: "t", executionID: "e", toolName: "mark", referenceTaskName: "mark"))
-        #expect(await eventually { FileManager.default.fileExists(atPath: dir + "/pid") })
+        #expect(await eventually(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: dir + "/pid") })
         let pid = try #require(Int32((try String(contentsOfFile: dir + "/pid", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
         let file = "\(getpid())-\(pid)"
         // Recorded a moment after the start (the script may write its pid first).
-        #expect(await eventually { FileManager.default.fileExists(atPath: "\(registry.directory)/\(file)") })
+        #expect(await eventually(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: "\(registry.directory)/\(file)") })
         #expect(await outcome.status == .completed)
         #expect((try? FileManager.default.contentsOfDirectory(atPath: registry.directory))?.contains(file) == false)
     }
