@@ -274,9 +274,11 @@ private struct LoadContext {
             if stack.count > SpecLoader.maxRefDepth {
                 return fail("'\(refPath)' nests sub-agent files more than \(SpecLoader.maxRefDepth) deep")
             }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                return fail("cannot read sub-agent file '\(refPath)' (looked for \(target))")
+            // Only regular files: opening a FIFO or a device would block or never end.
+            let type = (try? FileManager.default.attributesOfItem(atPath: key))?[.type] as? FileAttributeType
+            guard type == .typeRegular else {
+                return fail("cannot read sub-agent file '\(refPath)' (looked for \(target))"
+                    + (type == nil ? "" : "; it is not a regular file"))
             }
             let text: String
             switch SpecLoader.readText(target) {

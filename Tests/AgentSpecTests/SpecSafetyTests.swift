@@ -63,6 +63,17 @@ struct RefConfinementTests {
         #expect(spec.config.agents.first?.agents.first?.name == "helper")
     }
 
+    @Test func refsToDirectoriesAndPipesAreRefusedWithoutOpeningThem() throws {
+        let dir = try temporaryDirectory()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder"), withIntermediateDirectories: true)
+        #expect(mkfifo(dir.appendingPathComponent("pipe").path, 0o600) == 0)
+        try write("name: helper\nmodel: openai/gpt-4o\n", dir.appendingPathComponent("real.yaml"))
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.yaml").path, withDestinationPath: "real.yaml")
+        try write("name: team\nstrategy: sequential\nagents:\n  - ref: folder\n  - ref: pipe\n  - ref: link.yaml\n", dir.appendingPathComponent("team.yaml"))
+        let error = try #require(throws: SpecError.self) { try SpecLoader.load(path: dir.appendingPathComponent("team.yaml").path) }
+        #expect(error.errors.map { "\($0.line) \($0.message.hasSuffix("it is not a regular file"))" } == ["4 true", "5 true"])
+    }
+
     @Test func allowedDirectoriesAndAnyRef() throws {
         let (root, outside) = try layout(ref: "../../outside/secret.yaml")
         let allowed = try SpecLoader.load(path: root, options: SpecLoadOptions(refRoots: [outside.path]))
