@@ -29,7 +29,9 @@ let package = Package(
             pkgConfig: "javascriptcoregtk-4.1",
             providers: [.apt(["libjavascriptcoregtk-4.1-dev"])]
         ),
-        .target(name: "AgentSpec", dependencies: ["Workflow", .product(name: "Yams", package: "Yams")]),
+        // Bounds on YAML read from files (aliases, expanded size, nesting, duplicate keys), checked before composing.
+        .target(name: "YAMLGuard", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "AgentSpec", dependencies: ["Workflow", "YAMLGuard", .product(name: "Yams", package: "Yams")]),
         .target(name: "Workflow"),
         .target(name: "AgentCompiler", dependencies: ["AgentSpec", "Workflow"]),
         .target(
@@ -43,7 +45,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "Workflow", "CJavaScriptCore",
+                "Workflow", "CJavaScriptCore", "YAMLGuard",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,11 +94,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The fuzz entry point (spec loader, server request decoders) and its driver; `scripts/fuzz` builds the driver
+        // with libFuzzer into .build-fuzz.
+        .target(name: "SpecFuzzing", dependencies: ["AgentSpec", "AgentCompiler", "Workflow", "YAMLGuard"]),
+        .executableTarget(name: "agentspanc-fuzz", dependencies: ["SpecFuzzing"]),
         // Child processes, loopback ports and scratch directories for the test targets that run real processes.
         .target(
             name: "TestSupport", dependencies: ["Workflow", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/TestSupport"),
-        .testTarget(name: "AgentSpecTests", dependencies: ["AgentSpec"]),
+        .testTarget(
+            name: "AgentSpecTests", dependencies: ["AgentSpec", "YAMLGuard", "SpecFuzzing"], exclude: ["HostileSpecs", "FuzzSeeds"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
         .testTarget(name: "AgentCompilerTests", dependencies: ["AgentCompiler", "AgentSpec", "Workflow"], resources: [.copy("Golden")]),
         .testTarget(

@@ -19,9 +19,10 @@ public struct Agent: Sendable, Hashable {
 }
 
 extension Agent {
-    /// An agent from a spec file: validated by the spec loader (located errors), `ref:` sub-agents inlined.
-    public static func load(path: String) throws(SpecError) -> Agent {
-        let spec = try SpecLoader.load(path: path)
+    /// An agent from a spec file: validated by the spec loader (located errors), `ref:` sub-agents inlined (as far
+    /// as `options` let them reach).
+    public static func load(path: String, options: SpecLoadOptions = SpecLoadOptions()) throws(SpecError) -> Agent {
+        let spec = try SpecLoader.load(path: path, options: options)
         return Agent(config: spec.json, specPath: spec.path)
     }
 

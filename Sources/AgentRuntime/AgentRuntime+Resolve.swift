@@ -5,10 +5,10 @@ import Workflow
 
 extension AgentRuntime {
     /// The agent a user names on the command line: a spec file if the path exists (or looks like one), otherwise
-    /// an agent already deployed on the server under that name.
-    public func agent(_ specOrName: String) async throws -> Agent {
+    /// an agent already deployed on the server under that name. `options` bound a spec file's `ref:` files.
+    public func agent(_ specOrName: String, options: SpecLoadOptions = SpecLoadOptions()) async throws -> Agent {
         if Self.namesSpecFile(specOrName) {
-            return try Agent.load(path: specOrName)
+            return try Agent.load(path: specOrName, options: options)
         }
         return Agent(config: try await client.agentDefinition(name: specOrName))
     }

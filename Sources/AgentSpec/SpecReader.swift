@@ -110,19 +110,36 @@ struct SpecReader {
     }
 
     private func describe(_ node: Node) -> String {
+        guard case .scalar(let scalar) = node, node.tagName != .null else { return Self.kind(of: node) }
+        let kind = Self.kind(of: node)
+        return "\(kind.drop { $0 != " " }.dropFirst()) '\(Self.clipped(scalar.string))'"
+    }
+
+    /// What a node is, without its content: "a mapping", "a list", "a string", …
+    static func kind(of node: Node) -> String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"
-        case .scalar(let scalar):
+        case .scalar:
             switch node.tagName {
             case .null: return "null"
-            case .bool: return "boolean '\(scalar.string)'"
-            case .int: return "integer '\(scalar.string)'"
-            case .float: return "number '\(scalar.string)'"
-            default: return "string '\(scalar.string)'"
+            case .bool: return "a boolean"
+            case .int: return "an integer"
+            case .float: return "a number"
+            default: return "a string"
             }
         }
+    }
+
+    private func scalarText(_ node: Node) -> String {
+        if case .scalar(let scalar) = node { return scalar.string }
+        return Self.kind(of: node)
+    }
+
+    /// Text from the spec quoted in a message, cut short (a value can be megabytes long).
+    static func clipped(_ text: String) -> String {
+        text.count <= 80 ? text : String(text.prefix(77)) + "…"
     }
 
     /// Untyped conversion (free-form maps, metadata, config).
@@ -201,7 +218,11 @@ struct SpecReader {
             }
             nodes[key] = value
             if value.tagName == .null, !field.required { continue }
-            object[key] = read(value, as: field.type, what: "'\(key)'")
+            let read = read(value, as: field.type, what: "'\(key)'")
+            object[key] = read
+            if let range = field.range, let number = read.doubleValue, !range.contains(number) {
+                report("'\(key)' must be \(range.phrase), found \(Self.clipped(scalarText(value)))", at: value.mark)
+            }
         }
         for field in schema.fields where field.required && nodes[field.name] == nil {
             report("missing required key '\(field.name)' in \(schema.kind)", at: node.mark)
@@ -330,8 +351,12 @@ struct SpecReader {
                 if hasCommand == hasPlugin {
                     report("run needs exactly one of 'command' or 'plugin'", at: mark)
                 }
+                let commandNode = child(child(items[index], "run"), "command")
                 if let command = run["command"].arrayValue, command.isEmpty {
-                    report("run.command must not be empty", at: mark)
+                    report("run.command must not be empty; it starts with the program to run", at: commandNode?.mark ?? mark)
+                }
+                if let properties = tool["inputSchema"]["properties"].objectValue, case .sequence(let elements)? = commandNode {
+                    checkPlaceholders(Array(elements), declared: Set(properties.keys))
                 }
                 if type != "worker" && type != "cli" {
                     report("run is only used by worker tools; '\(type)' tools run on the server", at: mark, severity: .warning)
@@ -342,6 +367,35 @@ struct SpecReader {
                 checkGuardrails(tool["guardrails"].arrayValue ?? [], listNode: guardrailsNode)
             }
         }
+    }
+
+    /// Every `{param}` of a worker tool's command must name a property of its `inputSchema`, and fill a whole
+    /// element (or follow a flag) after the program.
+    private mutating func checkPlaceholders(_ elements: [Node], declared: Set<String>) {
+        for (position, element) in elements.enumerated() {
+            guard case .scalar(let scalar) = element else { continue }
+            if let name = CommandPlaceholder.parameter(in: scalar.string) {
+                if !declared.contains(name) {
+                    report(
+                        "run.command uses {\(Self.clipped(name))}, which is not a property of the tool's inputSchema"
+                            + Suggestion.hint(for: name, in: declared.sorted()),
+                        at: element.mark)
+                } else if position == 0 {
+                    report("run.command[0] must be a fixed program, not the parameter {\(name)}", at: element.mark)
+                }
+            } else if let name = CommandPlaceholder.embedded(in: scalar.string, declared: declared) {
+                report(
+                    "run.command embeds {\(name)} inside other text; a parameter must fill a whole element (\"{\(name)}\") "
+                        + "or follow a flag (\"--\(name)={\(name)}\"), or go on stdin (stdin: json)",
+                    at: element.mark)
+            }
+        }
+    }
+
+    /// The value of `key` in a mapping node.
+    private func child(_ node: Node?, _ key: String) -> Node? {
+        guard case .mapping(let mapping)? = node else { return nil }
+        return mapping.first { $0.key.string == key }?.value
     }
 
     private mutating func checkGuardrails(_ guardrails: [JSONValue], listNode: Node?) {

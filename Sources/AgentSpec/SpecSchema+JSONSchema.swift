@@ -36,6 +36,10 @@ extension SpecSchema {
             var property = schema(field.type, into: &definitions)
             if case .object(var map) = property, map["$ref"] == nil {
                 map["description"] = .string(field.doc)
+                if let range = field.range {
+                    map[range.excludesMinimum ? "exclusiveMinimum" : "minimum"] = number(range.minimum)
+                    if let maximum = range.maximum { map["maximum"] = number(maximum) }
+                }
                 property = .object(map)
             } else {
                 property = ["allOf": [property], "description": .string(field.doc)]
@@ -49,6 +53,10 @@ extension SpecSchema {
         let required = object.fields.filter(\.required).map { JSONValue.string($0.name) }
         if !required.isEmpty { definition["required"] = .array(required) }
         definitions[name] = .object(definition)
+    }
+
+    private static func number(_ value: Double) -> JSONValue {
+        value == value.rounded() && abs(value) < 1e15 ? .int(Int(value)) : .double(value)
     }
 
     private static func schema(_ type: SchemaType, into definitions: inout [String: JSONValue]) -> JSONValue {

@@ -24,6 +24,41 @@ public indirect enum SchemaType: Sendable {
     case router
 }
 
+/// The allowed range of a numeric key.
+public struct NumberRange: Sendable {
+    /// Smallest allowed value.
+    public var minimum: Double
+    /// Whether `minimum` itself is excluded (`maxTurns` must be positive, not zero).
+    public var excludesMinimum: Bool
+    /// Largest allowed value, if any.
+    public var maximum: Double?
+
+    /// Greater than zero.
+    public static let positive = NumberRange(minimum: 0, excludesMinimum: true, maximum: nil)
+    /// Zero or more.
+    public static let nonNegative = NumberRange(minimum: 0, excludesMinimum: false, maximum: nil)
+    /// From `minimum` to `maximum`, both included.
+    public static func between(_ minimum: Double, _ maximum: Double) -> NumberRange {
+        NumberRange(minimum: minimum, excludesMinimum: false, maximum: maximum)
+    }
+
+    /// Whether `value` is in the range.
+    public func contains(_ value: Double) -> Bool {
+        (excludesMinimum ? value > minimum : value >= minimum) && (maximum.map { value <= $0 } ?? true)
+    }
+
+    /// "positive", "zero or more", "between 0 and 2".
+    public var phrase: String {
+        if let maximum { return "between \(Self.format(minimum)) and \(Self.format(maximum))" }
+        return excludesMinimum && minimum == 0 ? "positive" : excludesMinimum ? "greater than \(Self.format(minimum))"
+            : minimum == 0 ? "zero or more" : "at least \(Self.format(minimum))"
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
 /// One key of an object in the spec language.
 public struct FieldSchema: Sendable {
     /// The key.
@@ -34,11 +69,14 @@ public struct FieldSchema: Sendable {
     public var required: Bool
     /// One-line description (JSON Schema `description`).
     public var doc: String
+    /// The allowed values of a numeric key.
+    public var range: NumberRange?
 
-    init(_ name: String, _ type: SchemaType, required: Bool = false, _ doc: String) {
+    init(_ name: String, _ type: SchemaType, required: Bool = false, range: NumberRange? = nil, _ doc: String) {
         self.name = name
         self.type = type
         self.required = required
+        self.range = range
         self.doc = doc
     }
 }
@@ -85,10 +123,10 @@ public enum SpecSchema {
         FieldSchema("env", .map(.string), "extra environment; values may use ${env:NAME}"),
         FieldSchema("inheritEnv", .array(.string), "names inherited from the worker's environment"),
         FieldSchema("cwd", .string, "working directory, relative to the spec file"),
-        FieldSchema("timeoutSeconds", .number, "kill every process of the call after this many seconds"),
+        FieldSchema("timeoutSeconds", .number, range: .positive, "kill every process of the call after this many seconds"),
         FieldSchema("idempotent", .boolean, "false: never retried"),
         FieldSchema("shell", .boolean, "run command through /bin/sh -c"),
-        FieldSchema("maxOutputBytes", .integer, "cap on captured stdout"),
+        FieldSchema("maxOutputBytes", .integer, range: .positive, "cap on captured stdout"),
         FieldSchema(
             "allowLeadingDash", .boolean,
             "true: a {param} value before any -- element may start with - (read as an option); default false"),
@@ -100,13 +138,13 @@ public enum SpecSchema {
         FieldSchema("guardrailType", .enumeration(guardrailTypes), "regex, llm, custom or external"),
         FieldSchema("position", .enumeration(["input", "output"]), "output (default) or input"),
         FieldSchema("onFail", .enumeration(onFailModes), "retry (default), raise, fix or human"),
-        FieldSchema("maxRetries", .integer, "retries before escalating to raise (default 3)"),
+        FieldSchema("maxRetries", .integer, range: .nonNegative, "retries before escalating to raise (default 3)"),
         FieldSchema("patterns", .array(.string), "regex: JavaScript regular expressions"),
         FieldSchema("mode", .string, "regex: block (default) or allow"),
         FieldSchema("message", .string, "regex: failure message"),
         FieldSchema("model", .string, "llm: judge model provider/model"),
         FieldSchema("policy", .string, "llm: policy text"),
-        FieldSchema("maxTokens", .integer, "llm: judge token limit (default 256)"),
+        FieldSchema("maxTokens", .integer, range: .positive, "llm: judge token limit (default 256)"),
         FieldSchema("taskName", .string, "custom: worker task name"),
         FieldSchema("run", .object(toolBinding), "custom or external: how agentspanc worker runs it"),
     ])
@@ -119,7 +157,7 @@ public enum SpecSchema {
         FieldSchema("outputSchema", .jsonSchema, "JSON Schema of the result"),
         FieldSchema("toolType", .enumeration(toolTypes), "worker (default), http, mcp, agent_tool, human, …"),
         FieldSchema("approvalRequired", .boolean, "a person approves each call"),
-        FieldSchema("timeoutSeconds", .integer, "tool timeout"),
+        FieldSchema("timeoutSeconds", .integer, range: .positive, "tool timeout"),
         FieldSchema("config", .map(.any), "type-specific settings (url, method, headers, server_url, …)"),
         FieldSchema("guardrails", .array(.object(guardrail)), "guardrails on the call arguments"),
         FieldSchema("stateful", .boolean, "route to the per-run task domain"),
@@ -137,10 +175,10 @@ public enum SpecSchema {
         FieldSchema("text", .string, "text_mention: text to look for"),
         FieldSchema("caseSensitive", .boolean, "text_mention: default true"),
         FieldSchema("stopMessage", .string, "stop_message: exact final message"),
-        FieldSchema("maxMessages", .integer, "max_message: limit (default 10)"),
-        FieldSchema("maxTotalTokens", .integer, "token_usage"),
-        FieldSchema("maxPromptTokens", .integer, "token_usage"),
-        FieldSchema("maxCompletionTokens", .integer, "token_usage"),
+        FieldSchema("maxMessages", .integer, range: .positive, "max_message: limit (default 10)"),
+        FieldSchema("maxTotalTokens", .integer, range: .positive, "token_usage"),
+        FieldSchema("maxPromptTokens", .integer, range: .positive, "token_usage"),
+        FieldSchema("maxCompletionTokens", .integer, range: .positive, "token_usage"),
         FieldSchema("conditions", .array(.any), "and/or: nested conditions"),
     ])
 
@@ -171,20 +209,20 @@ public enum SpecSchema {
 
     static let thinking = ObjectSchema("thinkingConfig", [
         FieldSchema("enabled", .boolean, "default true"),
-        FieldSchema("budgetTokens", .integer, "thinking token budget"),
+        FieldSchema("budgetTokens", .integer, range: .positive, "thinking token budget"),
     ])
 
     static let codeExecution = ObjectSchema("codeExecution", [
         FieldSchema("enabled", .boolean, "adds code-execution instructions"),
         FieldSchema("allowedLanguages", .array(.string), "languages"),
         FieldSchema("allowedCommands", .array(.string), "shell commands"),
-        FieldSchema("timeout", .integer, "seconds"),
+        FieldSchema("timeout", .integer, range: .positive, "seconds"),
     ])
 
     static let cli = ObjectSchema("cliConfig", [
         FieldSchema("enabled", .boolean, "adds CLI instructions"),
         FieldSchema("allowedCommands", .array(.string), "commands"),
-        FieldSchema("timeout", .integer, "seconds"),
+        FieldSchema("timeout", .integer, range: .positive, "seconds"),
         FieldSchema("allowShell", .boolean, "allow shell mode"),
     ])
 
@@ -210,10 +248,10 @@ public enum SpecSchema {
         FieldSchema("outputType", .object(outputType), "structured output"),
         FieldSchema("guardrails", .array(.object(guardrail)), "output guardrails"),
         FieldSchema("memory", .object(memory), "prior messages"),
-        FieldSchema("maxTurns", .integer, "loop bound (default 25)"),
-        FieldSchema("maxTokens", .integer, "LLM token limit (default 16384)"),
-        FieldSchema("timeoutSeconds", .integer, "workflow timeout"),
-        FieldSchema("temperature", .number, "LLM temperature"),
+        FieldSchema("maxTurns", .integer, range: .positive, "loop bound (default 25)"),
+        FieldSchema("maxTokens", .integer, range: .positive, "LLM token limit (default 16384)"),
+        FieldSchema("timeoutSeconds", .integer, range: .nonNegative, "workflow timeout in seconds (0: none)"),
+        FieldSchema("temperature", .number, range: .between(0, 2), "LLM temperature"),
         FieldSchema("stopWhen", .object(workerRef), "worker deciding when to stop"),
         FieldSchema("termination", .object(termination), "termination condition"),
         FieldSchema("handoffs", .array(.object(handoff)), "swarm handoff conditions"),

@@ -166,7 +166,9 @@ struct SpecLoadingTests {
         #expect(found.count == 1)
         #expect(found[0].line == 3 && found[0].message.hasPrefix("invalid YAML:"))
         let duplicate = problems("name: a\nname: b\nmodel: openai/gpt-4o\n")
-        #expect(duplicate.first?.message == "invalid YAML: duplicate key 'name' in mapping")
+        #expect(duplicate.first?.message == "duplicate key 'name' in mapping")
+        #expect(duplicate.first.map { ($0.line, $0.column) } ?? (0, 0) == (2, 1))
+        #expect(duplicate.first?.notes == [Diagnostic.Note(line: 1, column: 1, message: "'name' first appears here", sourceLine: "name: a")])
     }
 
     @Test func warningsDoNotStopLoading() throws {

@@ -1,22 +1,40 @@
 import Foundation
 import Workflow
+import YAMLGuard
 import Yams
 
 extension Cassette {
     /// Reads and validates a cassette file.
     /// - Throws: ``CassetteError`` with file:line:column for syntax errors, unknown keys and wrong types.
+    /// - Throws: also for files past ``YAMLLimits/standard`` (size, aliases, expanded nodes, nesting) and for bytes
+    ///   that are not UTF-8 text, located.
     public static func load(contentsOf url: URL) throws -> Cassette {
-        let text: String
+        let data: Data
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            // One byte past the limit is enough to refuse an oversized file (or /dev/zero) without reading it all.
+            data = try handle.read(upToCount: YAMLLimits.standard.maxBytes + 1) ?? Data()
         } catch {
             throw CassetteError(file: url.path, message: "cannot read the cassette: \(error.localizedDescription)")
         }
-        return try parse(yaml: text, file: url.path)
+        do {
+            return try parse(yaml: try YAMLGuard.decode(data), file: url.path)
+        } catch let problem as YAMLGuardProblem {
+            throw CassetteError(file: url.path, line: problem.line, column: problem.column, message: problem.message)
+        }
     }
 
     /// Parses cassette YAML; `file` names the source in errors.
+    /// - Throws: ``CassetteError``, also when the text crosses ``YAMLLimits/standard`` (located where it does).
     public static func parse(yaml: String, file: String) throws -> Cassette {
+        do {
+            try YAMLGuard.check(yaml)
+        } catch {
+            var message = error.message
+            if let note = error.note { message += " (\(note.message): line \(note.line), column \(note.column))" }
+            throw CassetteError(file: file, line: error.line, column: error.column, message: message)
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)

@@ -29,6 +29,8 @@ struct CompileCommand: ParsableCommand {
     @Flag(help: "Print load, compile and write times to standard error.")
     var timing = false
 
+    @OptionGroup var refs: RefOptions
+
     func validate() throws {
         if stdout && (output != nil || check) { throw ValidationError("--stdout cannot be combined with -o or --check") }
         if !stdout && output == nil { throw ValidationError("give -o OUT or --stdout") }
@@ -53,7 +55,7 @@ struct CompileCommand: ParsableCommand {
         for file in files {
             var mark = clock.now
             let loadStart = CompiledOutput.threadCPUSeconds()
-            let loaded = SpecFiles.load(file)
+            let loaded = SpecFiles.load(file, options: refs.loadOptions)
             loadTime += clock.now - mark
             loadCPU += CompiledOutput.threadCPUSeconds() - loadStart
             guard let spec = loaded else {
@@ -182,9 +184,9 @@ enum SpecFiles {
     }
 
     /// Loads a spec, printing every diagnostic to standard error; nil when it has errors.
-    static func load(_ path: String) -> LoadedSpec? {
+    static func load(_ path: String, options: SpecLoadOptions) -> LoadedSpec? {
         do {
-            let spec = try SpecLoader.load(path: path)
+            let spec = try SpecLoader.load(path: path, options: options)
             for warning in spec.warnings { FileHandle.standardError.write(Data((warning.rendered + "\n").utf8)) }
             return spec
         } catch {

@@ -19,6 +19,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     @Argument(help: "Spec files whose models and tools to check.") var specs: [String] = []
     @OptionGroup var client: ClientOptions
+    @OptionGroup var refs: RefOptions
 
     func run() async throws {
         var problems = 0
@@ -42,7 +43,7 @@ struct DoctorCommand: AsyncParsableCommand {
         for path in specs {
             let spec: LoadedSpec
             do {
-                spec = try SpecLoader.load(path: path)
+                spec = try SpecLoader.load(path: path, options: refs.loadOptions)
             } catch {
                 report(false, "\(path): does not load:\n\(error.description)")
                 continue

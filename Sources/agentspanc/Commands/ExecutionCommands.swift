@@ -14,10 +14,11 @@ struct StartCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Returns the running or completed execution started with the same key.")
     var idempotencyKey: String?
     @OptionGroup var client: ClientOptions
+    @OptionGroup var refs: RefOptions
 
     func run() async throws {
         let runtime = client.runtime
-        let resolved = try await AgentSource.resolve(agent, runtime: runtime, client: client)
+        let resolved = try await AgentSource.resolve(agent, runtime: runtime, client: client, refs: refs)
         let handle = try await runtime.start(
             resolved, prompt, options: .init(sessionID: sessionId, idempotencyKey: idempotencyKey))
         print(handle.executionID)
@@ -37,13 +38,14 @@ struct StreamCommand: AsyncParsableCommand {
         "Also serve this spec's tools from this process while attached (as `run` does).", valueName: "spec"))
     var serve: String?
     @OptionGroup var client: ClientOptions
+    @OptionGroup var refs: RefOptions
 
     func run() async throws {
         let runtime = client.runtime
         var served: ServedWorker?
         var hint = "Is a worker serving this agent's tools running (`agentspanc worker SPEC`, or `stream ID --serve SPEC`)?"
         if let serve {
-            let agent = try await AgentSource.resolve(serve, runtime: runtime)
+            let agent = try await AgentSource.resolve(serve, runtime: runtime, refs: refs)
             served = try await InProcessWorker.start(for: agent, runtime: runtime)
             hint = "It has no run: binding in \(serve); serve it from your own worker."
         }

@@ -12,8 +12,10 @@ struct PlanCommand: ParsableCommand {
     @Argument(help: "The spec file.")
     var spec: String
 
+    @OptionGroup var refs: RefOptions
+
     func run() throws {
-        guard let loaded = SpecFiles.load(spec) else { throw ExitCode(1) }
+        guard let loaded = SpecFiles.load(spec, options: refs.loadOptions) else { throw ExitCode(1) }
         print(loaded.path)
         print(AgentPlan(loaded.config).rendered, terminator: "")
     }

@@ -44,6 +44,7 @@ struct RunCommand: AsyncParsableCommand {
     var timeout: Double?
 
     @OptionGroup var client: ClientOptions
+    @OptionGroup var refs: RefOptions
 
     func validate() throws {
         if noStream && json { throw ValidationError("--no-stream and --json cannot be combined") }
@@ -52,7 +53,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = client.runtime
-        let resolved = try await AgentSource.resolve(agent, runtime: runtime, client: client)
+        let resolved = try await AgentSource.resolve(agent, runtime: runtime, client: client, refs: refs)
         let served = noWorker ? nil : try await InProcessWorker.start(for: resolved, runtime: runtime)
         let started = Mutex<String?>(nil)
         let limit = timeout.map { Duration.milliseconds(Int64($0 * 1000)) }

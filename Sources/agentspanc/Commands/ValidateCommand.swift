@@ -15,11 +15,13 @@ struct ValidateCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only problems.")
     var quiet = false
 
+    @OptionGroup var refs: RefOptions
+
     func run() throws {
         var failed = 0
         let files = SpecFiles.expand(specs)
         for file in files {
-            guard let spec = SpecFiles.load(file) else {
+            guard let spec = SpecFiles.load(file, options: refs.loadOptions) else {
                 failed += 1
                 continue
             }

@@ -58,6 +58,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
+    @OptionGroup var refs: RefOptions
+
     func validate() throws {
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if responseTimeout < 1 { throw ValidationError("--response-timeout must be at least 1") }
@@ -120,7 +122,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 ? SpecFiles.expand([path]).filter { !$0.hasSuffix(".cassette.yaml") && !$0.hasSuffix(".cassette.yml") }
                 : [path]
             for file in files {
-                guard let spec = SpecFiles.load(file) else {
+                guard let spec = SpecFiles.load(file, options: refs.loadOptions) else {
                     if !isDirectory.boolValue { failed = true }
                     continue
                 }
