@@ -109,10 +109,17 @@ struct SpecReader {
         return .null
     }
 
+    /// The node for a type error: its kind, and a scalar's text (clipped), as in "string 'ten'".
     private func describe(_ node: Node) -> String {
         guard case .scalar(let scalar) = node, node.tagName != .null else { return Self.kind(of: node) }
-        let kind = Self.kind(of: node)
-        return "\(kind.drop { $0 != " " }.dropFirst()) '\(Self.clipped(scalar.string))'"
+        let noun: String
+        switch node.tagName {
+        case .bool: noun = "boolean"
+        case .int: noun = "integer"
+        case .float: noun = "number"
+        default: noun = "string"
+        }
+        return "\(noun) '\(Self.clipped(scalar.string))'"
     }
 
     /// What a node is, without its content: "a mapping", "a list", "a string", …

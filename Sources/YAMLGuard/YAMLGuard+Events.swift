@@ -52,6 +52,10 @@ struct EventWalk {
             let scalar = event.data.scalar
             if let problem = count(1, line: line, column: column, alias: nil) { return problem }
             if let anchor = name(scalar.anchor) { anchorSizes[anchor] = 1 }
+            guard let frame = frames.last, frame.isMapping, frame.expectingKey else {
+                return completed(size: 1, key: nil, line: line, column: column)
+            }
+            // A key is compared as the composer compares keys: text and resolved tag (`1` and `'1'` differ).
             let value = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
             let tag: Tag.Name = scalar.quoted_implicit == 1 ? .str : name(scalar.tag).map(Tag.Name.init(rawValue:)) ?? .implicit
             let style: Node.Scalar.Style = scalar.style == YAML_PLAIN_SCALAR_STYLE ? .plain : .singleQuoted
