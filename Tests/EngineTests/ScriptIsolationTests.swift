@@ -35,7 +35,7 @@ import Workflow
     }
 
     @Test func infiniteLoopsDoNotHoldUpOtherExecutions() async throws {
-        let engine = try await makeEngine { $0.scriptTimeLimit = 6 }
+        let engine = try await makeEngine { $0.scriptTimeLimit = 3 }
         defer { Task { await engine.shutdown() } }
         let baseline = try await Self.runUnrelated(engine)
 
@@ -46,7 +46,7 @@ import Workflow
         }
         let withLoops = try await Self.runUnrelated(engine)
         // The unrelated execution started, ran its script and finished while every runaway script was still running
-        // (the first of them cannot end before its 6 s limit).
+        // (the first of them cannot end before its 3 s limit).
         for id in loops {
             let w = try #require(try await engine.workflow(id: id, includeTasks: true))
             #expect(w.status == .running, "loop \(id) ended before the unrelated execution finished: \(w.status)")
@@ -57,7 +57,7 @@ import Workflow
         for id in loops {
             let w = try await engine.waitFor(id, timeout: .seconds(90))
             #expect(w.status == .failed)
-            #expect(w.task("script")?.reasonForIncompletion == "Script execution exceeded the time limit of 6.0 s")
+            #expect(w.task("script")?.reasonForIncompletion == "Script execution exceeded the time limit of 3.0 s")
         }
     }
 
