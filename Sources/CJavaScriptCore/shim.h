@@ -7,4 +7,7 @@
 typedef bool (*JSShouldTerminateCallback)(JSContextRef ctx, void *context);
 void JSContextGroupSetExecutionTimeLimit(JSContextGroupRef group, double limit, JSShouldTerminateCallback callback, void *context);
 void JSContextGroupClearExecutionTimeLimit(JSContextGroupRef group);
+/// Exported but undeclared as well: an object describing the heap of `ctx`'s virtual machine (`heapSize`,
+/// `heapCapacity`, `extraMemorySize`, … in bytes).
+JSObjectRef JSGetMemoryUsageStatistics(JSContextRef ctx);
 #endif

@@ -57,7 +57,8 @@ extension WorkflowEngine {
         if !queues.isEmpty { waiters.signal(queues) }
     }
 
-    /// Runs an engine-executed task (LLM_CHAT_COMPLETE, HTTP) off the decider, once at a time per task.
+    /// Runs an engine-executed task (LLM_CHAT_COMPLETE, HTTP, MCP, a slow INLINE) off the decider, once at a time
+    /// per task.
     func dispatch(taskID: String) {
         let fresh = inFlight.withLock { $0.insert(taskID).inserted }
         guard fresh else { return }
@@ -93,6 +94,13 @@ extension WorkflowEngine {
         case "HTTP": outcome = await HTTPTask.run(task.inputData, client: httpClient, credentials: credentials)
         case "LIST_MCP_TOOLS": outcome = await MCPTasks.listTools(task.inputData, client: httpClient, credentials: credentials)
         case "CALL_MCP_TOOL": outcome = await MCPTasks.callTool(task.inputData, client: httpClient, credentials: credentials)
+        case "INLINE":
+            let scripts = services.scripts
+            let input = task.inputData
+            outcome = await ScriptThreads.shared.run {
+                InlineTask.outcome(input, scripts: scripts)
+                    ?? EngineTaskOutcome(status: .failed, output: [:], reason: ScriptError.timeout(seconds: scripts.timeLimit).description)
+            }
         default: outcome = EngineTaskOutcome(status: .failedWithTerminalError, output: [:], reason: "Unsupported task type")
         }
         _ = try await perform { session in

@@ -5,7 +5,10 @@ import Workflow
 extension WorkflowEngine {
     /// Creates or overwrites task definitions.
     public func registerTaskDefs(_ defs: [TaskDef]) async throws {
-        for def in defs where def.name.isEmpty { throw EngineError.invalid("TaskDef name cannot be empty") }
+        for def in defs {
+            if def.name.isEmpty { throw EngineError.invalid("TaskDef name cannot be empty") }
+            try TimeSettingLimits.check(def)
+        }
         _ = try await perform { session in
             for var def in defs {
                 let existing = try Self.storedTaskDef(def.name, session.db)
@@ -17,8 +20,32 @@ extension WorkflowEngine {
         }
     }
 
+    /// Registers each definition whose name has none yet, in one write transaction, and leaves existing ones
+    /// alone — even one written a moment earlier by a worker — so a default can never replace a worker's own
+    /// settings. Returns the names it registered.
+    @discardableResult
+    public func registerTaskDefsIfAbsent(_ defs: [TaskDef]) async throws -> [String] {
+        for def in defs {
+            if def.name.isEmpty { throw EngineError.invalid("TaskDef name cannot be empty") }
+            try TimeSettingLimits.check(def)
+        }
+        return try await perform { session in
+            var registered: [String] = []
+            for var def in defs {
+                def.createTime = def.createTime ?? session.now
+                def.updateTime = session.now
+                try session.db.execute(
+                    sql: "INSERT INTO task_def(name, json) VALUES (?, ?) ON CONFLICT(name) DO NOTHING",
+                    arguments: [def.name, JSONValue.jsonString(def)])
+                if session.db.changesCount > 0 { registered.append(def.name) }
+            }
+            return registered
+        }
+    }
+
     /// Updates an existing task definition (notFound when absent).
     public func updateTaskDef(_ def: TaskDef) async throws {
+        try TimeSettingLimits.check(def)
         _ = try await perform { session in
             guard let existing = try Self.storedTaskDef(def.name, session.db) else {
                 throw EngineError.notFound("No such taskType found by name: \(def.name)")
@@ -101,11 +128,20 @@ extension WorkflowEngine {
     static func validate(_ def: WorkflowDef) throws {
         guard !def.name.isEmpty else { throw EngineError.invalid("Workflow name cannot be empty") }
         guard !def.tasks.isEmpty else { throw EngineError.invalid("Workflow '\(def.name)' has no tasks") }
+        try TimeSettingLimits.check(def)
+        let maxDepth = ExpressionResolver.maxDepth
+        if let out = def.outputParameters, JSONValue.object(out).nestingDepth(upTo: maxDepth) > maxDepth {
+            throw EngineError.invalid("workflowDef.outputParameters nest arrays and objects more than \(maxDepth) levels deep")
+        }
         var seen: Set<String> = []
         func walk(_ list: [WorkflowTask]) throws {
             for t in list {
                 guard seen.insert(t.taskReferenceName).inserted else {
                     throw EngineError.invalid("Duplicate taskReferenceName '\(t.taskReferenceName)'")
+                }
+                if JSONValue.object(t.inputParameters).nestingDepth(upTo: maxDepth) > maxDepth {
+                    throw EngineError.invalid(
+                        "workflowDef.tasks[\(t.taskReferenceName)].inputParameters nest arrays and objects more than \(maxDepth) levels deep")
                 }
                 switch t.type {
                 case "SWITCH":

@@ -47,9 +47,10 @@ extension WorkflowEngine {
         let c = try session.config(for: wt)
         var deadlines: [Int64] = []
         if c.responseTimeoutSeconds > 0 {
-            deadlines.append(session.now + Int64(c.responseTimeoutSeconds + (r.task.callbackAfterSeconds ?? 0)) * 1000)
+            let seconds = c.responseTimeoutSeconds.saturatingAdding(r.task.callbackAfterSeconds ?? 0)
+            deadlines.append(.saturatingDeadline(session.now, plusSeconds: seconds))
         }
-        if c.timeoutSeconds > 0 { deadlines.append((r.task.startTime ?? session.now) + Int64(c.timeoutSeconds) * 1000) }
+        if c.timeoutSeconds > 0 { deadlines.append(.saturatingDeadline(r.task.startTime ?? session.now, plusSeconds: c.timeoutSeconds)) }
         return deadlines.min()
     }
 
@@ -69,6 +70,7 @@ extension WorkflowEngine {
     /// Returns the updated task's type, domain and whether it is now terminal.
     private func applyResult(_ result: TaskResult) async throws -> (String, String?, Bool)? {
         guard !result.taskId.isEmpty else { throw EngineError.invalid("taskId cannot be empty") }
+        try TimeSettingLimits.check(result)
         return try await perform { session in
             guard let workflowID = try String.fetchOne(
                 session.db, sql: "SELECT workflow_id FROM task WHERE id = ?", arguments: [result.taskId]),
@@ -87,12 +89,20 @@ extension WorkflowEngine {
             if let workerID = result.workerId { r.task.workerId = workerID }
             switch result.status ?? .inProgress {
             case .inProgress:
-                if let output = result.outputData { r.task.outputData = output }
+                if let output = result.outputData {
+                    if let problem = session.payloadProblem(output, "output") {
+                        state.update(r)
+                        try session.finish(r.id, in: state, status: .failedWithTerminalError, output: ["error": .string(problem)], reason: problem)
+                        session.requestDecide(state.id)
+                        return (type, domain, true)
+                    }
+                    r.task.outputData = output
+                }
                 r.task.callbackAfterSeconds = result.callbackAfterSeconds ?? 0
                 r.task.updateTime = session.now
                 if r.queue != nil {
                     r.task.status = .scheduled
-                    r.wakeAt = session.now + Int64(result.callbackAfterSeconds ?? 0) * 1000
+                    r.wakeAt = Int64.saturatingDeadline(session.now, plusSeconds: result.callbackAfterSeconds ?? 0)
                 }
                 state.update(r)
                 return (type, domain, false)
@@ -144,6 +154,11 @@ extension WorkflowEngine {
             case .inProgress:
                 var r = t
                 r.task.outputData.merge(output) { _, new in new }
+                if let problem = session.payloadProblem(r.task.outputData, "output") {
+                    try session.finish(t.id, in: state, status: .failedWithTerminalError, output: ["error": .string(problem)], reason: problem)
+                    session.requestDecide(state.id)
+                    return t.id
+                }
                 r.task.updateTime = session.now
                 state.update(r)
                 return t.id

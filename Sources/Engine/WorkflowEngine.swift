@@ -31,6 +31,23 @@ public final class WorkflowEngine: Sendable {
         public var contextWindow = ContextCondenser.defaultContextWindow
         /// Secrets HTTP and MCP headers may reference as `#{NAME}` (name → value). Nothing else is substituted.
         public var secrets: [String: String] = [:]
+        /// Bytes of heap one script evaluation may grow to before it is stopped.
+        public var scriptHeapLimit = 256 << 20
+        /// Seconds an INLINE script may run inside the engine's write transaction. One that takes longer is
+        /// stopped and evaluated again off the transaction (with ``scriptTimeLimit``), so a slow script never
+        /// holds up other executions.
+        public var inlineScriptBudget = 0.05
+        /// Seconds a SWITCH expression or DO_WHILE condition may run; they are evaluated inside the write
+        /// transaction, so they are kept short.
+        public var conditionTimeLimit = 0.5
+        /// Iterations a DO_WHILE may run before it fails.
+        public var maxLoopIterations = 10_000
+        /// Branches one FORK_JOIN or FORK_JOIN_DYNAMIC may start.
+        public var maxForkBranches = 1_000
+        /// How deep SUB_WORKFLOWs may nest (a top-level execution is depth 0).
+        public var maxSubWorkflowDepth = 32
+        /// Bytes of JSON one task's input or output may hold; a task over it fails, naming the size and the limit.
+        public var maxTaskPayloadBytes = 4 << 20
 
         /// Settings with defaults: 4 s scripts, a sweep every second.
         public init(
@@ -54,6 +71,8 @@ public final class WorkflowEngine: Sendable {
     let httpClient: HTTPClient
     let background = Mutex<[Task<Void, Never>]>([])
     let inFlight = Mutex<Set<String>>([])
+    /// Executions with a continuation of their decide queued (``continueDeciding(_:)``).
+    let continuing = Mutex<Set<String>>([])
     let isRunning = Mutex(false)
     /// Set by ``halt()``: the engine commits nothing more, as if its process had died.
     let isHalted = Mutex(false)
@@ -71,14 +90,11 @@ public final class WorkflowEngine: Sendable {
     /// Opens (and migrates) the database.
     public init(configuration: Configuration) async throws {
         self.configuration = configuration
-        do {
-            writer = try Schema.open(path: configuration.databasePath)
-        } catch {
-            throw EngineError(.internal, "cannot open the database: \(error)")
-        }
+        writer = try Schema.open(path: configuration.databasePath)
         services = EngineServices(
-            scripts: ScriptEvaluator(timeLimit: configuration.scriptTimeLimit), logger: configuration.logger, cache: StateCache(),
-            maxDecideRounds: configuration.maxDecideRounds, contextWindow: configuration.contextWindow)
+            scripts: ScriptEvaluator(timeLimit: configuration.scriptTimeLimit, heapLimit: configuration.scriptHeapLimit),
+            logger: configuration.logger, cache: StateCache(), maxDecideRounds: configuration.maxDecideRounds,
+            contextWindow: configuration.contextWindow, limits: EngineLimits(configuration))
         httpClient = Self.taskHTTPClient
     }
 
@@ -155,8 +171,15 @@ public final class WorkflowEngine: Sendable {
         } catch let error as EngineError {
             throw error
         } catch {
-            throw EngineError(.internal, "\(error)")
+            throw storageFailure(error)
         }
+    }
+
+    /// A database failure as callers see it: the details (SQL, SQLite's message) go to the log, the caller gets a
+    /// plain sentence, so no SQL text reaches an HTTP answer.
+    func storageFailure(_ error: any Error) -> EngineError {
+        configuration.logger.error("database operation failed: \(error)")
+        return EngineError(.internal, "The engine could not read or write its database; the server log has the details")
     }
 
     private func publish(_ effects: CommitEffects) {
@@ -164,6 +187,26 @@ public final class WorkflowEngine: Sendable {
         feed.publish(effects.journal)
         if !effects.readyQueues.isEmpty { waiters.signal(effects.readyQueues) }
         for id in effects.readyAsyncTasks { dispatch(taskID: id) }
+        for id in effects.unfinishedDecides { continueDeciding(id) }
+    }
+
+    /// Decides `id` again in a transaction of its own, queued behind the writes already waiting, so a long run of
+    /// synchronous tasks advances in slices while other executions get their turns.
+    private func continueDeciding(_ id: String) {
+        guard continuing.withLock({ $0.insert(id).inserted }) else { return }
+        Task { [weak self] in
+            guard let self, !self.isHalted.withLock({ $0 }) else { return }
+            await Task.yield()
+            _ = self.continuing.withLock { $0.remove(id) }
+            do {
+                _ = try await self.perform { session in
+                    try session.load(id)?.isDirty = true
+                    session.requestDecide(id)
+                }
+            } catch {
+                self.configuration.logger.error("continuing the decide of \(id) failed: \(error)")
+            }
+        }
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -172,7 +215,7 @@ public final class WorkflowEngine: Sendable {
         } catch let error as EngineError {
             throw error
         } catch {
-            throw EngineError(.internal, "\(error)")
+            throw storageFailure(error)
         }
     }
 

@@ -40,7 +40,7 @@ func temporaryDatabasePath() -> String {
 func makeEngine(
     path: String? = temporaryDatabasePath(), llm: any LLMProvider = ScriptedLLM(responses: []),
     sweep: Duration = .milliseconds(50), maxDecideRounds: Int = 1_000, contextWindow: Int? = nil,
-    secrets: [String: String] = [:]
+    secrets: [String: String] = [:], configure: (inout WorkflowEngine.Configuration) -> Void = { _ in }
 ) async throws -> WorkflowEngine {
     var logger = Logger(label: "engine-tests")
     logger.logLevel = .warning
@@ -49,6 +49,7 @@ func makeEngine(
     configuration.maxDecideRounds = maxDecideRounds
     if let contextWindow { configuration.contextWindow = contextWindow }
     configuration.secrets = secrets
+    configure(&configuration)
     let engine = try await WorkflowEngine(configuration: configuration)
     await engine.start()
     return engine

@@ -32,10 +32,12 @@ extension Session {
             try schedule(first, suffix: "", in: state)
         }
         var rounds = 0
+        let started = ContinuousClock.now
         while true {
             rounds += 1
-            if rounds > services.maxDecideRounds {
-                // A loop of synchronous tasks that keeps going: yield the writer and let the sweeper continue it.
+            if rounds > services.maxDecideRounds || (rounds > 50 && ContinuousClock.now - started > .milliseconds(100)) {
+                // A loop of synchronous tasks that keeps going: yield the writer to other executions and continue
+                // in a later transaction (the engine queues one right after commit; the sweeper is the fallback).
                 state.needsSweep = true
                 state.isDirty = true
                 return
@@ -204,7 +206,7 @@ extension Session {
             return false
         }
         let since = state.record.lastRetriedTime ?? state.record.execution.createTime ?? now
-        guard now - since >= Int64(seconds) * 1000 else { return false }
+        guard now.saturatingSubtracting(since) >= Int64.saturatingMillis(seconds: seconds) else { return false }
         try endWorkflow(state, status: .timedOut, reason: "Workflow timed out after \(seconds) seconds")
         return true
     }
@@ -216,7 +218,8 @@ extension Session {
             guard let wt = t.task.workflowTask else { continue }
             let c = try config(for: wt)
             let lastUpdate = t.task.updateTime ?? now
-            if c.timeoutSeconds > 0, let started = t.task.startTime, now - started >= Int64(c.timeoutSeconds) * 1000,
+            if c.timeoutSeconds > 0, let started = t.task.startTime,
+                now.saturatingSubtracting(started) >= Int64.saturatingMillis(seconds: c.timeoutSeconds),
                 c.timeoutPolicy != "ALERT_ONLY"
             {
                 try finish(t.id, in: state, status: .timedOut, reason: "Task timed out after \(c.timeoutSeconds) seconds")
@@ -225,11 +228,16 @@ extension Session {
                 }
                 changed = true
             } else if c.responseTimeoutSeconds > 0,
-                now - lastUpdate >= Int64(c.responseTimeoutSeconds + (t.task.callbackAfterSeconds ?? 0)) * 1000
+                now.saturatingSubtracting(lastUpdate)
+                    >= Int64.saturatingMillis(seconds: c.responseTimeoutSeconds.saturatingAdding(t.task.callbackAfterSeconds ?? 0))
             {
-                try finish(
-                    t.id, in: state, status: .timedOut,
-                    reason: "responseTimeout: \(c.responseTimeoutSeconds) exceeded for the taskId: \(t.id)")
+                let reason =
+                    c.retriesDisabledByDefinition
+                    ? "The worker stopped responding: no update within the \(c.responseTimeoutSeconds) s response timeout "
+                        + "(task \(t.id)). The call was not retried because the tool is not idempotent "
+                        + "(its task definition allows no retries), so it may or may not have taken effect."
+                    : "responseTimeout: \(c.responseTimeoutSeconds) exceeded for the taskId: \(t.id)"
+                try finish(t.id, in: state, status: .timedOut, reason: reason)
                 changed = true
             }
         }

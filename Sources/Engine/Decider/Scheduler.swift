@@ -45,7 +45,7 @@ extension Session {
         let template = try (wt.taskDefinition ?? taskDef(named: wt.name))?.inputTemplate ?? [:]
         for (k, v) in template where params[k] == nil { params[k] = v }
         let resolver = ExpressionResolver(document: document(for: state, taskID: taskID))
-        var input = resolver.resolve(params)
+        var input = try resolver.resolveChecked(params)
         for (k, v) in template where input[k] == .null { input[k] = v }
         return input
     }
@@ -84,10 +84,15 @@ extension Session {
         task.updateTime = now
         task.iteration = Self.iteration(ofSuffix: suffix)
         task.workflowTask = wt
+        var inputProblem: String?
         if dynamic || state.index.task(wt.taskReferenceName) == nil {
             task.inputData = wt.inputParameters
         } else {
-            task.inputData = try resolveInput(wt, state: state, taskID: task.taskId)
+            do {
+                task.inputData = try resolveInput(wt, state: state, taskID: task.taskId)
+            } catch let error as ExpressionDepthError {
+                inputProblem = "The \(error) in task '\(wt.taskReferenceName)'"
+            }
         }
         let config = try config(for: wt)
         var delay = wt.startDelay ?? 0
@@ -103,10 +108,10 @@ extension Session {
             let domain = domain(for: wt.name, state: state)
             record.task.domain = domain
             record.queue = domain.map { "\($0):\(wt.name)" } ?? wt.name
-            record.wakeAt = now + Int64(delay) * 1000
+            record.wakeAt = Int64.saturatingDeadline(now, plusSeconds: delay)
         case .llm, .http:
             record.isEngineAsync = true
-            record.wakeAt = now + Int64(delay) * 1000
+            record.wakeAt = Int64.saturatingDeadline(now, plusSeconds: delay)
             if kind == .llm {
                 let history = chatHistory(for: record, in: state)
                 record.task.inputData["messages"] = .array(history.messages)
@@ -117,8 +122,14 @@ extension Session {
         default:
             break
         }
+        inputProblem = inputProblem ?? payloadProblem(record.task.inputData, "input")
+        if inputProblem != nil { record.task.inputData = [:] }
         state.append(record)
         self.record(.taskScheduled, state, task: record.id)
+        if let inputProblem {
+            try finish(record.id, in: state, status: .failedWithTerminalError, output: ["error": .string(inputProblem)], reason: inputProblem)
+            return
+        }
         try start(record, kind: kind, in: state, joinOn: joinOn)
     }
 
@@ -146,7 +157,9 @@ extension Session {
             let refs = joinOn ?? (r.task.workflowTask?.joinOn ?? []).map { $0 + r.suffix }
             r.task.inputData["joinOn"] = .array(refs.map(JSONValue.string))
             markInProgress(&r, in: state)
-        case .fork: try finish(record.id, in: state, status: .completed)
+        case .fork:
+            if try refuseBranches(record.task.workflowTask?.forkTasks?.count ?? 0, of: record, in: state) { return }
+            try finish(record.id, in: state, status: .completed)
         case .dynamicFork: try startDynamicFork(record, in: state)
         case .subWorkflow: try startSubWorkflow(record, in: state)
         case .human:
@@ -173,13 +186,21 @@ extension Session {
     ) throws {
         guard let i = state.position(of: taskID), !state.tasks[i].status.isTerminal else { return }
         var r = state.tasks[i]
+        var status = status
+        var reason = reason
+        if let output { r.task.outputData = output }
+        if let mergeOutput { r.task.outputData.merge(mergeOutput) { _, new in new } }
+        if let problem = payloadProblem(r.task.outputData, "output") {
+            // Nothing of an oversized output is kept: storing and serving it is what the limit prevents.
+            status = .failedWithTerminalError
+            reason = problem
+            r.task.outputData = ["error": .string(problem)]
+        }
         var final = status
         if !status.isSuccessful, status != .canceled, r.task.workflowTask?.optional == true, try !canRetry(r, status: status) {
             final = .completedWithErrors
         }
         r.task.status = final
-        if let output { r.task.outputData = output }
-        if let mergeOutput { r.task.outputData.merge(mergeOutput) { _, new in new } }
         if let reason { r.task.reasonForIncompletion = reason }
         if r.task.startTime == nil { r.task.startTime = now }
         r.task.endTime = now

@@ -12,16 +12,20 @@ struct TaskConfig {
     var responseTimeoutSeconds: Int
     var timeoutSeconds: Int
     var timeoutPolicy: String
+    /// The task definition of a worker task sets `retryCount: 0` (a tool that must never run twice): no
+    /// workflow task may raise it.
+    var retriesDisabledByDefinition = false
 
     /// Seconds to wait before attempt `retryCount + 1`.
     func delay(afterAttempt retryCount: Int) -> Int {
         let base = max(retryDelaySeconds, 0)
         var delay: Int
         switch retryLogic {
-        case "LINEAR_BACKOFF": delay = base * max(backoffScaleFactor, 1) * (retryCount + 1)
+        case "LINEAR_BACKOFF":
+            delay = base.saturatingMultiplied(by: max(backoffScaleFactor, 1)).saturatingMultiplied(by: max(retryCount, 0).saturatingAdding(1))
         case "EXPONENTIAL_BACKOFF":
-            let factor = retryCount < 30 ? 1 << retryCount : Int(Int32.max)
-            delay = base.multipliedReportingOverflow(by: factor).overflow ? Int(Int32.max) : base * factor
+            let factor = (0..<30).contains(retryCount) ? 1 << retryCount : Int(Int32.max)
+            delay = base.saturatingMultiplied(by: factor)
         default: delay = base
         }
         if maxRetryDelaySeconds > 0 { delay = min(delay, maxRetryDelaySeconds) }
@@ -59,7 +63,14 @@ extension Session {
             c.retryLogic = "LINEAR_BACKOFF"
             c.retryDelaySeconds = 2
         }
-        if let v = wt.retryCount { c.retryCount = v }
+        // Deviation from Conductor (where the workflow task's retryCount always wins): a worker task whose definition
+        // says `retryCount: 0` is never retried. Workers register that for tools marked `idempotent: false`, and a
+        // compiled tool call that asks for retries must not start such a call twice after its worker died.
+        if kind == .worker, c.retryCount == 0 {
+            c.retriesDisabledByDefinition = true
+        } else if let v = wt.retryCount {
+            c.retryCount = v
+        }
         if let v = wt.retryLogic { c.retryLogic = v }
         if let v = wt.retryDelaySeconds { c.retryDelaySeconds = v }
         return c

@@ -135,7 +135,7 @@ public struct LLMTransport: Sendable {
     static func parseRetryAfter(_ value: String) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if let seconds = Double(trimmed), seconds.isFinite, seconds >= 0 {
-            return .milliseconds(Int64(seconds * 1000))
+            return .milliseconds(Int64(saturating: seconds * 1000))
         }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -143,7 +143,7 @@ public struct LLMTransport: Sendable {
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: trimmed) else { return nil }
         let seconds = max(0, date.timeIntervalSinceNow)
-        return .milliseconds(Int64(seconds * 1000))
+        return .milliseconds(Int64(saturating: seconds * 1000))
     }
 }
 

@@ -9,4 +9,24 @@ struct EngineServices: Sendable {
     var maxDecideRounds: Int
     /// Context window (tokens) assumed for LLM tasks whose input names none.
     var contextWindow: Int = ContextCondenser.defaultContextWindow
+    var limits: EngineLimits
+}
+
+/// The bounds the decider enforces (``WorkflowEngine/Configuration``).
+struct EngineLimits: Sendable {
+    var inlineScriptBudget: Double
+    var conditionTimeLimit: Double
+    var maxLoopIterations: Int
+    var maxForkBranches: Int
+    var maxSubWorkflowDepth: Int
+    var maxTaskPayloadBytes: Int
+
+    init(_ c: WorkflowEngine.Configuration) {
+        inlineScriptBudget = c.inlineScriptBudget
+        conditionTimeLimit = c.conditionTimeLimit
+        maxLoopIterations = c.maxLoopIterations
+        maxForkBranches = c.maxForkBranches
+        maxSubWorkflowDepth = c.maxSubWorkflowDepth
+        maxTaskPayloadBytes = c.maxTaskPayloadBytes
+    }
 }

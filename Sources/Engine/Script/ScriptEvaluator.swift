@@ -8,11 +8,15 @@ public enum ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
     case evaluation(String)
     /// The script ran longer than the time limit.
     case timeout(seconds: Double)
+    /// The script's heap grew beyond the memory limit.
+    case memoryLimit(bytes: Int)
 
     public var description: String {
         switch self {
         case .evaluation(let message): return "Error evaluating the script: \(message)"
         case .timeout(let seconds): return "Script execution exceeded the time limit of \(seconds) s"
+        case .memoryLimit(let bytes):
+            return "Script execution exceeded the memory limit of \(bytes / (1 << 20)) MiB (its heap grew beyond it)"
         }
     }
 }
@@ -21,14 +25,16 @@ public enum ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
 ///
 /// `$` is bound to the inputs as plain JS objects and arrays that also carry non-enumerable `get`, `size`,
 /// `containsKey`, `isEmpty` helpers, so scripts written for Conductor's Java maps run unchanged. Each evaluation
-/// gets a fresh global context (top-level `const` is safe to repeat); the shared context group carries the
-/// execution time limit. JavaScriptCore contexts are not thread-safe, so every evaluation holds a lock.
-public final class ScriptEvaluator: @unchecked Sendable {
-    // @unchecked: `group` is only touched while `lock` is held.
-    private let lock = NSLock()
-    private let group: JSContextGroupRef
+/// gets its own virtual machine (context group): evaluations on different threads run in parallel instead of
+/// queueing behind one lock, and everything a script allocated is freed when it ends. A watchdog looks at the
+/// clock and at the VM's heap every few milliseconds and stops the script past its time limit or heap limit.
+public final class ScriptEvaluator: Sendable {
     /// Wall-clock limit per evaluation, in seconds.
     public let timeLimit: Double
+    /// Heap limit per evaluation, in bytes.
+    public let heapLimit: Int
+    /// How often the watchdog looks (seconds).
+    static let watchInterval = 0.005
 
     private static let prelude = """
         (function decorate(v) {
@@ -55,23 +61,24 @@ public final class ScriptEvaluator: @unchecked Sendable {
         })($);
         """
 
-    /// Creates an evaluator whose scripts are stopped after `timeLimit` seconds.
-    public init(timeLimit: Double = 4) {
+    /// Creates an evaluator whose scripts are stopped after `timeLimit` seconds or when their heap grows beyond
+    /// `heapLimit` bytes (256 MiB unless given).
+    public init(timeLimit: Double = 4, heapLimit: Int = 256 << 20) {
         self.timeLimit = timeLimit
-        group = JSContextGroupCreate()
-        JSContextGroupSetExecutionTimeLimit(group, timeLimit, nil, nil)
-    }
-
-    deinit {
-        JSContextGroupRelease(group)
+        self.heapLimit = heapLimit
     }
 
     /// Evaluates `script` as a program with `$` bound to `input`; returns its completion value as JSON
-    /// (`undefined` and functions become null).
-    public func evaluate(_ script: String, input: [String: JSONValue]) throws(ScriptError) -> JSONValue {
+    /// (`undefined` and functions become null). `timeLimit` overrides the evaluator's (never beyond it).
+    public func evaluate(_ script: String, input: [String: JSONValue], timeLimit: Double? = nil) throws(ScriptError) -> JSONValue {
+        let limit = min(timeLimit ?? self.timeLimit, self.timeLimit)
         let inputJSON = JSONValue.object(input).jsonText()
-        lock.lock()
-        defer { lock.unlock() }
+        let group = JSContextGroupCreate()
+        defer { JSContextGroupRelease(group) }
+        let watch = Watch(deadline: ContinuousClock.now + .seconds(limit), heapLimit: heapLimit)
+        let watchPointer = Unmanaged.passRetained(watch)
+        defer { watchPointer.release() }
+        JSContextGroupSetExecutionTimeLimit(group, min(Self.watchInterval, limit), Watch.callback, watchPointer.toOpaque())
         guard let context = JSGlobalContextCreateInGroup(group, nil) else {
             throw .evaluation("cannot create a JavaScript context")
         }
@@ -83,8 +90,8 @@ public final class ScriptEvaluator: @unchecked Sendable {
         }
         let dollar = JSString("$")
         JSObjectSetProperty(context, global, dollar.ref, value, JSPropertyAttributes(kJSPropertyAttributeNone), nil)
-        _ = try run(Self.prelude, in: context)
-        let result = try run(script, in: context)
+        _ = try run(Self.prelude, in: context, watch: watch, limit: limit)
+        let result = try run(script, in: context, watch: watch, limit: limit)
         var exception: JSValueRef?
         guard let text = JSValueCreateJSONString(context, result, 0, &exception) else {
             if exception != nil { throw .evaluation(Self.message(of: exception, in: context)) }
@@ -94,20 +101,66 @@ public final class ScriptEvaluator: @unchecked Sendable {
         return (try? JSONValue.parse(Self.string(text))) ?? .null
     }
 
-    private func run(_ source: String, in context: JSGlobalContextRef) throws(ScriptError) -> JSValueRef? {
+    private func run(_ source: String, in context: JSGlobalContextRef, watch: Watch, limit: Double) throws(ScriptError)
+        -> JSValueRef?
+    {
         let script = JSString(source)
         var exception: JSValueRef?
-        let started = ContinuousClock.now
         let result = JSEvaluateScript(context, script.ref, nil, nil, 1, &exception)
+        if watch.stop == .heap { throw .memoryLimit(bytes: heapLimit) }
+        if watch.stop == .time { throw .timeout(seconds: limit) }
         if exception != nil {
             let message = Self.message(of: exception, in: context)
-            let elapsed = ContinuousClock.now - started
-            if message.contains("execution terminated") || elapsed >= .seconds(timeLimit) {
-                throw .timeout(seconds: timeLimit)
-            }
+            if message.contains("Out of memory") { throw .memoryLimit(bytes: heapLimit) }
+            if message.contains("execution terminated") { throw .timeout(seconds: limit) }
             throw .evaluation(message)
         }
         return result
+    }
+
+    /// The state the watchdog callback reads and sets; touched only by the thread running the script.
+    private final class Watch {
+        enum Stop { case none, time, heap }
+        let deadline: ContinuousClock.Instant
+        let heapLimit: Int
+        var stop = Stop.none
+
+        init(deadline: ContinuousClock.Instant, heapLimit: Int) {
+            self.deadline = deadline
+            self.heapLimit = heapLimit
+        }
+
+        /// Called by JavaScriptCore every ``ScriptEvaluator/watchInterval`` of script execution; true stops it.
+        static let callback: JSShouldTerminateCallback = { context, pointer in
+            guard let pointer else { return true }
+            let watch = Unmanaged<Watch>.fromOpaque(pointer).takeUnretainedValue()
+            if ContinuousClock.now >= watch.deadline {
+                watch.stop = .time
+                return true
+            }
+            if let context, ScriptEvaluator.heapSize(context) > watch.heapLimit {
+                watch.stop = .heap
+                return true
+            }
+            // JavaScriptCore calls back once per arming: arm the watchdog again for the next look.
+            if let context, let group = JSContextGetGroup(context) {
+                JSContextGroupSetExecutionTimeLimit(group, ScriptEvaluator.watchInterval, Watch.callback, pointer)
+            }
+            return false
+        }
+    }
+
+    /// Bytes the VM of `context` holds for JavaScript values (its heap plus out-of-line storage).
+    static func heapSize(_ context: JSContextRef) -> Int {
+        guard let stats = JSGetMemoryUsageStatistics(context) else { return 0 }
+        var total = 0
+        for key in ["heapSize", "extraMemorySize"] {
+            let name = JSString(key)
+            let value = JSObjectGetProperty(context, stats, name.ref, nil)
+            let number = JSValueToNumber(context, value, nil)
+            if number.isFinite, number > 0 { total += Int(min(number, Double(Int.max / 4))) }
+        }
+        return total
     }
 
     private static func message(of exception: JSValueRef?, in context: JSGlobalContextRef) -> String {
@@ -126,9 +179,9 @@ public final class ScriptEvaluator: @unchecked Sendable {
 
 extension ScriptEvaluator {
     /// ``evaluate(_:input:)`` as a `Result`, for callers inside untyped `throws` contexts.
-    func result(_ script: String, input: [String: JSONValue]) -> Result<JSONValue, ScriptError> {
+    func result(_ script: String, input: [String: JSONValue], timeLimit: Double? = nil) -> Result<JSONValue, ScriptError> {
         do throws(ScriptError) {
-            return .success(try evaluate(script, input: input))
+            return .success(try evaluate(script, input: input, timeLimit: timeLimit))
         } catch {
             return .failure(error)
         }

@@ -42,6 +42,8 @@ struct ExecutionRecord: Codable, Sendable {
     var rootWorkflowID: String
     var taskToDomain: [String: String]?
     var lastRetriedTime: Int64?
+    /// How many SUB_WORKFLOW levels above this execution (nil, as in records written before it existed, is 0).
+    var depth: Int?
 }
 
 /// An execution loaded into a write transaction: mutated by the decider, saved on commit.

@@ -2,7 +2,40 @@ import GRDB
 
 /// Opens the engine's SQLite database and applies its append-only migrations.
 enum Schema {
-    static func open(path: String?) throws -> any DatabaseWriter {
+    /// Opens the database at `path` (in memory when nil), checks its integrity and migrates it. A damaged file is
+    /// refused with an error naming it, so a server never starts on a database every write would fail on.
+    static func open(path: String?) throws(EngineError) -> any DatabaseWriter {
+        do {
+            let writer = try connect(path: path)
+            if path != nil {
+                let problems = try writer.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+                if problems != ["ok"] {
+                    throw damaged(path, problems.prefix(3).joined(separator: "; "))
+                }
+            }
+            try migrator.migrate(writer)
+            return writer
+        } catch let error as EngineError {
+            throw error
+        } catch let error as DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB: throw damaged(path, error.message ?? "\(error.resultCode)")
+            default:
+                throw EngineError(.internal, "Cannot open the database file \(path ?? ":memory:"): \(error.message ?? "\(error.resultCode)")")
+            }
+        } catch {
+            throw EngineError(.internal, "Cannot open the database file \(path ?? ":memory:"): \(error)")
+        }
+    }
+
+    private static func damaged(_ path: String?, _ detail: String) -> EngineError {
+        EngineError(
+            .internal,
+            "The database file \(path ?? ":memory:") is damaged (SQLite integrity check: \(detail)). Restore it from a backup, "
+                + "or move it aside to start with an empty database.")
+    }
+
+    private static func connect(path: String?) throws -> any DatabaseWriter {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
@@ -14,7 +47,6 @@ enum Schema {
         } else {
             writer = try DatabaseQueue(configuration: config)
         }
-        try migrator.migrate(writer)
         return writer
     }
 

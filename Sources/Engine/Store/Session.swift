@@ -12,6 +12,8 @@ struct CommitEffects: Sendable {
     var readyAsyncTasks: [String] = []
     /// Every execution the transaction touched, as committed.
     var committedStates: [StateCache.Entry] = []
+    /// Executions whose decide yielded before it was done, to continue in a transaction of their own.
+    var unfinishedDecides: [String] = []
 }
 
 /// One write transaction: loads executions on demand, lets the decider mutate them, saves what changed and
@@ -111,7 +113,7 @@ final class Session {
                     state.needsSweep ? now
                     : (e.status.isTerminal || (state.definition.timeoutSeconds ?? 0) <= 0)
                     ? nil
-                    : (state.record.lastRetriedTime ?? e.createTime ?? now) + Int64(state.definition.timeoutSeconds!) * 1000
+                    : Int64.saturatingDeadline(state.record.lastRetriedTime ?? e.createTime ?? now, plusSeconds: state.definition.timeoutSeconds!)
                 try db.execute(
                     sql: """
                         INSERT INTO execution(id, name, status, root_id, parent_id, create_time, timeout_at, json)
@@ -137,6 +139,7 @@ final class Session {
                 }
             }
             state.dirtyTasks = []
+            if state.needsSweep, !effects.unfinishedDecides.contains(id) { effects.unfinishedDecides.append(id) }
             effects.committedStates.append(state.cacheEntry)
         }
         for j in journal {
@@ -169,5 +172,5 @@ final class Session {
 
 /// Epoch-millisecond wall clock.
 enum Clock {
-    static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+    static func nowMillis() -> Int64 { Int64(saturating: (Date().timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -42,7 +42,7 @@ extension Session {
         scope[wt.taskReferenceName] = .object(loop.task.outputData)
         for (ref, output) in outputs { scope[ref] = output }
         let proceed: Bool
-        switch services.scripts.result(wt.loopCondition ?? "false", input: scope) {
+        switch services.scripts.result(wt.loopCondition ?? "false", input: scope, timeLimit: services.limits.conditionTimeLimit) {
         case .success(let value): proceed = value.boolValue ?? ((value.doubleValue ?? 0) > 0)
         case .failure(let error):
             try finish(r.id, in: state, status: .failedWithTerminalError, reason: error.description)
@@ -52,6 +52,13 @@ extension Session {
             loop.task.inputData = scope.filter { wt.inputParameters[$0.key] != nil }
             state.update(loop)
             try finish(r.id, in: state, status: .completed)
+            return true
+        }
+        let limit = services.limits.maxLoopIterations
+        guard n < limit else {
+            try finish(
+                r.id, in: state, status: .failedWithTerminalError,
+                reason: "DO_WHILE '\(wt.taskReferenceName)' stopped after \(n) iterations, the limit (its loopCondition still held)")
             return true
         }
         loop.task.outputData[value: "iteration"] = .int(n + 1)

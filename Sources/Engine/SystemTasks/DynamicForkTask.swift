@@ -9,6 +9,7 @@ extension Session {
         let input = r.task.inputData
         var tasks: [WorkflowTask] = []
         if let name = input[value: "forkTaskName"].stringValue, let items = input[value: "forkTaskInputs"].arrayValue {
+            if try refuseBranches(items.count, of: r, in: state) { return }
             let type = input[value: "forkTaskType"].stringValue ?? "SIMPLE"
             for (i, item) in items.enumerated() {
                 var params = item.objectValue ?? ["input": item]
@@ -24,6 +25,7 @@ extension Session {
                     reason: "Input '\(wt.dynamicForkTasksParam ?? "dynamicTasks")' of a dynamic fork must be a list of tasks")
                 return
             }
+            if try refuseBranches(items.count, of: r, in: state) { return }
             for item in items {
                 guard var task = try? item.decode(WorkflowTask.self) else {
                     try finish(r.id, in: state, status: .failedWithTerminalError, reason: "Invalid dynamic fork task: \(item.jsonText())")
@@ -45,5 +47,16 @@ extension Session {
         state.tasks[i].task.inputData[value: "forkedTaskDefs"] = try JSONValue.from(tasks)
         state.update(state.tasks[i])
         try finish(r.id, in: state, status: .completed)
+    }
+
+    /// Fails a fork asking for more branches than ``EngineLimits/maxForkBranches``; true when it did.
+    func refuseBranches(_ count: Int, of r: TaskRecord, in state: ExecutionState) throws -> Bool {
+        let limit = services.limits.maxForkBranches
+        guard count > limit else { return false }
+        let ref = r.task.workflowTask?.taskReferenceName ?? r.task.referenceTaskName
+        try finish(
+            r.id, in: state, status: .failedWithTerminalError,
+            reason: "\(r.task.workflowTask?.type ?? "FORK") '\(ref)' asks for \(count) branches; the limit is \(limit)")
+        return true
     }
 }

@@ -9,6 +9,13 @@ extension Session {
             try finish(r.id, in: state, status: .failedWithTerminalError, reason: "SUB_WORKFLOW without subWorkflowParam")
             return
         }
+        let depth = (state.record.depth ?? 0) + 1
+        guard depth <= services.limits.maxSubWorkflowDepth else {
+            try finish(
+                r.id, in: state, status: .failedWithTerminalError,
+                reason: "SUB_WORKFLOW '\(wt.taskReferenceName)' would nest \(depth) levels deep; the limit is \(services.limits.maxSubWorkflowDepth)")
+            return
+        }
         let def: WorkflowDef
         if let inline = params.workflowDefinition {
             def = inline
@@ -51,7 +58,7 @@ extension Session {
         e.parentWorkflowTaskId = parent?.taskID
         let record = ExecutionRecord(
             execution: e, rootWorkflowID: parent?.state.record.rootWorkflowID ?? e.workflowId, taskToDomain: taskToDomain,
-            lastRetriedTime: nil)
+            lastRetriedTime: nil, depth: parent.map { ($0.state.record.depth ?? 0) + 1 })
         let state = ExecutionState(record: record, tasks: [])
         state.isDirty = true
         register(state)

@@ -15,7 +15,7 @@ extension Session {
             switch evaluator {
             case "value-param": value = input[value: expression]
             case "javascript", "graaljs":
-                switch services.scripts.result(expression, input: input) {
+                switch services.scripts.result(expression, input: input, timeLimit: services.limits.conditionTimeLimit) {
                 case .success(let v): value = v
                 case .failure(let error):
                     try finish(r.id, in: state, status: .failed, reason: error.description)

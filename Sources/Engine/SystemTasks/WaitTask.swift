@@ -17,13 +17,13 @@ extension Session {
                 try finish(r.id, in: state, status: .failedWithTerminalError, reason: "Invalid duration '\(d)'")
                 return
             }
-            deadline = now + Int64(seconds) * 1000
+            deadline = Int64.saturatingDeadline(now, plusSeconds: seconds)
         case (nil, .some(let u)):
             guard let date = Self.parseUntil(u) else {
                 try finish(r.id, in: state, status: .failedWithTerminalError, reason: "Invalid 'until' '\(u)'")
                 return
             }
-            deadline = Int64(date.timeIntervalSince1970 * 1000)
+            deadline = Int64(saturating: date.timeIntervalSince1970 * 1000)
         case (nil, nil): deadline = nil
         }
         var t = r
@@ -48,8 +48,9 @@ extension Session {
         var total = 0
         var any = false
         for (group, unit) in [(1, 86400), (2, 3600), (3, 60), (4, 1)] {
-            if let range = Range(match.range(at: group), in: text), let n = Int(text[range]) {
-                total += n * unit
+            if let range = Range(match.range(at: group), in: text) {
+                let n = Int(text[range]) ?? .max
+                total = total.saturatingAdding(n.saturatingMultiplied(by: unit))
                 any = true
             }
         }

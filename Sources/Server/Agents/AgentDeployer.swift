@@ -70,7 +70,9 @@ struct AgentDeployer: Sendable {
                 missing.append(Self.defaultTaskDef(name))
             }
         }
-        if !missing.isEmpty { try await engine.registerTaskDefs(missing) }
+        // The read above only spares a write when everything exists; the write is an atomic "register where absent",
+        // so a worker registering after the read keeps its short response timeout instead of this default's hour.
+        if !missing.isEmpty { try await engine.registerTaskDefsIfAbsent(missing) }
         return compiled.requiredWorkers
     }
 

@@ -11,19 +11,60 @@ public struct ExpressionResolver: Sendable {
         self.document = document
     }
 
+    /// How deep arrays and objects inside parameters may nest (the parameter map itself is level 1).
+    public static let maxDepth = 64
+
     /// Resolves every string inside `value`, recursively through arrays and objects (keys are never evaluated).
+    /// Values nested deeper than ``maxDepth`` are returned as they are.
     public func resolve(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case .string(let s): return resolve(string: s)
-        case .array(let a): return .array(a.map(resolve))
-        case .object(let o): return .object(resolve(o))
-        default: return value
-        }
+        resolve(value, level: 1, strict: false) ?? value
     }
 
-    /// Resolves every value of a parameter map.
+    /// Resolves every value of a parameter map (values nested deeper than ``maxDepth`` are returned as they are).
     public func resolve(_ parameters: [String: JSONValue]) -> [String: JSONValue] {
-        parameters.mapValues(resolve)
+        parameters.mapValues { resolve($0, level: 2, strict: false) ?? $0 }
+    }
+
+    /// Resolves every value of a parameter map, or throws when it nests deeper than ``maxDepth``.
+    public func resolveChecked(_ parameters: [String: JSONValue]) throws(ExpressionDepthError) -> [String: JSONValue] {
+        var out: [String: JSONValue] = [:]
+        out.reserveCapacity(parameters.count)
+        for (key, value) in parameters {
+            guard let resolved = resolve(value, level: 2, strict: true) else { throw ExpressionDepthError(limit: Self.maxDepth) }
+            out[key] = resolved
+        }
+        return out
+    }
+
+    /// One walk over `value`, each node visited once; nil when a strict walk goes past ``maxDepth``.
+    private func resolve(_ value: JSONValue, level: Int, strict: Bool) -> JSONValue? {
+        switch value {
+        case .string(let s): return resolve(string: s)
+        case .array, .object:
+            if level > Self.maxDepth {
+                // (Not `strict ? nil : value`: JSONValue is ExpressibleByNilLiteral, so that nil would be `.null`.)
+                if strict { return Optional.none }
+                return value
+            }
+            if case .array(let a) = value {
+                var out: [JSONValue] = []
+                out.reserveCapacity(a.count)
+                for element in a {
+                    guard let r = resolve(element, level: level + 1, strict: strict) else { return nil }
+                    out.append(r)
+                }
+                return .array(out)
+            }
+            guard case .object(let o) = value else { return value }
+            var out: [String: JSONValue] = [:]
+            out.reserveCapacity(o.count)
+            for (key, element) in o {
+                guard let r = resolve(element, level: level + 1, strict: strict) else { return nil }
+                out[key] = r
+            }
+            return .object(out)
+        default: return value
+        }
     }
 
     /// Resolves one string: a lone expression keeps its type, mixed text becomes a string.
@@ -107,4 +148,12 @@ extension JSONPath {
         path.components = components
         return path.evaluate(in: root)
     }
+}
+
+/// Parameters nest arrays and objects deeper than the resolver walks.
+public struct ExpressionDepthError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The deepest nesting allowed (``ExpressionResolver/maxDepth``).
+    public var limit: Int
+    public init(limit: Int) { self.limit = limit }
+    public var description: String { "inputParameters nest arrays and objects more than \(limit) levels deep" }
 }
