@@ -29,8 +29,9 @@ public final class WorkflowEngine: Sendable {
         /// Context window (tokens) for LLM tasks whose input sets no `contextWindow`: longer histories are
         /// condensed (agentspan-compiler.md §8.2).
         public var contextWindow = ContextCondenser.defaultContextWindow
-        /// Secrets HTTP and MCP headers may reference as `#{NAME}` (name → value). Nothing else is substituted.
-        public var secrets: [String: String] = [:]
+        /// Secrets HTTP and MCP headers may reference as `#{NAME}`, each sent only to its hosts. Nothing else is
+        /// substituted.
+        public var secrets: [String: Secret] = [:]
 
         /// Settings with defaults: 4 s scripts, a sweep every second.
         public init(
@@ -65,6 +66,8 @@ public final class WorkflowEngine: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .seconds(10)
         configuration.connectionPool.retryConnectionEstablishment = false
+        // HTTPTask follows redirects itself, so a secret is checked against every host it would reach.
+        configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
@@ -161,7 +164,7 @@ public final class WorkflowEngine: Sendable {
 
     private func publish(_ effects: CommitEffects) {
         services.cache.store(effects.committedStates)
-        feed.publish(effects.journal)
+        feed.publish(effects.journal, states: effects.committedStates)
         if !effects.readyQueues.isEmpty { waiters.signal(effects.readyQueues) }
         for id in effects.readyAsyncTasks { dispatch(taskID: id) }
     }
@@ -197,5 +200,10 @@ public final class WorkflowEngine: Sendable {
     /// A live feed of journal entries of every execution, delivered after their commit.
     public func journalUpdates() -> AsyncStream<JournalEntry> {
         feed.subscribe()
+    }
+
+    /// The same feed with each entry's task and execution as its commit left them, so a consumer needs no read.
+    public func journalRecords() -> AsyncStream<JournalUpdate> {
+        feed.subscribeUpdates()
     }
 }
