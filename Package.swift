@@ -115,6 +115,8 @@ let package = Package(
             dependencies: [
                 "Server", "Engine", "Workflow", "ConductorClient", "TestSupport", "AgentCompiler", "AgentSpec",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "agentspanc-example-plugin", dependencies: ["Worker", "Workflow"], path: "Examples/ExamplePlugin"),

@@ -29,8 +29,9 @@ public final class WorkflowEngine: Sendable {
         /// Context window (tokens) for LLM tasks whose input sets no `contextWindow`: longer histories are
         /// condensed (agentspan-compiler.md §8.2).
         public var contextWindow = ContextCondenser.defaultContextWindow
-        /// Secrets HTTP and MCP headers may reference as `#{NAME}` (name → value). Nothing else is substituted.
-        public var secrets: [String: String] = [:]
+        /// Secrets HTTP and MCP headers may reference as `#{NAME}`, each sent only to its hosts. Nothing else is
+        /// substituted.
+        public var secrets: [String: Secret] = [:]
         /// Bytes of heap one script evaluation may grow to before it is stopped.
         public var scriptHeapLimit = 256 << 20
         /// Seconds an INLINE script may run inside the engine's write transaction. One that takes longer is
@@ -84,6 +85,8 @@ public final class WorkflowEngine: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .seconds(10)
         configuration.connectionPool.retryConnectionEstablishment = false
+        // HTTPTask follows redirects itself, so a secret is checked against every host it would reach.
+        configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
@@ -184,7 +187,7 @@ public final class WorkflowEngine: Sendable {
 
     private func publish(_ effects: CommitEffects) {
         services.cache.store(effects.committedStates)
-        feed.publish(effects.journal)
+        feed.publish(effects.journal, states: effects.committedStates)
         if !effects.readyQueues.isEmpty { waiters.signal(effects.readyQueues) }
         for id in effects.readyAsyncTasks { dispatch(taskID: id) }
         for id in effects.unfinishedDecides { continueDeciding(id) }
@@ -240,5 +243,10 @@ public final class WorkflowEngine: Sendable {
     /// A live feed of journal entries of every execution, delivered after their commit.
     public func journalUpdates() -> AsyncStream<JournalEntry> {
         feed.subscribe()
+    }
+
+    /// The same feed with each entry's task and execution as its commit left them, so a consumer needs no read.
+    public func journalRecords() -> AsyncStream<JournalUpdate> {
+        feed.subscribeUpdates()
     }
 }

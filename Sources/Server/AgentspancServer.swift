@@ -20,8 +20,11 @@ public struct ServerConfiguration: Sendable {
     public var logger: Logger
     /// Context window (tokens) of LLM turns; longer histories are condensed. Agentspan's default is 128,000.
     public var contextWindow = 128_000
-    /// Secrets (name → value) HTTP and MCP tool headers may reference as `${NAME}` in a spec.
-    public var secrets: [String: String] = [:]
+    /// Secrets HTTP and MCP tool headers may reference as `${NAME}` in a spec, each with the hosts it may go to.
+    public var secrets: [String: Secret] = [:]
+    /// Names besides the bound address and loopback that requests may carry in `Host` (`name` or `name:port`),
+    /// for a server reached through a proxy or a DNS name.
+    public var allowedHosts: [String] = []
 
     public init(
         host: String = "127.0.0.1", port: Int = 6767, dataDirectory: String? = nil, apiKey: String? = nil,
@@ -68,21 +71,27 @@ public struct AgentspancServer: Sendable {
         let engine = try await WorkflowEngine(configuration: engineConfiguration)
         let hub = AgentEventHub(engine: engine, logger: logger)
         let router = Router(context: ServerRequestContext.self)
+        let routeTable = RouteTable()
+        let routes = RecordingRouter(router: router, table: routeTable)
+        let address = ServerAddress(host: configuration.host, port: configuration.port, allowedHosts: configuration.allowedHosts)
+        let hasKey = !(configuration.apiKey ?? "").isEmpty
+        router.add(middleware: ErrorMappingMiddleware(routes: routeTable, logger: logger))
+        router.add(middleware: BrowserGuardMiddleware(address: address, hasAPIKey: hasKey))
         if let key = configuration.apiKey, !key.isEmpty { router.add(middleware: APIKeyMiddleware(key: key)) }
-        router.add(middleware: ErrorMappingMiddleware())
-        HealthRoutes().register(on: router)
-        if let key = configuration.apiKey, !key.isEmpty { TokenRoutes(key: key).register(on: router) }
-        MetadataRoutes(engine: engine).register(on: router)
-        WorkflowRoutes(engine: engine).register(on: router)
-        TaskRoutes(engine: engine).register(on: router)
-        AgentStreamRoutes(engine: engine, hub: hub).register(on: router)
-        AgentRoutes(engine: engine, deployer: AgentDeployer(engine: engine)).register(on: router)
+        HealthRoutes().register(on: routes)
+        if let key = configuration.apiKey, !key.isEmpty { TokenRoutes(key: key).register(on: routes) }
+        MetadataRoutes(engine: engine).register(on: routes)
+        WorkflowRoutes(engine: engine).register(on: routes)
+        TaskRoutes(engine: engine).register(on: routes)
+        AgentStreamRoutes(engine: engine, hub: hub).register(on: routes)
+        AgentRoutes(engine: engine, deployer: AgentDeployer(engine: engine)).register(on: routes)
 
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "agentspanc"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
+                address.boundPort = port
                 logger.info("agentspanc server listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
                 await onListening(port)
             },

@@ -1,7 +1,9 @@
 import ArgumentParser
 import ConductorClient
 import Engine
+import AsyncHTTPClient
 import Foundation
+import Synchronization
 import Workflow
 
 /// Event latency (task completion → SSE delivery) and the overhead of a five-tool agent run.
@@ -12,6 +14,11 @@ struct EventBench: AsyncParsableCommand {
 
     @Option(help: "Executions for the latency figure.") var executions = 200
     @Option(help: "Runs of the five-tool agent.") var runs = 30
+    @Option(help: "SSE clients of the fan-out figure; 0 measures the single-stream figures instead.") var streams = 0
+    @Option(help: "SSE clients per execution in the fan-out figure (1: an execution each; --streams: one for all).")
+    var perExecution = 1
+    @Option(help: "Agent runs kept going at once during the fan-out figure, each calling an instant tool five times.")
+    var busy = 4
 
     /// An instant model: turn N calls the tool, until `tools` calls were made, then answers.
     struct InstantModel: LLMProvider {
@@ -42,8 +49,12 @@ struct EventBench: AsyncParsableCommand {
         let client = AgentClient(serverURL: server.url)
         let worker = Task { try await instantWorker(http) }
         defer { worker.cancel() }
-        try await latency(client, http: http)
-        try await overhead(client)
+        if streams > 0 {
+            try await fanOut(client, http: http)
+        } else {
+            try await latency(client, http: http)
+            try await overhead(client)
+        }
         worker.cancel()
         await server.stop()
     }
@@ -81,6 +92,79 @@ struct EventBench: AsyncParsableCommand {
         while true {
             if let task = try await http.tasks("/api/tasks/poll/batch/bench_tool_manual?count=1&timeout=5000").first { return task }
         }
+    }
+
+    /// `streams` SSE clients on `streams / perExecution` executions of five manual tool calls each, while `busy`
+    /// other runs keep the engine and the instant worker busy: completion of each call → its tool_result on every
+    /// stream.
+    private func fanOut(_ client: AgentClient, http: BenchHTTP) async throws {
+        let executionCount = max(1, streams / max(1, perExecution))
+        let calls = 5
+        var ids: [String] = []
+        for _ in 0..<executionCount {
+            let started = try await client.start(AgentStartRequest(agentConfig: Self.agent("bench_tool_manual"), prompt: "five calls please"))
+            if let id = started.executionId { ids.append(id) }
+        }
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(30), read: .seconds(300)))
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = streams + 16
+        let sse = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let clock = ContinuousClock()
+        let (connected, connectedInput) = AsyncStream<Void>.makeStream()
+        let base = http.base
+        let readers = (0..<streams).map { i in
+            let id = ids[i % ids.count]
+            return Task { () -> (String, [ContinuousClock.Instant]) in
+                var arrivals: [ContinuousClock.Instant] = []
+                var announced = false
+                defer { if !announced { connectedInput.yield() } }
+                var request = HTTPClientRequest(url: "\(base)/api/agent/stream/\(id)")
+                request.headers.add(name: "Accept", value: "text/event-stream")
+                let response = try await sse.execute(request, timeout: .seconds(600))
+                var parser = SSEParser()
+                for try await chunk in response.body {
+                    for frame in parser.feed(chunk.readableBytesView) {
+                        if frame.event == "tool_call", !announced { announced = true; connectedInput.yield() }
+                        if frame.event == "tool_result" { arrivals.append(clock.now) }
+                    }
+                }
+                return (id, arrivals)
+            }
+        }
+        var ready = 0
+        for await _ in connected {
+            ready += 1
+            if ready == streams { break }
+        }
+        let load = (0..<busy).map { _ in
+            Task {
+                while !Task.isCancelled {
+                    let started = try await client.start(AgentStartRequest(agentConfig: Self.agent("bench_tool"), prompt: "five calls please"))
+                    guard let id = started.executionId else { continue }
+                    for try await _ in client.events(executionID: id) {}
+                }
+            }
+        }
+        let sent = Mutex<[String: [ContinuousClock.Instant]]>([:])
+        var answered = 0
+        while answered < ids.count * calls {
+            for task in try await http.tasks("/api/tasks/poll/batch/bench_tool_manual?count=100&timeout=1000") {
+                let now = clock.now
+                sent.withLock { $0[task.workflowInstanceId, default: []].append(now) }
+                _ = try await http.complete(task, output: ["ok": true], v2: false)
+                answered += 1
+            }
+        }
+        var sample = Sample()
+        for reader in readers {
+            let (id, arrivals) = try await reader.value
+            let times = sent.withLock { $0[id] ?? [] }
+            for (arrived, completed) in zip(arrivals, times) { sample.add(arrived - completed) }
+        }
+        for task in load { task.cancel() }
+        try await sse.shutdown()
+        report(
+            "SSE fan-out latency, \(streams) streams on \(ids.count) executions, \(busy) busy runs (tool completed → tool_result on each stream)",
+            sample.summary)
     }
 
     private func overhead(_ client: AgentClient) async throws {

@@ -19,8 +19,8 @@ struct Sample {
 
     /// `p50 1.23 ms  p99 4.56 ms  (n=500)`.
     var summary: String {
-        String(format: "p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  (n=%d)",
-               percentile(50), percentile(90), percentile(99), values.max() ?? .nan, values.count)
+        String(format: "p50 %.2f ms  p90 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms  (n=%d)",
+               percentile(50), percentile(90), percentile(95), percentile(99), values.max() ?? .nan, values.count)
     }
 }
 

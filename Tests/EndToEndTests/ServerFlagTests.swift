@@ -14,9 +14,24 @@ import Testing
     }
 
     @Test func aSecretMustBeSetInTheEnvironment() async throws {
-        let (code, stderr) = try await server(["--secret", "AGENTSPANC_TEST_UNSET_SECRET"])
+        let (code, stderr) = try await server(["--secret", "AGENTSPANC_TEST_UNSET_SECRET=api.example.com"])
         #expect(code == 64, "\(stderr)")
         #expect(stderr.contains("--secret AGENTSPANC_TEST_UNSET_SECRET: AGENTSPANC_TEST_UNSET_SECRET is not set in the environment"))
+    }
+
+    @Test func aSecretMustNameTheHostsItMayGoTo() async throws {
+        let (code, stderr) = try await server(["--secret", "WX_KEY"], environment: ["WX_KEY": "k"])
+        #expect(code == 64, "\(stderr)")
+        #expect(stderr.contains("--secret WX_KEY: name the hosts it may be sent to, as --secret WX_KEY=api.example.com[,HOST…]"), "\(stderr)")
+        let (badHost, badHostError) = try await server(["--secret", "WX_KEY=https://api.example.com/v1"], environment: ["WX_KEY": "k"])
+        #expect(badHost == 64)
+        #expect(badHostError.contains("is not a host"), "\(badHostError)")
+    }
+
+    @Test func anAllowedHostMustBeAHostName() async throws {
+        let (code, stderr) = try await server(["--allowed-host", "http://agents.example.com"])
+        #expect(code == 64, "\(stderr)")
+        #expect(stderr.contains("--allowed-host http://agents.example.com: give a host name or name:port"), "\(stderr)")
     }
 
     @Test func aContextWindowTooSmallToHoldAnAnswerIsRefused() async throws {

@@ -40,7 +40,7 @@ func temporaryDatabasePath() -> String {
 func makeEngine(
     path: String? = temporaryDatabasePath(), llm: any LLMProvider = ScriptedLLM(responses: []),
     sweep: Duration = .milliseconds(50), maxDecideRounds: Int = 1_000, contextWindow: Int? = nil,
-    secrets: [String: String] = [:], configure: (inout WorkflowEngine.Configuration) -> Void = { _ in }
+    secrets: [String: Secret] = [:], configure: (inout WorkflowEngine.Configuration) -> Void = { _ in }
 ) async throws -> WorkflowEngine {
     var logger = Logger(label: "engine-tests")
     logger.logLevel = .warning

@@ -27,7 +27,7 @@ import Workflow
     @Test func listsEveryPageAndCallsToolsWithTheSessionAndTheSecret() async throws {
         let mcp = try await MCPTestServer.start(requiredAuthorization: "Bearer s3cret")
         defer { mcp.stop() }
-        let engine = try await makeEngine(secrets: ["ORDERS_TOKEN": "s3cret"])
+        let engine = try await makeEngine(secrets: ["ORDERS_TOKEN": Secret(value: "s3cret", allowedHosts: ["127.0.0.1"])])
         defer { Task { await engine.shutdown() } }
         let id = try await engine.startWorkflow(
             StartWorkflowRequest(name: "mcp", workflowDef: try workflow(mcp.url, authorization: "Bearer #{ORDERS_TOKEN}")))

@@ -15,12 +15,17 @@ struct TestServer: Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     /// Starts a server (in-memory store unless `dataDirectory` is given) and waits until it listens.
-    static func start(llm: any LLMProvider = ScriptedLLM(turns: []), apiKey: String? = nil, dataDirectory: String? = nil) async throws -> TestServer {
+    static func start(
+        llm: any LLMProvider = ScriptedLLM(turns: []), apiKey: String? = nil, dataDirectory: String? = nil,
+        configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> TestServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical
-        let server = try AgentspancServer(
-            configuration: .init(host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, apiKey: apiKey, llm: llm, logger: logger))
+        var configuration = ServerConfiguration(
+            host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, apiKey: apiKey, llm: llm, logger: logger)
+        configure(&configuration)
+        let server = try AgentspancServer(configuration: configuration)
         let task = Task {
             try await server.run(onListening: { port in continuation.yield(port); continuation.finish() })
         }
@@ -34,18 +39,27 @@ struct TestServer: Sendable {
         _ = try? await task.value
     }
 
-    /// Sends a request and returns status and body text.
+    /// Sends a request and returns status and body text; a body is sent as JSON unless `headers` name a
+    /// Content-Type.
     func request(_ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = []) async throws -> (Int, String) {
+        let (status, _, text) = try await exchange(method, path, body: body, headers: headers)
+        return (status, text)
+    }
+
+    /// Like ``request(_:_:body:headers:)``, with the response headers.
+    func exchange(
+        _ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = []
+    ) async throws -> (Int, HTTPHeaders, String) {
         var request = HTTPClientRequest(url: url + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            if !request.headers.contains(name: "Content-Type") { request.headers.add(name: "Content-Type", value: "application/json") }
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        return (Int(response.status.code), String(buffer: buffer))
+        return (Int(response.status.code), response.headers, String(buffer: buffer))
     }
 
     /// Sends JSON and decodes a JSON answer, expecting 200.

@@ -53,7 +53,8 @@ enum MCPTasks {
         }
         let headers: [String: String]
         do {
-            headers = try credentials.headers(input[value: "headers"])
+            // The client follows no redirects, so the server URL is the only place these headers go.
+            headers = try credentials.headers(input[value: "headers"], for: CredentialReferences.Destination(url: server))
         } catch {
             return EngineTaskOutcome(status: .failedWithTerminalError, output: [:], reason: error.description)
         }

@@ -1,11 +1,13 @@
 import Engine
 import Foundation
 import Logging
+import NIOCore
 import Workflow
 
-/// What a stream subscriber receives: events, and heartbeats that keep idle connections alive.
+/// What a stream subscriber receives: events (with their SSE frame, encoded once for every subscriber), and
+/// heartbeats that keep idle connections alive.
 enum StreamItem: Sendable {
-    case event(AgentStreamEvent)
+    case event(AgentStreamEvent, frame: ByteBuffer)
     case heartbeat
 }
 
@@ -14,16 +16,24 @@ enum StreamItem: Sendable {
 /// Events are numbered per root execution (1, 2, 3 …) in journal order, including those of sub-workflows, so
 /// `Last-Event-ID` resume works across reconnects and server restarts: the numbering is recomputed from the
 /// durable journal, never stored. All work happens on one serial loop, so derivation never races.
+///
+/// Live entries come with the records their commit left (``JournalUpdate``), so an entry is derived once, without
+/// a database read, and the same encoded frames go to every subscriber of the execution. The journal and the
+/// records are read only when an execution is first asked for.
 actor AgentEventHub {
     private struct Execution {
         var events: [AgentStreamEvent] = []
+        var frames: [ByteBuffer] = []
         var lastSeq: Int64 = 0
         var subscribers: [UUID: AsyncStream<StreamItem>.Continuation] = [:]
         var finishedAt: Date?
+        /// A read of the journal found records not yet consistent with it; until the retry, the journal (not the
+        /// live feed) is the source, so nothing is skipped or taken out of order.
+        var awaitingRetry = false
     }
 
     private enum Work: Sendable {
-        case entry(JournalEntry)
+        case entry(JournalUpdate)
         case subscribe(root: String, after: Int, id: UUID, continuation: AsyncStream<StreamItem>.Continuation)
         case unsubscribe(root: String, id: UUID)
         case heartbeat
@@ -48,7 +58,7 @@ actor AgentEventHub {
 
     /// Runs until cancelled: feeds journal updates and heartbeats into the serial loop and processes it.
     func run(heartbeatInterval: Duration = .seconds(15)) async {
-        let feed = engine.journalUpdates()
+        let feed = engine.journalRecords()
         let input = workInput
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -86,13 +96,14 @@ actor AgentEventHub {
     private func process() async {
         for await item in work {
             switch item {
-            case .entry(let entry):
-                guard executions[entry.rootWorkflowID] != nil else { continue }
-                await catchUp(entry.rootWorkflowID)
+            case .entry(let update):
+                live(update)
             case .subscribe(let root, let after, let id, let continuation):
                 await load(root)
                 guard var execution = executions[root] else { continuation.finish(); continue }
-                for event in execution.events where event.id > after { continuation.yield(.event(event)) }
+                for (event, frame) in zip(execution.events, execution.frames) where event.id > after {
+                    continuation.yield(.event(event, frame: frame))
+                }
                 if execution.events.last.map({ isTerminal($0, root: root) }) == true {
                     continuation.finish()
                 } else {
@@ -102,7 +113,9 @@ actor AgentEventHub {
             case .unsubscribe(let root, let id):
                 executions[root]?.subscribers[id] = nil
             case .retry(let root):
-                if executions[root] != nil { await catchUp(root) }
+                guard executions[root] != nil else { continue }
+                executions[root]?.awaitingRetry = false
+                await catchUp(root)
             case .history(let root, let reply):
                 await load(root)
                 reply.resume(returning: executions[root]?.events ?? [])
@@ -130,8 +143,7 @@ actor AgentEventHub {
             return
         }
         guard !entries.isEmpty else { return }
-        var fresh: [AgentStreamEvent] = []
-        var next = (executions[root]?.events.count ?? 0) + 1
+        var drafts: [AgentEventDeriver.Draft] = []
         var lastSeq = after
         var incomplete = false
         for entry in entries {
@@ -142,23 +154,38 @@ actor AgentEventHub {
                 break
             }
             lastSeq = max(lastSeq, entry.seq)
-            for draft in deriver.events(for: entry, rootID: root, task: task, workflow: workflow) {
-                fresh.append(draft.event(id: next))
-                next += 1
-            }
+            drafts += deriver.events(for: entry, rootID: root, task: task, workflow: workflow)
         }
         if incomplete {
+            executions[root]?.awaitingRetry = true
             let input = workInput
             Task {
                 try? await Task.sleep(for: .milliseconds(20))
                 input.yield(.retry(root: root))
             }
         }
+        deliver(drafts, root: root, lastSeq: lastSeq)
+    }
+
+    /// Derives a live entry from the records it carries, unless the journal read of its execution covers it.
+    private func live(_ update: JournalUpdate) {
+        let root = update.entry.rootWorkflowID
+        guard let execution = executions[root], !execution.awaitingRetry, update.entry.seq > execution.lastSeq else { return }
+        let (task, workflow) = Self.records(of: update)
+        deliver(deriver.events(for: update.entry, rootID: root, task: task, workflow: workflow), root: root, lastSeq: update.entry.seq)
+    }
+
+    /// Numbers the drafts, encodes each frame once and hands it to every subscriber; ends them after the terminal
+    /// event.
+    private func deliver(_ drafts: [AgentEventDeriver.Draft], root: String, lastSeq: Int64) {
         guard var execution = executions[root] else { return }
-        execution.lastSeq = lastSeq
-        execution.events.append(contentsOf: fresh)
-        for event in fresh {
-            for continuation in execution.subscribers.values { continuation.yield(.event(event)) }
+        execution.lastSeq = max(execution.lastSeq, lastSeq)
+        for draft in drafts {
+            let event = draft.event(id: execution.events.count + 1)
+            let frame = ByteBuffer(string: AgentStreamRoutes.frame(event))
+            execution.events.append(event)
+            execution.frames.append(frame)
+            for continuation in execution.subscribers.values { continuation.yield(.event(event, frame: frame)) }
             if isTerminal(event, root: root) {
                 for continuation in execution.subscribers.values { continuation.finish() }
                 execution.subscribers = [:]
@@ -166,6 +193,17 @@ actor AgentEventHub {
             }
         }
         executions[root] = execution
+    }
+
+    /// The records of a live entry, by the rules of ``records(for:)``: a task deleted, or an end undone, within the
+    /// same commit has nothing to show.
+    static func records(of update: JournalUpdate) -> (ConductorTask?, WorkflowExecution?) {
+        if update.entry.taskID != nil {
+            guard let task = update.task else { return (nil, nil) }
+            if update.entry.kind == .taskEnded && !task.status.isTerminal { return (nil, nil) }
+            return (task, nil)
+        }
+        return (nil, update.workflow)
     }
 
     /// The task or execution an entry names, once they reflect the entry (nil: not yet, or unreadable).

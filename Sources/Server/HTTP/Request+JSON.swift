@@ -46,9 +46,12 @@ extension Request {
         return spaced.removingPercentEncoding ?? spaced
     }
 
-    /// A path parameter that the route guarantees.
+    /// A path parameter that the route guarantees, percent-decoded (`my%20flow` is `my flow`).
     func parameter(_ name: String, _ context: ServerRequestContext) throws -> String {
-        guard let value = context.parameters.get(name) else { throw APIError.badRequest("missing path parameter \(name)") }
+        guard let raw = context.parameters.get(name) else { throw APIError.badRequest("missing path parameter \(name)") }
+        guard let value = raw.removingPercentEncoding else {
+            throw APIError.badRequest("path parameter \(name): '\(raw)' has an invalid percent-escape")
+        }
         return value
     }
 }

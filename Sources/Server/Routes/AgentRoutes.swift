@@ -8,7 +8,7 @@ struct AgentRoutes {
     let engine: WorkflowEngine
     let deployer: AgentDeployer
 
-    func register(on router: Router<ServerRequestContext>) {
+    func register(on router: some RouterMethods<ServerRequestContext>) {
         let agent = router.group("api/agent")
         agent.post("compile") { request, context in
             var request = request
@@ -56,8 +56,8 @@ struct AgentRoutes {
             return try Reply.json(summaries)
         }
         agent.get("executions") { request, _ in
-            let size = min(Int(request.query("size") ?? "20") ?? 20, 1000)
-            let status = request.query("status").flatMap(WorkflowStatus.init(rawValue:))
+            let size = try RequestValidation.integer(request, "size", in: 0...1000) ?? 20
+            let status = try RequestValidation.workflowStatus(request)
             let found = try await engine.searchWorkflows(name: request.query("agentName"), status: status, limit: size)
             let results = found.map { run -> [String: JSONValue] in
                 [
@@ -150,7 +150,8 @@ struct AgentRoutes {
         }
         agent.get(":id") { request, context in
             let name = try request.parameter("id", context)
-            guard let def = try await engine.workflowDef(name: name, version: request.query("version").flatMap(Int.init)) else {
+            let version = try RequestValidation.integer(request, "version", in: 1...Int(Int32.max))
+            guard let def = try await engine.workflowDef(name: name, version: version) else {
                 throw APIError.notFound("Agent not found: \(name)")
             }
             guard let agentDef = def.metadata?["agentDef"] else { throw APIError.notFound("No agent definition found for: \(name)") }

@@ -15,7 +15,7 @@ struct AgentStreamRoutes {
     let engine: WorkflowEngine
     let hub: AgentEventHub
 
-    func register(on router: Router<ServerRequestContext>) {
+    func register(on router: some RouterMethods<ServerRequestContext>) {
         router.get("api/agent/stream/:id") { request, context in
             let id = try request.parameter("id", context)
             guard try await engine.workflow(id: id, includeTasks: false) != nil else {
@@ -31,7 +31,7 @@ struct AgentStreamRoutes {
                 try await writer.write(ByteBuffer(string: ":connected\n\n"))
                 for await item in items.cancelOnGracefulShutdown() {
                     switch item {
-                    case .event(let event): try await writer.write(ByteBuffer(string: Self.frame(event)))
+                    case .event(_, let frame): try await writer.write(frame)
                     case .heartbeat: try await writer.write(ByteBuffer(string: ":heartbeat\n\n"))
                     }
                 }

@@ -7,18 +7,19 @@ import Workflow
 struct MetadataRoutes {
     let engine: WorkflowEngine
 
-    func register(on router: Router<ServerRequestContext>) {
+    func register(on router: some RouterMethods<ServerRequestContext>) {
         let metadata = router.group("api/metadata")
         metadata.post("taskdefs") { request, context in
             var request = request
             let defs = try await request.decodeJSON([TaskDef].self, context: context)
-            for def in defs where def.name.isEmpty { throw APIError.badRequest("TaskDef name cannot be empty") }
+            for (i, def) in defs.enumerated() { try RequestValidation.validate(def, at: "[\(i)]") }
             try await engine.registerTaskDefs(defs)
             return Reply.ok
         }
         metadata.put("taskdefs") { request, context in
             var request = request
             let def = try await request.decodeJSON(TaskDef.self, context: context)
+            try RequestValidation.validate(def, at: "")
             try await engine.updateTaskDef(def)
             return Reply.ok
         }
@@ -35,6 +36,7 @@ struct MetadataRoutes {
         metadata.post("workflow") { request, context in
             var request = request
             let def = try await request.decodeJSON(WorkflowDef.self, context: context)
+            try await RequestValidation.validate(def, at: "", isTaskDef: isTaskDef)
             try Self.validate(def)
             try await engine.registerWorkflowDef(def, overwrite: request.query("overwrite") == "true")
             return Reply.ok
@@ -44,13 +46,14 @@ struct MetadataRoutes {
             let defs = try await request.decodeJSON([WorkflowDef].self, context: context)
             var succeeded: [String] = []
             var failed: [String: String] = [:]
-            for def in defs {
+            for (i, def) in defs.enumerated() {
                 do {
+                    try await RequestValidation.validate(def, at: "[\(i)]", isTaskDef: isTaskDef)
                     try Self.validate(def)
                     try await engine.registerWorkflowDef(def, overwrite: true)
                     succeeded.append(def.name)
                 } catch {
-                    failed[def.name] = "\(error)"
+                    failed[def.name] = APIError.publicMessage(of: error)
                 }
             }
             return try Reply.json(BulkResponse(bulkSuccessfulResults: succeeded, bulkErrorResults: failed))
@@ -58,7 +61,7 @@ struct MetadataRoutes {
         metadata.get("workflow") { _, _ in try Reply.json(try await engine.workflowDefs()) }
         metadata.get("workflow/:name") { request, context in
             let name = try request.parameter("name", context)
-            let version = request.query("version").flatMap(Int.init)
+            let version = try RequestValidation.integer(request, "version", in: 1...Int(Int32.max))
             guard let def = try await engine.workflowDef(name: name, version: version) else {
                 throw APIError.notFound("No such workflow found by name: \(name), version: \(version.map(String.init) ?? "latest")")
             }
@@ -72,6 +75,11 @@ struct MetadataRoutes {
             try await engine.deleteWorkflowDef(name: name, version: version)
             return Reply.ok
         }
+    }
+
+    /// Whether a user-defined task type names a registered task definition.
+    private func isTaskDef(_ name: String) async throws -> Bool {
+        try await engine.taskDef(named: name) != nil
     }
 
     /// The registration-time checks of Conductor's bean validation that matter to an engine.

@@ -10,18 +10,18 @@ struct TaskRoutes {
     /// The longest long-poll a client may ask for, as Conductor enforces.
     static let maxLongPollMs = 5000
 
-    func register(on router: Router<ServerRequestContext>) {
+    func register(on router: some RouterMethods<ServerRequestContext>) {
         let tasks = router.group("api/tasks")
         tasks.get("poll/batch/:taskType") { request, context in
             let taskType = try request.parameter("taskType", context)
-            let count = max(1, Int(request.query("count") ?? "1") ?? 1)
-            let timeout = Int(request.query("timeout") ?? "100") ?? 100
+            let count = try RequestValidation.integer(request, "count", in: 1...1000) ?? 1
+            let timeout = try RequestValidation.integer(request, "timeout", in: 0...Int.max) ?? 100
             guard timeout <= Self.maxLongPollMs else {
                 throw APIError.badRequest("Long Poll Timeout value cannot be more than 5 seconds")
             }
             let polled = try await engine.poll(
                 taskType: taskType, workerID: request.query("workerid"), domain: request.query("domain"),
-                count: min(count, 1000), timeout: .milliseconds(max(0, timeout)))
+                count: count, timeout: .milliseconds(timeout))
             return try Reply.json(polled)
         }
         tasks.get("poll/:taskType") { request, context in
@@ -35,14 +35,14 @@ struct TaskRoutes {
         tasks.post("") { request, context in
             var request = request
             let result = try await request.decodeJSON(TaskResult.self, context: context)
-            try Self.validate(result)
+            try await validate(result)
             try await engine.updateTask(result)
             return Reply.text(result.taskId)
         }
         tasks.post("update-v2") { request, context in
             var request = request
             let result = try await request.decodeJSON(TaskResult.self, context: context)
-            try Self.validate(result)
+            try await validate(result)
             guard let next = try await engine.updateTaskV2(result) else { return Reply.noContent }
             return try Reply.json(next)
         }
@@ -74,8 +74,29 @@ struct TaskRoutes {
         }
     }
 
-    static func validate(_ result: TaskResult) throws {
-        if result.taskId.isEmpty { throw APIError.badRequest("taskId must not be empty") }
-        if result.workflowInstanceId.isEmpty { throw APIError.badRequest("workflowInstanceId must not be empty") }
+    /// Whether a worker's status contradicts how the worker already ended the task. Ends the server decided
+    /// (CANCELED, TIMED_OUT, SKIPPED) make late results harmless, as in Conductor, so those are not refused.
+    static func contradicts(_ status: TaskResult.Status, ended: TaskStatus) -> Bool {
+        switch ended {
+        case .completed: return status != .completed
+        case .failed, .failedWithTerminalError, .completedWithErrors:
+            return status == .completed || status == .inProgress
+        default: return false
+        }
+    }
+
+    /// A result must name the task's own execution, and may not change how an ended task ended (the same status
+    /// again is a harmless retry of the worker's update).
+    private func validate(_ result: TaskResult) async throws {
+        try RequestValidation.validate(result)
+        guard let task = try await engine.task(id: result.taskId) else { return }
+        if task.workflowInstanceId != result.workflowInstanceId {
+            throw APIError.badRequest(
+                "workflowInstanceId: task \(result.taskId) belongs to execution \(task.workflowInstanceId), not \(result.workflowInstanceId)")
+        }
+        if result.extendLease != true, let status = result.status, Self.contradicts(status, ended: task.status) {
+            throw APIError.conflict(
+                "task \(result.taskId) has already ended \(task.status.rawValue); a \(status.rawValue) update cannot change that")
+        }
     }
 }

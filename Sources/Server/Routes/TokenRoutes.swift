@@ -17,7 +17,7 @@ struct TokenRoutes {
         var keySecret: String?
     }
 
-    func register(on router: Router<ServerRequestContext>) {
+    func register(on router: some RouterMethods<ServerRequestContext>) {
         router.post("api/token") { request, context in
             var request = request
             let body = try await request.decodeJSON(TokenRequest.self, context: context)

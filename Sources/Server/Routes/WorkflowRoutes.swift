@@ -7,17 +7,21 @@ import Workflow
 struct WorkflowRoutes {
     let engine: WorkflowEngine
 
-    func register(on router: Router<ServerRequestContext>) {
+    func register(on router: some RouterMethods<ServerRequestContext>) {
         let workflows = router.group("api/workflow")
         workflows.post("") { request, context in
             var request = request
             let start = try await request.decodeJSON(StartWorkflowRequest.self, context: context)
             if start.name.isEmpty && start.workflowDef == nil { throw APIError.badRequest("name is required") }
+            try RequestValidation.check(start.version, in: 1...Int(Int32.max), at: "version")
+            if let inline = start.workflowDef {
+                try await RequestValidation.validate(inline, at: "workflowDef") { try await engine.taskDef(named: $0) != nil }
+            }
             return Reply.text(try await engine.startWorkflow(start))
         }
         workflows.get("search") { request, _ in
-            let size = min(Int(request.query("size") ?? "100") ?? 100, 1000)
-            let status = request.query("status").flatMap(WorkflowStatus.init(rawValue:))
+            let size = try RequestValidation.integer(request, "size", in: 0...1000) ?? 100
+            let status = try RequestValidation.workflowStatus(request)
             let found = try await engine.searchWorkflows(name: request.query("workflowType"), status: status, limit: size)
             return try Reply.json(SearchResult(totalHits: found.count, results: found))
         }
@@ -26,9 +30,9 @@ struct WorkflowRoutes {
             let name = try request.parameter("id", context)
             let input = try await request.decodeOptionalJSON([String: JSONValue].self, context: context) ?? [:]
             let start = StartWorkflowRequest(
-                name: name, version: request.query("version").flatMap(Int.init),
+                name: name, version: try RequestValidation.integer(request, "version", in: 1...Int(Int32.max)),
                 correlationId: request.query("correlationId"), input: input,
-                priority: request.query("priority").flatMap(Int.init))
+                priority: try RequestValidation.integer(request, "priority", in: 0...99))
             return Reply.text(try await engine.startWorkflow(start))
         }
         workflows.get(":id") { request, context in

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Logging
+import NIOCore
 import Server
 
 /// `agentspanc server [run]`: the embedded, single-node engine, in the foreground.
@@ -34,9 +35,14 @@ struct ServerRunCommand: AsyncParsableCommand {
     var record: String?
 
     @Option(name: .customLong("secret"), help: ArgumentHelp(
-        "Let HTTP and MCP tool headers use ${NAME}: its value is read from this environment variable (repeatable).",
-        valueName: "NAME"))
+        "Let HTTP and MCP tool headers use ${NAME}, read from this environment variable, in requests to these hosts only (host, host:port or *.domain; repeatable).",
+        valueName: "NAME=HOST[,HOST…]"))
     var secrets: [String] = []
+
+    @Option(name: .customLong("allowed-host"), help: ArgumentHelp(
+        "Also answer requests whose Host is this name (name or name:port), e.g. behind a proxy (repeatable).",
+        valueName: "NAME"))
+    var allowedHosts: [String] = []
 
     @Option(name: .customLong("context-window"), help: "Tokens of context an LLM turn may use; longer histories are condensed.")
     var contextWindow = 128_000
@@ -45,6 +51,11 @@ struct ServerRunCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func validate() throws {
+        if !(1...65_535).contains(port) { throw ValidationError("--port must be between 1 and 65535, not \(port)") }
+        for name in allowedHosts where Self.problem(withAllowedHost: name) != nil {
+            throw ValidationError("--allowed-host \(name): \(Self.problem(withAllowedHost: name) ?? "")")
+        }
+        for flag in secrets { _ = try Self.parseSecret(flag) }
         if contextWindow < 1_000 { throw ValidationError("--context-window must be at least 1000 tokens") }
         if cassette != nil && record != nil {
             throw ValidationError("--llm-cassette and --record-cassette cannot be combined")
@@ -56,6 +67,7 @@ struct ServerRunCommand: AsyncParsableCommand {
         StandardErrorLogging.bootstrap(level)
         let environment = ProcessInfo.processInfo.environment
         let directory = data ?? (environment["HOME"].map { "\($0)/.agentspanc/data" } ?? ".agentspanc/data")
+        try Self.prepareDataDirectory(directory)
         var configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: directory, apiKey: apiKey ?? environment["AGENTSPAN_API_KEY"],
             llm: try LLMProviderSetup.provider(
@@ -63,11 +75,13 @@ struct ServerRunCommand: AsyncParsableCommand {
                 recordCassette: record.map { URL(fileURLWithPath: $0) }),
             logger: Logger(label: "agentspanc.server"))
         configuration.contextWindow = contextWindow
-        for name in secrets {
+        configuration.allowedHosts = allowedHosts
+        for flag in secrets {
+            let (name, hosts) = try Self.parseSecret(flag)
             guard let value = environment[name], !value.isEmpty else {
                 throw ValidationError("--secret \(name): \(name) is not set in the environment")
             }
-            configuration.secrets[name] = value
+            configuration.secrets[name] = Secret(value: value, allowedHosts: hosts)
         }
         let server: AgentspancServer
         do {
@@ -75,7 +89,62 @@ struct ServerRunCommand: AsyncParsableCommand {
         } catch let error as ServerConfigurationError {
             throw ValidationError(error.description)
         }
-        try await server.run()
+        do {
+            try await server.run()
+        } catch let error as IOError {
+            throw ValidationError("cannot listen on \(host):\(port): \(String(cString: strerror(error.errnoCode)))")
+        } catch let error as EngineError {
+            throw ValidationError("cannot open the store in \(directory): \(error.message)")
+        }
+    }
+}
+
+extension ServerRunCommand {
+    /// Creates the data directory, or says in one sentence why it cannot be used.
+    static func prepareDataDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw ValidationError("--data \(path): this is a file, not a directory") }
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+                let reason = underlying.map { String(cString: strerror(Int32($0.code))) } ?? "it cannot be created"
+                throw ValidationError("--data \(path): cannot create the directory (\(reason))")
+            }
+        }
+        guard access(path, W_OK) == 0 else { throw ValidationError("--data \(path): the directory is not writable") }
+    }
+
+    /// `NAME=host1,host2` → (NAME, hosts); a secret without hosts is refused, so none can go anywhere by mistake.
+    static func parseSecret(_ flag: String) throws -> (name: String, hosts: [String]) {
+        guard let equals = flag.firstIndex(of: "=") else {
+            throw ValidationError(
+                "--secret \(flag): name the hosts it may be sent to, as --secret \(flag)=api.example.com[,HOST…] (host, host:port or *.domain)")
+        }
+        let name = String(flag[..<equals])
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw ValidationError("--secret \(flag): '\(name)' is not an environment variable name")
+        }
+        let hosts = flag[flag.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        for host in hosts {
+            if let problem = Secret.problem(withHostPattern: host) { throw ValidationError("--secret \(name): \(problem)") }
+        }
+        return (name, hosts)
+    }
+
+    /// Why an `--allowed-host` value is not a host name (or name:port); nil when it is one.
+    static func problem(withAllowedHost name: String) -> String? {
+        let parts = name.split(separator: ":", omittingEmptySubsequences: false)
+        guard let host = parts.first, !host.isEmpty, parts.count <= 2,
+              host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." })
+        else { return "give a host name or name:port, such as agents.example.com or agents.example.com:8443" }
+        if parts.count == 2, !(Int(parts[1]).map { (1...65_535).contains($0) } ?? false) {
+            return "the port must be between 1 and 65535"
+        }
+        return nil
     }
 }
 
