@@ -67,6 +67,7 @@ public struct AgentspancServer: Sendable {
         engineConfiguration.secrets = configuration.secrets
         let engine = try await WorkflowEngine(configuration: engineConfiguration)
         let hub = AgentEventHub(engine: engine, logger: logger)
+        let feed = ExecutionFeed(engine: engine, logger: logger)
         let router = Router(context: ServerRequestContext.self)
         if let key = configuration.apiKey, !key.isEmpty { router.add(middleware: APIKeyMiddleware(key: key)) }
         router.add(middleware: ErrorMappingMiddleware())
@@ -76,7 +77,11 @@ public struct AgentspancServer: Sendable {
         WorkflowRoutes(engine: engine).register(on: router)
         TaskRoutes(engine: engine).register(on: router)
         AgentStreamRoutes(engine: engine, hub: hub).register(on: router)
+        ExecutionSearchRoutes(engine: engine).register(on: router)
+        ExecutionFeedRoutes(feed: feed).register(on: router)
+        AgentPlanRoutes(engine: engine).register(on: router)
         AgentRoutes(engine: engine, deployer: AgentDeployer(engine: engine)).register(on: router)
+        DashboardRoutes().register(on: router)
 
         let app = Application(
             router: router,
@@ -92,6 +97,7 @@ public struct AgentspancServer: Sendable {
                 services: [
                     .init(service: EngineService(engine: engine)),
                     .init(service: HubService(hub: hub)),
+                    .init(service: FeedService(feed: feed)),
                     .init(service: app),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -112,6 +118,17 @@ struct EngineService: Service {
         await engine.start()
         try? await gracefulShutdown()
         await engine.shutdown()
+    }
+}
+
+/// Follows the journal for the server-wide live feed.
+struct FeedService: Service {
+    let feed: ExecutionFeed
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await feed.run()
+        }
     }
 }
 
