@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized)
 struct DashboardTests {
     static let fixtures = "Tests/EndToEndTests/Fixtures/dashboard"
-    static let quickCheck = fixtures + "/quick_check.yaml"
+    static let quickCheck = "Tests/EndToEndTests/Fixtures/quick_check.yaml"
     static let approval = "Tests/EndToEndTests/Fixtures/ops_approval.yaml"
     static let manual = "specs/examples/manual.yaml"
     /// Where the scenarios write their screenshots (`$DASHBOARD_SCREENSHOTS`, else under `.build`).
@@ -17,13 +17,13 @@ struct DashboardTests {
             ?? TestEnvironment.packageRoot + "/.build/dashboard-screenshots"
     }()
 
-    /// A server with the dashboard cassette (and `extra` flags), a worker for the quick check and approval agents,
-    /// and the agents deployed.
+    /// A server with the dashboard cassette (and `extra` flags) and a worker for the quick check, approval and manual
+    /// agents (the manual strategy's selection runs on a system worker).
     static func stack(extra: [String] = []) async throws -> DashboardStack {
         let stack = try DashboardStack(
             cassette: TestEnvironment.packageRoot + "/" + fixtures + "/dashboard.cassette.yaml", serverArguments: extra)
         try await stack.startServer()
-        try stack.startWorker([quickCheck, approval])
+        try stack.startWorker([quickCheck, approval, manual])
         return stack
     }
 

@@ -289,7 +289,8 @@ def agents():
         plan = wait_until(lambda: q(driver, "#plan pre"), "the agent's outline")[0]
         check("check_service" in plan.text, "the outline lists the tool")
         reach = driver.find_element(By.ID, "plan").text
-        check("check_service.py" in reach and "openai/gpt-4o" in reach, "the outline says what the tool may run and the model")
+        check("tool check_service (worker)" in reach and "openai/gpt-4o" in reach,
+              "the outline names the tool, how it runs and the model")
         shot(driver, "agent")
         driver.find_element(By.ID, "run-prompt").send_keys("quick check: payments")
         driver.find_element(By.ID, "run-agent").click()
