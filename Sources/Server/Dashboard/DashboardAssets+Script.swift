@@ -59,6 +59,7 @@ function text(v) {
   return json(v);
 }
 function pre(v) { return h('pre', {}, text(v)); }
+function compact(v) { return typeof v === 'string' ? v : JSON.stringify(v); }
 function firstLine(s) { return (String(s || '').split('\n').find(l => l.trim()) || '').trim(); }
 function debounce(fn, ms) {
   let t = null;
@@ -506,8 +507,8 @@ async function executionPage(id, signal) {
         h('div', {}, h('dt', {}, 'Models'), h('dd', {}, (summary.models || []).join(', ') || '—')),
         h('div', {}, h('dt', {}, 'Finish reason'), h('dd', { id: 'finish' }, output.finishReason || '—')),
         h('div', {}, h('dt', {}, 'Execution id'), h('dd', {}, h('code', {}, wf.workflowId)))),
-      wf.input && wf.input.prompt ? h('details', { class: 'panel' }, h('summary', {}, 'Prompt'), pre(wf.input.prompt)) : null,
-      TERMINAL.has(wf.status) && output.result !== undefined ? h('details', { class: 'panel', open: wf.status === 'COMPLETED' }, h('summary', {}, 'Output'), pre(output.result)) : null);
+      wf.input && wf.input.prompt ? h('details', { class: 'panel' }, h('summary', {}, 'Prompt'), pre(wf.input.prompt)) : '',
+      TERMINAL.has(wf.status) && output.result !== undefined ? h('details', { class: 'panel', open: wf.status === 'COMPLETED' }, h('summary', {}, 'Output'), pre(output.result)) : '');
   }
 
   async function renderBanner() {
@@ -668,7 +669,7 @@ function humanForm(pending, send) {
     const approve = h('button', { type: 'button', class: 'primary', id: 'approve', onclick: () => guard(() => send({ approved: true }), approve) }, 'Approve as is');
     const edit = h('button', { type: 'button', id: 'edit', onclick: () => guard(() => send({ approved: false, edited_output: edited.value }), edit) }, 'Send edited output');
     const reject = h('button', { type: 'button', class: 'danger', id: 'reject', onclick: () => guard(() => send({ approved: false, reason: reason.value || 'Rejected from the dashboard' }), reject) }, 'Reject');
-    box.append(h('h2', { id: 'human-title' }, 'Guardrail review'), pending._description ? h('p', {}, pending._description) : null,
+    box.append(h('h2', { id: 'human-title' }, 'Guardrail review'), pending._description ? h('p', {}, pending._description) : '',
       edited, h('div', { class: 'row' }, approve, edit, reason, reject));
   } else if (pending.tool_name) {
     const reason = h('input', { id: 'reject-reason', type: 'text', placeholder: 'reason for rejecting', 'aria-label': 'Rejection reason' });
@@ -679,7 +680,7 @@ function humanForm(pending, send) {
   } else {
     const area = h('textarea', { id: 'human-json', 'aria-label': 'Answer (JSON object)' }, '{}');
     const btn = h('button', { type: 'submit', class: 'primary' }, 'Send');
-    box.append(h('h2', { id: 'human-title' }, 'A person\'s answer is expected'), schema.properties ? pre(schema) : null,
+    box.append(h('h2', { id: 'human-title' }, 'A person\'s answer is expected'), schema.properties ? pre(schema) : '',
       h('form', { onsubmit: e => { e.preventDefault(); let body; try { body = JSON.parse(area.value); } catch (_) { toast('The answer is not JSON', true); return; } guard(() => send(body), btn); } }, area, btn));
   }
   return box;
@@ -819,7 +820,7 @@ function renderSubAgents(pane, wf) {
 async function agentsPage(signal) {
   const list = await api('/api/agent/list', { signal });
   main.append(h('h1', {}, 'Agents'));
-  if (!list.length) { main.append(h('p', { class: 'muted' }, 'No agents deployed yet. `agentspanc deploy SPEC` or `agentspanc run SPEC` deploys one.')); return; }
+  if (!list.length) { main.append(h('p', { class: 'muted' }, 'No agents deployed yet: `agentspanc start SPEC PROMPT` or `agentspanc run SPEC PROMPT` deploys one.')); return; }
   main.append(h('table', { 'aria-label': 'Agents' },
     h('thead', {}, h('tr', {}, h('th', {}, 'Agent'), h('th', {}, 'Version'), h('th', {}, 'Description'), h('th', {}, 'Updated'))),
     h('tbody', {}, list.map(a => h('tr', { dataset: { agent: a.name } },
@@ -846,7 +847,7 @@ async function agentPage(name, signal) {
   });
   const reach = (label, list) => h('div', {}, h('dt', {}, label), h('dd', {}, list.length ? list.join(', ') : 'none'));
   main.append(h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '/agents' }, 'Agents'), h('span', { class: 'sep' }, '›'), h('span', { 'aria-current': 'page' }, name)),
-    h('h1', {}, name), plan.description ? h('p', {}, plan.description) : null,
+    h('h1', {}, name), plan.description ? h('p', {}, plan.description) : '',
     h('section', { class: 'panel', id: 'plan' }, h('h2', {}, 'Outline'), h('pre', { class: 'outline' }, plan.lines.join('\n')),
       h('h3', {}, 'Reach'), h('dl', { class: 'kv' }, reach('models', plan.models), reach('commands', plan.commands), reach('plugins', plan.plugins), reach('hosts', plan.hosts))),
     form,
@@ -874,7 +875,7 @@ async function pathOf(id, signal, depth = 0) {
     } else if (isTool(t)) {
       const out = t.outputData || {};
       steps.push({ kind: 'tool', agent, name: toolName(t), args: toolArgs(t), depth,
-        output: text(out.result !== undefined ? out.result : out), duration: took, status: t.status });
+        output: compact(out.result !== undefined ? out.result : out), duration: took, status: t.status });
     } else if (t.subWorkflowId && depth < 6) {
       const child = await pathOf(t.subWorkflowId, signal, depth + 1);
       steps.push({ kind: 'agent', agent, name: child.agent, depth, status: t.status, duration: took, tokens: child.tokens });

@@ -134,6 +134,7 @@ details > summary { cursor: pointer; color: var(--accent); margin: 4px 0; }
 .gantt .target, .card.target { outline: 3px solid var(--focus); }
 .compare { table-layout: fixed; }
 .compare td { width: 50%; }
+.compare th { text-transform: none; letter-spacing: 0; font-size: .95rem; color: var(--text); font-weight: 400; }
 .step-kind { font-size: .72rem; text-transform: uppercase; color: var(--muted); font-weight: 700; margin-right: 6px; }
 .diff { background: var(--diff-bg); color: var(--diff-text); border-radius: 3px; padding: 0 3px; }
 .missing { color: var(--muted); font-style: italic; }
