@@ -70,6 +70,7 @@ public struct AgentspancServer: Sendable {
         engineConfiguration.secrets = configuration.secrets
         let engine = try await WorkflowEngine(configuration: engineConfiguration)
         let hub = AgentEventHub(engine: engine, logger: logger)
+        let feed = ExecutionFeed(engine: engine, logger: logger)
         let router = Router(context: ServerRequestContext.self)
         let routeTable = RouteTable()
         let routes = RecordingRouter(router: router, table: routeTable)
@@ -84,7 +85,11 @@ public struct AgentspancServer: Sendable {
         WorkflowRoutes(engine: engine).register(on: routes)
         TaskRoutes(engine: engine).register(on: routes)
         AgentStreamRoutes(engine: engine, hub: hub).register(on: routes)
+        ExecutionSearchRoutes(engine: engine).register(on: routes)
+        ExecutionFeedRoutes(feed: feed).register(on: routes)
+        AgentPlanRoutes(engine: engine).register(on: routes)
         AgentRoutes(engine: engine, deployer: AgentDeployer(engine: engine)).register(on: routes)
+        DashboardRoutes().register(on: routes)
 
         let app = Application(
             router: router,
@@ -101,6 +106,7 @@ public struct AgentspancServer: Sendable {
                 services: [
                     .init(service: EngineService(engine: engine)),
                     .init(service: HubService(hub: hub)),
+                    .init(service: FeedService(feed: feed)),
                     .init(service: app),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -121,6 +127,17 @@ struct EngineService: Service {
         await engine.start()
         try? await gracefulShutdown()
         await engine.shutdown()
+    }
+}
+
+/// Follows the journal for the server-wide live feed.
+struct FeedService: Service {
+    let feed: ExecutionFeed
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await feed.run()
+        }
     }
 }
 

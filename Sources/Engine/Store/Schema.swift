@@ -86,6 +86,15 @@ enum Schema {
                     CREATE INDEX task_claim ON task(queue, status, priority DESC, wake_at, seq) WHERE queue IS NOT NULL;
                     """)
         }
+        m.registerMigration("v3: execution search (newest first, sub-workflow trees)") { db in
+            // The dashboard's search pages newest first, counts top-level executions (parent_id IS NULL) and sums
+            // tokens through each page row's sub-workflow tree (parent_id = ?): both served by execution_tree.
+            try db.execute(
+                sql: """
+                    CREATE INDEX execution_recent ON execution(create_time);
+                    CREATE INDEX execution_tree ON execution(parent_id, create_time);
+                    """)
+        }
         return m
     }
 }

@@ -1,14 +1,16 @@
 import HTTPTypes
 import Hummingbird
 
-/// Requires the server's API key on every route except `/health` and the token exchange (which checks the key
-/// in its body): `Authorization: Bearer KEY` or `X-Authorization: KEY` (the header Conductor clients send).
+/// Requires the server's API key on every route except `/health`, the token exchange (which checks the key
+/// in its body) and the dashboard's page and assets (which hold no data; the page asks for the key):
+/// `Authorization: Bearer KEY` or `X-Authorization: KEY` (the header Conductor clients send).
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = ServerRequestContext
     let key: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if ["/health", "/api/token"].contains(request.uri.path) { return try await next(request, context) }
+        if request.method == .get, DashboardRoutes.isPublicAsset(request.uri.path) { return try await next(request, context) }
         let bearer = request.headers[.authorization].flatMap { value -> String? in
             value.hasPrefix("Bearer ") ? String(value.dropFirst(7)) : nil
         }
