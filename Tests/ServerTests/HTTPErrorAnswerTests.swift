@@ -43,6 +43,23 @@ import Workflow
         #expect(try message(body, status: 413).contains("larger than 16 MiB"), "\(body)")
     }
 
+    @Test func aBodyNestedHundredsOfLevelsDeepIsRefusedBeforeDecoding() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let deep = String(repeating: #"{"a":"#, count: 500) + "1" + String(repeating: "}", count: 500)
+        let def = #"{"name":"deep","version":1,"tasks":[{"name":"w","taskReferenceName":"w","type":"SIMPLE","inputParameters":"#
+            + deep + "}]}"
+        let (status, body) = try await server.request(.POST, "/api/metadata/workflow", body: def)
+        #expect(status == 400, "\(body)")
+        #expect(try message(body, status: 400).contains("nested deeper than 100 levels"), "\(body)")
+        // Brackets inside strings do not count, and a shallow body with many of them is accepted.
+        let text = String(repeating: "[{", count: 200)
+        let shallow = #"{"name":"brackets","version":1,"description":""# + text
+            + #"","tasks":[{"name":"w","taskReferenceName":"w","type":"SIMPLE"}]}"#
+        let (accepted, acceptedBody) = try await server.request(.POST, "/api/metadata/workflow", body: shallow)
+        #expect(accepted == 200, "\(acceptedBody)")
+    }
+
     @Test func pathIdsArePercentDecoded() async throws {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }

@@ -9,6 +9,7 @@ extension Request {
     mutating func decodeJSON<T: Decodable>(_ type: T.Type, context: ServerRequestContext) async throws -> T {
         let buffer = try await collectBody(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw APIError.badRequest("request body is empty; expected JSON") }
+        try Self.checkNesting(buffer.readableBytesView)
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
@@ -23,10 +24,19 @@ extension Request {
         let buffer = try await collectBody(upTo: context.maxUploadSize)
         let text = String(buffer: buffer).trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { return nil }
+        try Self.checkNesting(text.utf8)
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
         } catch let error as DecodingError {
             throw APIError.badRequest("malformed JSON body: \(error.humanReadable)")
+        }
+    }
+
+    /// Refuses a body nested deeper than ``JSONNesting/maxDepth`` before it is decoded.
+    private static func checkNesting(_ bytes: some Sequence<UInt8>) throws {
+        if let offset = JSONNesting.firstOffset(deeperThan: JSONNesting.maxDepth, in: bytes) {
+            throw APIError.badRequest(
+                "malformed JSON body: nested deeper than \(JSONNesting.maxDepth) levels (at byte \(offset))")
         }
     }
 
