@@ -48,6 +48,13 @@ struct DashboardTests {
         try await stack.browser("reject", [id])
     }
 
+    @Test func cancelShowsTheReasonAndRetryFromThePageResumesTheRun() async throws {
+        let stack = try await Self.stack()
+        defer { Task { await stack.stopAll() } }
+        let id = try await stack.start(Self.approval, "The payments service is throwing 503s. Investigate.")
+        try await stack.browser("controls", [id])
+    }
+
     @Test func manualSelectionOnThePageIsTheAgentThatSpeaksNextAndTheBreadcrumbLeadsThroughSubAgents() async throws {
         let stack = try await Self.stack()
         defer { Task { await stack.stopAll() } }

@@ -228,6 +228,28 @@ def approval(decision, execution_id):
             dark.quit()
 
 
+def controls(execution_id):
+    driver = browser()
+    try:
+        driver.get(BASE + "/executions/" + execution_id)
+        wait_until(lambda: q(driver, "#approve"), "the approval form")
+        driver.find_element(By.ID, "cancel-reason").send_keys("wrong incident")
+        q(driver, '[data-action="cancel"]')[0].click()
+        wait_until(lambda: header_status(driver) == "TERMINATED", "the run to be cancelled")
+        banner = wait_until(lambda: q(driver, "#error-banner .banner"), "the error banner")[0]
+        check("wrong incident" in banner.text, f"the banner gives the reason ({banner.text})")
+        check(not q(driver, "#approve"), "a cancelled run asks nothing any more")
+        shot(driver, "execution-cancelled")
+        q(driver, '[data-action="retry-from-the-failed-task"]')[0].click()
+        wait_until(lambda: header_status(driver) == "RUNNING", "the retried run")
+        wait_until(lambda: q(driver, "#approve"), "the approval form again after the retry")
+        check(not q(driver, "#error-banner .banner"), "the banner is gone once the run goes on")
+        check(workflow(execution_id)["status"] == "RUNNING", "the retry resumed the execution, waiting for approval again")
+        no_console_errors(driver)
+    finally:
+        driver.quit()
+
+
 def manual(execution_id):
     driver = browser()
     try:
@@ -335,7 +357,7 @@ def api_key(existing_id):
 def main():
     scenarios = {
         "list": lambda: list_live(ARGS[0]), "approve": lambda: approval("approve", ARGS[0]),
-        "reject": lambda: approval("reject", ARGS[0]), "manual": lambda: manual(ARGS[0]), "compare": lambda: compare(ARGS[0], ARGS[1]), "agents": agents, "apikey": lambda: api_key(ARGS[0]),
+        "reject": lambda: approval("reject", ARGS[0]), "controls": lambda: controls(ARGS[0]), "manual": lambda: manual(ARGS[0]), "compare": lambda: compare(ARGS[0], ARGS[1]), "agents": agents, "apikey": lambda: api_key(ARGS[0]),
     }
     try:
         scenarios[SCENARIO]()
