@@ -48,7 +48,7 @@ struct DashboardTests {
         try await stack.browser("reject", [id])
     }
 
-    @Test func cancelShowsTheReasonAndRetryFromThePageResumesTheRun() async throws {
+    @Test func pauseResumeSignalCancelAndRetryFromThePage() async throws {
         let stack = try await Self.stack()
         defer { Task { await stack.stopAll() } }
         let id = try await stack.start(Self.approval, "The payments service is throwing 503s. Investigate.")
