@@ -100,7 +100,10 @@ extension WorkflowEngine {
                 args.append(pattern)
             }
             let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution" + filter, arguments: StatementArguments(args)) ?? 0
+            // A lookup by ids (the live feed) needs no count.
+            let total =
+                query.ids != nil
+                ? 0 : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution" + filter, arguments: StatementArguments(args)) ?? 0
             let size = min(max(query.size, 0), 1_000)
             let rows = try Row.fetchAll(
                 db,
@@ -127,7 +130,8 @@ extension WorkflowEngine {
                     updateTime: row["update_time"], prompt: prompt, result: result == "null" ? nil : result,
                     reasonForIncompletion: row["reason"], correlationID: row["correlation"])
             }
-            guard !results.isEmpty else { return ExecutionSearchPage(totalHits: total, results: []) }
+            let totalHits = query.ids != nil ? rows.count : total
+            guard !results.isEmpty else { return ExecutionSearchPage(totalHits: totalHits, results: []) }
             let ids = results.map(\.id)
             let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
             let usage = try Row.fetchAll(
@@ -164,7 +168,7 @@ extension WorkflowEngine {
             for row in children {
                 if let i = byID[row["parent_id"]] { results[i].subExecutions = row["n"] }
             }
-            return ExecutionSearchPage(totalHits: total, results: results)
+            return ExecutionSearchPage(totalHits: totalHits, results: results)
         }
     }
 
@@ -176,5 +180,21 @@ extension WorkflowEngine {
             escaped.append(character)
         }
         return escaped
+    }
+}
+
+extension WorkflowEngine {
+    /// The task type of each of these task ids that exists (one indexed read).
+    public func taskTypes(ids: [String]) async throws -> [String: String] {
+        guard !ids.isEmpty else { return [:] }
+        return try await read { db in
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT id, json_extract(json, '$.taskType') AS type FROM task WHERE id IN (\(marks))",
+                arguments: StatementArguments(ids))
+            var types: [String: String] = [:]
+            for row in rows { types[row["id"]] = row["type"] }
+            return types
+        }
     }
 }

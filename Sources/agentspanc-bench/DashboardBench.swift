@@ -201,15 +201,18 @@ struct DashboardBench: AsyncParsableCommand {
     }
 
     /// One open executions page: follows the live feed and, like the page, re-reads the first page of the search
-    /// (at most every 250 ms) when an execution it does not show appears.
+    /// when an execution newer than the newest it shows appears (changes of executions off the page cost nothing).
     static func dashboard(_ base: String) async throws {
         let http = BenchHTTP(base: base)
+        let (_, first) = try await http.call(.GET, "/api/agent/executions/search?rootOnly=true&size=25")
+        var newest = (try JSONValue.parse(Data(first.readableBytesView))["results"].arrayValue ?? [])
+            .compactMap { $0["createTime"].intValue }.max() ?? 0
         let feed = SSEReader(url: base + "/api/agent/events")
-        var lastReload = ContinuousClock.now - .seconds(1)
-        _ = try await http.call(.GET, "/api/agent/executions/search?rootOnly=true&size=25")
-        _ = try await feed.first { _ in
-            if ContinuousClock.now - lastReload > .milliseconds(250) {
-                lastReload = ContinuousClock.now
+        _ = try await feed.first { frame in
+            guard let data = frame.split(separator: "\n").first(where: { $0.hasPrefix("data:") })?.dropFirst(5),
+                  let row = try? JSONValue.parse(String(data)) else { return Task.isCancelled }
+            if row["parentExecutionId"] == .null, let created = row["createTime"].intValue, created > newest {
+                newest = created
                 _ = try? await http.call(.GET, "/api/agent/executions/search?rootOnly=true&size=25")
             }
             return Task.isCancelled

@@ -11,19 +11,20 @@ struct DashboardTests {
     static let quickCheck = "Tests/EndToEndTests/Fixtures/quick_check.yaml"
     static let approval = "Tests/EndToEndTests/Fixtures/ops_approval.yaml"
     static let manual = "specs/examples/manual.yaml"
+    static let failingTeam = fixtures + "/failing_team.yaml"
     /// Where the scenarios write their screenshots (`$DASHBOARD_SCREENSHOTS`, else under `.build`).
     static let screenshots: String = {
         ProcessInfo.processInfo.environment["DASHBOARD_SCREENSHOTS"]
             ?? TestEnvironment.packageRoot + "/.build/dashboard-screenshots"
     }()
 
-    /// A server with the dashboard cassette (and `extra` flags) and a worker for the quick check, approval and manual
-    /// agents (the manual strategy's selection runs on a system worker).
+    /// A server with the dashboard cassette (and `extra` flags) and a worker for the quick check, approval, manual and
+    /// failing-team agents (the strategies' system tasks run on it too).
     static func stack(extra: [String] = []) async throws -> DashboardStack {
         let stack = try DashboardStack(
             cassette: TestEnvironment.packageRoot + "/" + fixtures + "/dashboard.cassette.yaml", serverArguments: extra)
         try await stack.startServer()
-        try stack.startWorker([quickCheck, approval, manual])
+        try stack.startWorker([quickCheck, approval, manual, failingTeam])
         return stack
     }
 
@@ -46,6 +47,20 @@ struct DashboardTests {
         defer { Task { await stack.stopAll() } }
         let id = try await stack.start(Self.approval, "The payments service is throwing 503s. Investigate.")
         try await stack.browser("reject", [id])
+    }
+
+    @Test func pauseResumeSignalCancelAndRetryFromThePage() async throws {
+        let stack = try await Self.stack()
+        defer { Task { await stack.stopAll() } }
+        let id = try await stack.start(Self.approval, "The payments service is throwing 503s. Investigate.")
+        try await stack.browser("controls", [id])
+    }
+
+    @Test func errorBannerFollowsAFailedSubAgentToTheRootCauseAndJumpsToIt() async throws {
+        let stack = try await Self.stack()
+        defer { Task { await stack.stopAll() } }
+        let id = try await stack.start(Self.failingTeam, "Write about durable agents.")
+        try await stack.browser("failure", [id])
     }
 
     @Test func manualSelectionOnThePageIsTheAgentThatSpeaksNextAndTheBreadcrumbLeadsThroughSubAgents() async throws {

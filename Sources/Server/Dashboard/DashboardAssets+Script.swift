@@ -338,10 +338,12 @@ async function executionsPage(signal) {
     h('div', { class: 'pager' }, prev, next, summary, compare));
 
   let shown = new Set();
+  let newest = 0;
   async function load() {
     const data = await api(searchQuery(s), { signal });
     const rows = data.results || [];
     shown = new Set(rows.map(r => r.executionId));
+    newest = Math.max(0, ...rows.map(r => r.createTime || 0));
     tbody.replaceChildren(...rows.map(r => executionRow(r, selected, onSelect)));
     if (!rows.length) tbody.append(h('tr', {}, h('td', { colspan: 8, class: 'muted' }, 'No executions match.')));
     const end = s.start + rows.length;
@@ -367,7 +369,9 @@ async function executionsPage(signal) {
         const old = tbody.querySelector(`tr[data-id="${CSS.escape(r.executionId)}"]`);
         if (old) { const row = executionRow(r, selected, onSelect); row.classList.add('fresh'); old.replaceWith(row); }
         if (s.q || !matches(r)) reload();
-      } else if (s.start === 0 && matches(r)) {
+      } else if (s.start === 0 && matches(r) && r.createTime > newest) {
+        // Only a newer execution changes the first page; changes of older ones off the page cost nothing.
+        newest = r.createTime;
         reload();
       }
     },

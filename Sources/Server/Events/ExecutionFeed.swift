@@ -5,25 +5,29 @@ import Workflow
 
 /// What a subscriber of the server-wide feed receives.
 enum ExecutionFeedItem: Sendable {
-    /// The current summary of executions that changed (same shape as a search row).
-    case changed([JSONValue])
+    /// SSE frames (`event:execution`) with the current summary of executions that changed, encoded once for all.
+    case changed(String)
     case heartbeat
 }
 
 /// The server-wide live feed behind `GET /api/agent/events`: which executions changed, with their new summary.
 ///
 /// One subscription to the engine's journal serves every subscriber: changes are gathered for a short window
-/// (`batchInterval`) and the changed executions (and their roots, whose token sums include sub-agents) are read
-/// with one search, however many dashboards listen. Nothing is read while nobody listens.
+/// (`batchInterval`) and the changed executions (and their parents and roots, whose token sums include them) are
+/// read with one search and encoded once, however many dashboards listen. A task's end matters only when it was an
+/// LLM call (token sums); other tasks change no summary and cost one indexed type lookup. Nothing is read while
+/// nobody listens.
 actor ExecutionFeed {
     private let engine: WorkflowEngine
     private let logger: Logger
     private var subscribers: [UUID: AsyncStream<ExecutionFeedItem>.Continuation] = [:]
     private var pending: Set<String> = []
+    /// Ended tasks whose executions change only if the task was an LLM call: task id → the ids it would refresh.
+    private var pendingTasks: [String: [String]] = [:]
     private var flushScheduled = false
     private let batchInterval: Duration
 
-    init(engine: WorkflowEngine, logger: Logger, batchInterval: Duration = .milliseconds(50)) {
+    init(engine: WorkflowEngine, logger: Logger, batchInterval: Duration = .milliseconds(100)) {
         self.engine = engine
         self.logger = logger
         self.batchInterval = batchInterval
@@ -67,11 +71,17 @@ actor ExecutionFeed {
         subscribers[id] = nil
     }
 
+    /// Entries that can change a summary (status, end, token sums); task schedules and starts cannot.
+    private static let relevant: Set<JournalEntry.Kind> = [.workflowStarted, .workflowEnded, .workflowPaused, .workflowResumed, .taskEnded]
+
     private func note(_ entry: JournalEntry) {
-        guard !subscribers.isEmpty else { return }
-        pending.insert(entry.workflowID)
-        pending.insert(entry.rootWorkflowID)
-        if let parent = entry.parentWorkflowID { pending.insert(parent) }
+        guard !subscribers.isEmpty, Self.relevant.contains(entry.kind) else { return }
+        let affected = [entry.workflowID, entry.rootWorkflowID] + (entry.parentWorkflowID.map { [$0] } ?? [])
+        if entry.kind == .taskEnded, let task = entry.taskID {
+            pendingTasks[task] = affected
+        } else {
+            pending.formUnion(affected)
+        }
         guard !flushScheduled else { return }
         flushScheduled = true
         let interval = batchInterval
@@ -83,9 +93,22 @@ actor ExecutionFeed {
 
     private func flush() async {
         flushScheduled = false
-        let ids = Array(pending)
+        var changed = pending
+        let tasks = pendingTasks
         pending = []
-        guard !ids.isEmpty, !subscribers.isEmpty else { return }
+        pendingTasks = [:]
+        guard !subscribers.isEmpty else { return }
+        if !tasks.isEmpty {
+            do {
+                for (task, type) in try await engine.taskTypes(ids: Array(tasks.keys)) where type == "LLM_CHAT_COMPLETE" {
+                    changed.formUnion(tasks[task] ?? [])
+                }
+            } catch {
+                logger.warning("live feed cannot read tasks", metadata: ["error": "\(error)"])
+            }
+        }
+        let ids = Array(changed)
+        guard !ids.isEmpty else { return }
         var rows: [JSONValue] = []
         for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
             var query = ExecutionSearchQuery()
@@ -97,7 +120,8 @@ actor ExecutionFeed {
                 logger.warning("live feed cannot read executions", metadata: ["error": "\(error)"])
             }
         }
-        if !rows.isEmpty { broadcast(.changed(rows)) }
+        guard !rows.isEmpty else { return }
+        broadcast(.changed(rows.map { "event:execution\ndata:\($0.jsonText())\n\n" }.joined()))
     }
 
     private func broadcast(_ item: ExecutionFeedItem) {

@@ -24,10 +24,8 @@ struct ExecutionFeedRoutes {
                 try await writer.write(ByteBuffer(string: ":connected\n\n"))
                 for await item in items.cancelOnGracefulShutdown() {
                     switch item {
-                    case .changed(let rows):
-                        var text = ""
-                        for row in rows { text += "event:execution\ndata:\(row.jsonText())\n\n" }
-                        try await writer.write(ByteBuffer(string: text))
+                    case .changed(let frames):
+                        try await writer.write(ByteBuffer(string: frames))
                     case .heartbeat:
                         try await writer.write(ByteBuffer(string: ":heartbeat\n\n"))
                     }

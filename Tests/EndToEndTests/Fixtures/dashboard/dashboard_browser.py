@@ -228,6 +228,56 @@ def approval(decision, execution_id):
             dark.quit()
 
 
+def controls(execution_id):
+    driver = browser()
+    try:
+        driver.get(BASE + "/executions/" + execution_id)
+        wait_until(lambda: q(driver, "#approve"), "the approval form")
+        q(driver, '[data-action="pause"]')[0].click()
+        wait_until(lambda: header_status(driver) == "PAUSED", "the run to pause")
+        check(workflow(execution_id)["status"] == "PAUSED", "Pause on the page paused the execution")
+        q(driver, '[data-action="resume"]')[0].click()
+        wait_until(lambda: header_status(driver) == "RUNNING", "the run to resume")
+        check(workflow(execution_id)["status"] == "RUNNING", "Resume on the page resumed it")
+        driver.find_element(By.ID, "signal-text").send_keys("Mind the database too." + Keys.ENTER)
+        wait_until(lambda: workflow(execution_id)["variables"].get("_signal_injection") == "Mind the database too.", "the signal")
+        check(True, "Signal on the page injected the message")
+        driver.find_element(By.ID, "cancel-reason").send_keys("wrong incident")
+        q(driver, '[data-action="cancel"]')[0].click()
+        wait_until(lambda: header_status(driver) == "TERMINATED", "the run to be cancelled")
+        banner = wait_until(lambda: q(driver, "#error-banner .banner"), "the error banner")[0]
+        check("wrong incident" in banner.text, f"the banner gives the reason ({banner.text})")
+        check(not q(driver, "#approve"), "a cancelled run asks nothing any more")
+        shot(driver, "execution-cancelled")
+        q(driver, '[data-action="retry-from-the-failed-task"]')[0].click()
+        wait_until(lambda: header_status(driver) == "RUNNING", "the retried run")
+        wait_until(lambda: q(driver, "#approve"), "the approval form again after the retry")
+        check(not q(driver, "#error-banner .banner"), "the banner is gone once the run goes on")
+        check(workflow(execution_id)["status"] == "RUNNING", "the retry resumed the execution, waiting for approval again")
+        no_console_errors(driver)
+    finally:
+        driver.quit()
+
+
+def failed_sub_agent(execution_id):
+    driver = browser()
+    try:
+        driver.get(BASE + "/executions/" + execution_id)
+        wait_until(lambda: header_status(driver) == "FAILED", "the failed run")
+        banner = wait_until(lambda: q(driver, "#error-banner .banner"), "the error banner")[0]
+        check("in sub-agent broken" in banner.text, f"the banner names the sub-agent that failed ({banner.text[:300]})")
+        check("no conversation matches" in banner.text, "and the root cause, not only 'sub-workflow failed'")
+        shot(driver, "execution-failed")
+        driver.find_element(By.ID, "jump-to-failure").click()
+        wait_until(lambda: execution_id not in driver.current_url and "#task-" in driver.current_url, "the failed sub-agent's page")
+        target = wait_until(lambda: q(driver, ".target"), "the failed step highlighted")[0]
+        check(target.get_attribute("id") == "task-" + driver.current_url.split("#task-")[1], "the jump lands on the step that failed")
+        check(q(driver, ".crumbs .crumb")[0].text == "failing_team", "with the breadcrumb back to the parent")
+        no_console_errors(driver)
+    finally:
+        driver.quit()
+
+
 def manual(execution_id):
     driver = browser()
     try:
@@ -335,7 +385,8 @@ def api_key(existing_id):
 def main():
     scenarios = {
         "list": lambda: list_live(ARGS[0]), "approve": lambda: approval("approve", ARGS[0]),
-        "reject": lambda: approval("reject", ARGS[0]), "manual": lambda: manual(ARGS[0]), "compare": lambda: compare(ARGS[0], ARGS[1]), "agents": agents, "apikey": lambda: api_key(ARGS[0]),
+        "reject": lambda: approval("reject", ARGS[0]), "controls": lambda: controls(ARGS[0]),
+        "failure": lambda: failed_sub_agent(ARGS[0]), "manual": lambda: manual(ARGS[0]), "compare": lambda: compare(ARGS[0], ARGS[1]), "agents": agents, "apikey": lambda: api_key(ARGS[0]),
     }
     try:
         scenarios[SCENARIO]()
