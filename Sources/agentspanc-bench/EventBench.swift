@@ -123,7 +123,7 @@ struct EventBench: AsyncParsableCommand {
                 var parser = SSEParser()
                 for try await chunk in response.body {
                     for frame in parser.feed(chunk.readableBytesView) {
-                        if frame.event == "tool_call", !announced { announced = true; connectedInput.yield() }
+                        if frame.event == "thinking", !announced { announced = true; connectedInput.yield() }
                         if frame.event == "tool_result" { arrivals.append(clock.now) }
                     }
                 }

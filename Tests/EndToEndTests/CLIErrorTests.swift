@@ -37,7 +37,8 @@ import Testing
     }
 
     @Test func anUnknownOptionIsOneLine() async throws {
-        let (code, stderr) = try await agentspanc(["run", "--bogus"])
+        let spec = TestEnvironment.packageRoot + "/specs/ops_agent.yaml"
+        let (code, stderr) = try await agentspanc(["run", spec, "x", "--bogus"])
         #expect(code == 64)
         expectOneSentence(stderr, "Unknown option '--bogus'")
     }

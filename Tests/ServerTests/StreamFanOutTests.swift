@@ -49,16 +49,16 @@ import Workflow
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
 
-        // Every stream says when it has seen the first tool call; only then does the worker answer, so everything
-        // after it is delivered live to all 200 at once.
+        // Every stream says when it has its first event (the model's first turn); only then does the worker answer,
+        // so every later event (a tool's call and result come when it ends) is delivered live to all 200 at once.
         let streams = 200
         let (ready, readyInput) = AsyncStream<Void>.makeStream()
         let ids = executions
         let readers = (0..<streams).map { i in
             Task {
                 do {
-                    return try await Self.read(http, "\(server.url)/api/agent/stream/\(ids[i % ids.count])") { _, type in
-                        if type == "tool_call" { readyInput.yield() }
+                    return try await Self.read(http, "\(server.url)/api/agent/stream/\(ids[i % ids.count])") { id, _ in
+                        if id == 1 { readyInput.yield() }
                     }
                 } catch {
                     readyInput.yield()
@@ -69,8 +69,6 @@ import Workflow
         var announced = 0
         for await _ in ready {
             announced += 1
-            // Each stream announces twice (two tool calls); the first 200 are the first calls of all streams at
-            // the latest once every stream has its first.
             if announced == streams { break }
         }
         let worker = Task {

@@ -138,7 +138,7 @@ extension ServerRunCommand {
     /// Why an `--allowed-host` value is not a host name (or name:port); nil when it is one.
     static func problem(withAllowedHost name: String) -> String? {
         let parts = name.split(separator: ":", omittingEmptySubsequences: false)
-        guard let host = parts.first, !host.isEmpty, parts.count <= 2,
+        guard !name.contains("/"), let host = parts.first, !host.isEmpty, parts.count <= 2,
               host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." })
         else { return "give a host name or name:port, such as agents.example.com or agents.example.com:8443" }
         if parts.count == 2, !(Int(parts[1]).map { (1...65_535).contains($0) } ?? false) {
