@@ -45,12 +45,12 @@ import Workflow
             return try await group.reduce(into: []) { $0.append($1) }
         }
         let withLoops = try await Self.runUnrelated(engine)
-        // The unrelated execution started, ran its script and finished while every runaway script was still running
-        // (the first of them cannot end before its 3 s limit).
-        for id in loops {
-            let w = try #require(try await engine.workflow(id: id, includeTasks: true))
-            #expect(w.status == .running, "loop \(id) ended before the unrelated execution finished: \(w.status)")
-        }
+        // The unrelated execution started, ran its script and finished while runaway scripts were still running: the
+        // script threads take them one after another (the last cannot end before 5 × 3 s), and under the old global
+        // lock the unrelated execution waited for all of them.
+        var running = 0
+        for id in loops where try #require(try await engine.workflow(id: id, includeTasks: false)).status == .running { running += 1 }
+        #expect(running > 0, "every runaway script ended before the unrelated execution finished")
         print("unrelated execution, start to completion: \(baseline) alone, \(withLoops) with 5 infinite-loop INLINE tasks running")
 
         // Each runaway script still ends with the time-limit reason.
