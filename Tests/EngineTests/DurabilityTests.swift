@@ -37,7 +37,7 @@ final class HangingLLM: LLMProvider {
         let b = try await engineA!.pollOne("b")
         #expect(b.inputData["answer"] == "forty-two")
         engineA = nil  // dropped without shutdown, with a task handed to a worker
-        let deadline = ContinuousClock.now + .seconds(2)
+        let deadline = ContinuousClock.now + .seconds(15)
         while weakA != nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(weakA == nil, "background work keeps the dropped engine alive")
 

@@ -73,7 +73,7 @@ extension WorkflowEngine {
 
     /// Waits until the execution reaches a terminal status (or `predicate` holds).
     func waitFor(
-        _ id: String, timeout: Duration = .seconds(10),
+        _ id: String, timeout: Duration = .seconds(30),
         until predicate: @Sendable (WorkflowExecution) -> Bool = { $0.status.isTerminal }
     ) async throws -> WorkflowExecution {
         let deadline = ContinuousClock.now + timeout

@@ -32,7 +32,7 @@ import Workflow
         let wf = try decodeDef(#"{"name": "bounded", "tasks": [{"name": "bounded", "taskReferenceName": "b", "type": "SIMPLE"}]}"#)
         let id = try await engine.startWorkflow(StartWorkflowRequest(name: "bounded", workflowDef: wf))
         _ = try await engine.pollOne("bounded")
-        let w = try await engine.waitFor(id, timeout: .seconds(5))
+        let w = try await engine.waitFor(id, timeout: .seconds(30))
         #expect(w.status == .timedOut)
         #expect(w.tasks.first?.status == .timedOut)
     }

@@ -13,7 +13,7 @@ public func startLoopbackApplication(
         onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } },
         logger: Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() }))
     let task = Task { try await app.runService() }
-    let deadline = ContinuousClock.now + .seconds(10)
+    let deadline = ContinuousClock.now + .seconds(60)
     while port.withLock({ $0 }) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
     guard let bound = port.withLock({ $0 }) else {
         task.cancel()

@@ -36,7 +36,7 @@ struct Doubler: Tool {
         return configuration
     }
 
-    func waitForResults(_ server: FakeConductor, _ count: Int, timeout: Duration = .seconds(15)) async -> [TaskResult] {
+    func waitForResults(_ server: FakeConductor, _ count: Int, timeout: Duration = .seconds(60)) async -> [TaskResult] {
         _ = await eventually(timeout: timeout) { await server.state.results.count >= count }
         return await server.state.results
     }
