@@ -212,10 +212,13 @@ import Glibc
         try await client.registerWorkflowDef(WorkflowDef(
             name: "hang_wf", tasks: [WorkflowTask(name: "hang_step", taskReferenceName: "hang", type: "SIMPLE")]))
         _ = try await client.startWorkflow(StartWorkflowRequest(name: "hang_wf"))
-        let started = await eventually(timeout: .seconds(20)) { FileManager.default.fileExists(atPath: dir + "/hang.pid") }
+        // The shell creates hang.pid before it writes the pid: wait until the file holds one.
+        func pid(_ name: String) -> Int32? {
+            (try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        let started = await eventually(timeout: .seconds(20)) { pid("hang.pid") != nil }
         #expect(started, "the tool never started: \(first.stderr)")
-        let tool = try #require(Int32((try String(contentsOfFile: dir + "/hang.pid", encoding: .utf8))
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let tool = try #require(pid("hang.pid"))
 
         // The worker records the tool a moment after starting it; kill it once that is on disk.
         let registered = await eventually(timeout: .seconds(10)) {
