@@ -24,19 +24,12 @@ struct AgentStreamRoutes {
             let header = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.query("lastEventId") ?? ""
             let lastEventID = Int(header.trimmingCharacters(in: .whitespaces)) ?? 0
             let items = hub.subscribe(executionID: id, after: lastEventID)
-            let headers: HTTPFields = [
-                .contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no",
-            ]
-            return Response(status: .ok, headers: headers, body: .init { writer in
-                try await writer.write(ByteBuffer(string: ":connected\n\n"))
-                for await item in items.cancelOnGracefulShutdown() {
-                    switch item {
-                    case .event(_, let frame): try await writer.write(frame)
-                    case .heartbeat: try await writer.write(ByteBuffer(string: ":heartbeat\n\n"))
-                    }
+            return Reply.eventStream(items) { item in
+                switch item {
+                case .event(_, let frame): frame
+                case .heartbeat: nil
                 }
-                try await writer.finish(nil)
-            })
+            }
         }
     }
 

@@ -17,21 +17,12 @@ struct ExecutionFeedRoutes {
     func register(on router: some RouterMethods<ServerRequestContext>) {
         router.get("api/agent/events") { _, _ in
             let items = await feed.subscribe()
-            let headers: HTTPFields = [
-                .contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no",
-            ]
-            return Response(status: .ok, headers: headers, body: .init { writer in
-                try await writer.write(ByteBuffer(string: ":connected\n\n"))
-                for await item in items.cancelOnGracefulShutdown() {
-                    switch item {
-                    case .changed(let frames):
-                        try await writer.write(ByteBuffer(string: frames))
-                    case .heartbeat:
-                        try await writer.write(ByteBuffer(string: ":heartbeat\n\n"))
-                    }
+            return Reply.eventStream(items) { item in
+                switch item {
+                case .changed(let frames): ByteBuffer(string: frames)
+                case .heartbeat: nil
                 }
-                try await writer.finish(nil)
-            })
+            }
         }
     }
 }
