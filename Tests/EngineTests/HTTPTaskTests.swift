@@ -53,7 +53,7 @@ struct LoopbackServer {
             let def = try decodeDef(
                 """
                 {"name": "auth", "tasks": [{"name": "who", "taskReferenceName": "who", "type": "HTTP", "inputParameters": {"http_request": {
-                  "uri": "http://127.0.0.1:\(server.port)/whoami", "method": "GET", "headers": {"Authorization": "\(header)"}}}}],
+                  "uri": "http://127.0.0.1:\(server.port)/whoami", "method": "GET", "readTimeOut": 30000, "headers": {"Authorization": "\(header)"}}}}],
                  "outputParameters": {"seen": "${who.output.response.body.authorization}"}}
                 """)
             return try await engine.waitFor(try await engine.startWorkflow(StartWorkflowRequest(name: "auth", workflowDef: def)))
@@ -73,7 +73,7 @@ struct LoopbackServer {
         let def = try decodeDef(
             """
             {"name": "auth", "tasks": [{"name": "who", "taskReferenceName": "who", "type": "HTTP", "inputParameters": {"http_request": {
-              "uri": "\(uri)", "method": "GET", "headers": {"Authorization": "Bearer #{WX_KEY}"}}}}],
+              "uri": "\(uri)", "method": "GET", "readTimeOut": 30000, "headers": {"Authorization": "Bearer #{WX_KEY}"}}}}],
              "outputParameters": {"seen": "${who.output.response.body.authorization}"}}
             """)
         return try await engine.waitFor(try await engine.startWorkflow(StartWorkflowRequest(name: "auth", workflowDef: def)))
@@ -136,7 +136,7 @@ struct LoopbackServer {
         let def = try decodeDef(
             """
             {"name": "http", "tasks": [
-              {"name": "get", "taskReferenceName": "get", "type": "HTTP", "inputParameters": {"http_request": {"uri": "\(base)/hello", "method": "GET"}}},
+              {"name": "get", "taskReferenceName": "get", "type": "HTTP", "inputParameters": {"http_request": {"uri": "\(base)/hello", "method": "GET", "readTimeOut": 30000}}},
               {"name": "post", "taskReferenceName": "post", "type": "HTTP",
                "inputParameters": {"uri": "\(base)/echo", "method": "POST", "body": {"said": "${get.output.response.body.msg}"}}}],
              "outputParameters": {"echo": "${post.output.response.body.said}", "status": "${get.output.response.statusCode}"}}
@@ -155,7 +155,7 @@ struct LoopbackServer {
         let def = try decodeDef(
             """
             {"name": "http", "tasks": [{"name": "get", "taskReferenceName": "get", "type": "HTTP",
-              "inputParameters": {"http_request": {"uri": "http://127.0.0.1:\(server.port)/fail", "method": "GET"}}}]}
+              "inputParameters": {"http_request": {"uri": "http://127.0.0.1:\(server.port)/fail", "method": "GET", "readTimeOut": 30000}}}]}
             """)
         let id = try await engine.startWorkflow(StartWorkflowRequest(name: "http", workflowDef: def))
         let w = try await engine.waitFor(id)
