@@ -45,9 +45,8 @@ import Workflow
             return try await group.reduce(into: []) { $0.append($1) }
         }
         let withLoops = try await Self.runUnrelated(engine)
-        // The unrelated execution started, ran its script and finished while runaway scripts were still running: the
-        // script threads take them one after another (the last cannot end before 5 × 3 s), and under the old global
-        // lock the unrelated execution waited for all of them.
+        // The unrelated execution started, ran its script and finished while runaway scripts were still running (none
+        // can end before its 3 s limit); under the old global lock it waited for all of them, one after another.
         var running = 0
         for id in loops where try #require(try await engine.workflow(id: id, includeTasks: false)).status == .running { running += 1 }
         #expect(running > 0, "every runaway script ended before the unrelated execution finished")

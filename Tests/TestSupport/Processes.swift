@@ -9,7 +9,7 @@ public func processIsDead(_ pid: Int32) -> Bool {
 }
 
 /// Polls a condition until it holds or the time is up.
-public func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
+public func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }

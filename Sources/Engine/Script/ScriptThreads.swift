@@ -3,10 +3,12 @@ import Synchronization
 
 /// Dedicated threads for scripts evaluated off the write transaction. A script may spin for its whole time limit;
 /// on Swift's cooperative pool (one thread per core) a few such scripts would stall every other task of the
-/// process, so they run here instead, at most `width` at a time (about half the cores), in arrival order.
+/// process, so they run here instead, at most `width` at a time, in arrival order. The width is not tied to the
+/// cores: with one thread per core, a handful of runaway scripts of one execution would queue every other
+/// execution's slow script behind their whole time limits, while the operating system shares the cores fairly.
 final class ScriptThreads: Sendable {
     /// The process-wide pool.
-    static let shared = ScriptThreads(width: max(1, min(4, ProcessInfo.processInfo.activeProcessorCount / 2)))
+    static let shared = ScriptThreads(width: 8)
 
     private let jobs = Mutex<[@Sendable () -> Void]>([])
     private let available = DispatchSemaphore(value: 0)
