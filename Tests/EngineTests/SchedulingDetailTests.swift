@@ -112,7 +112,7 @@ import Workflow
             """)
         let id = try await engine.startWorkflow(StartWorkflowRequest(name: "spin", workflowDef: def))
         #expect(try await engine.workflow(id: id, includeTasks: false)?.status == .running)
-        let w = try await engine.waitFor(id, timeout: .seconds(10))
+        let w = try await engine.waitFor(id, timeout: .seconds(60))
         #expect(w.status == .completed)
         #expect(w.task("loop")?.outputData["iteration"] == 30)
     }
