@@ -136,10 +136,10 @@ async function api(path, opts = {}) {
 
 /**
  * Reads a server-sent event stream with fetch() (so the key goes in a header). Reconnects with Last-Event-ID
- * until `signal` aborts or the server ends the stream after a terminal event (`endsAfter(event)` true).
+ * until `signal` aborts or the server ends the stream after a terminal event (`endsAfter(event)` true; then `onEnd`).
  */
-function sse(path, { signal, onEvent, onOpen, onDrop, endsAfter }) {
-  let lastId = 0;
+function sse(path, { signal, onEvent, onOpen, onDrop, endsAfter, onEnd, after }) {
+  let lastId = after || 0;
   (async () => {
     let delay = 500;
     while (!signal.aborted) {
@@ -177,14 +177,15 @@ function sse(path, { signal, onEvent, onOpen, onDrop, endsAfter }) {
             if (event.id) lastId = event.id;
             let data;
             try { data = JSON.parse(event.data); } catch (_) { continue; }
-            onEvent(event.type, data);
+            onEvent(event.type, data, event.id);
             if (endsAfter && endsAfter(event.type, data)) finished = true;
           }
         }
       } catch (e) {
         if (signal.aborted) return;
       }
-      if (finished || signal.aborted) return;
+      if (signal.aborted) return;
+      if (finished) { if (onEnd) onEnd(); return; }
       if (onDrop) onDrop();
       await sleep(delay);
       delay = Math.min(delay * 2, 8000);
@@ -494,6 +495,8 @@ async function executionPage(id, signal) {
     renderSubAgents(panes.agents, wf);
     panes.json.replaceChildren(pre(wf));
     jumpToHash();
+    // A retried or restarted execution runs again: its stream, ended by the terminal event, opens anew.
+    if (!streaming && !TERMINAL.has(wf.status)) openStream();
   }
 
   function renderHeader(summary) {
@@ -612,23 +615,32 @@ async function executionPage(id, signal) {
     jumped = true;
   }
 
-  await refresh();
   // The timeline: every event so far from the journal, then live ones, over the execution's SSE stream. A
   // sub-agent's events travel on its top-level execution's stream.
   const seen = new Set();
-  sse(`/api/agent/stream/${enc(rootId)}`, {
+  let streaming = false;
+  let lastEventId = 0;
+  await refresh();
+  if (!streaming) openStream();
+  function openStream() {
+   streaming = true;
+   sse(`/api/agent/stream/${enc(rootId)}`, {
     signal,
+    after: lastEventId,
+    onEnd: () => { streaming = false; scheduleRefresh(); },
     onOpen: () => setLive(true, 'live'),
     onDrop: () => setLive(false, 'reconnecting…'),
     endsAfter: (type, e) => e.executionId === rootId && (type === 'done' || (type === 'error' && e.toolName === 'workflow')),
-    onEvent: (type, e) => {
+    onEvent: (type, e, frameId) => {
+      if (frameId) lastEventId = Math.max(lastEventId, frameId);
       if (seen.has(e.id)) return;
       seen.add(e.id);
       const mine = e.executionId === id || (rootId === id) || children.has(e.executionId);
       if (mine) timeline.append(timelineItem(e, id));
       scheduleRefresh();
     },
-  });
+   });
+  }
 }
 
 function timelineItem(e, pageId) {

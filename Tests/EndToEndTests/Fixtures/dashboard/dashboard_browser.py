@@ -254,6 +254,11 @@ def controls(execution_id):
         wait_until(lambda: q(driver, "#approve"), "the approval form again after the retry")
         check(not q(driver, "#error-banner .banner"), "the banner is gone once the run goes on")
         check(workflow(execution_id)["status"] == "RUNNING", "the retry resumed the execution, waiting for approval again")
+        driver.find_element(By.ID, "approve").click()
+        wait_until(lambda: header_status(driver) == "COMPLETED", "the retried run to complete after the approval")
+        restarts = [t for t in workflow(execution_id)["tasks"] if (t.get("inputData") or {}).get("method") == "restart_service"]
+        check(len(restarts) == 1 and restarts[0]["status"] == "COMPLETED",
+              f"approving the retried run ran restart_service exactly once ({len(restarts)})")
         no_console_errors(driver)
     finally:
         driver.quit()
