@@ -15,8 +15,13 @@ public struct AgentPlan: Sendable {
     /// Every LLM `provider/model` used.
     public var models: [String] = []
 
-    /// Builds the plan of `config`.
-    public init(_ config: AgentConfig) {
+    /// What workers registered for tools whose config carries no `run:` (a config as a server holds it).
+    let registeredBindings: [String: ToolBinding]
+
+    /// Builds the plan of `config`. `registeredBindings` (tool name → binding) stands in for the `run:` of tools
+    /// that have none in `config`: what the worker serving the tool registered with the server.
+    public init(_ config: AgentConfig, registeredBindings: [String: ToolBinding] = [:]) {
+        self.registeredBindings = registeredBindings
         add(config, depth: 0, role: nil)
     }
 
@@ -132,31 +137,39 @@ public struct AgentPlan: Sendable {
     }
 
     private mutating func addBinding(_ tool: ToolConfig, pad: String) {
-        guard let run = tool.run else {
+        guard let run = tool.run ?? registeredBindings[tool.name] else {
             lines.append(pad + "no run: binding (served by a worker registered elsewhere)")
             return
         }
+        if tool.run == nil { lines.append(pad + "as its agentspanc worker registered it:") }
         if let command = run.command {
-            let shown = command.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
-            lines.append(pad + (run.shell == true ? "runs through /bin/sh -c: " : "runs: ") + shown)
             if run.shell == true { note("/bin/sh", in: \.commands) }
             if let program = command.first { note(program, in: \.commands) }
         }
-        if let plugin = run.plugin {
-            lines.append(pad + "runs in plugin \(plugin)")
-            note(plugin, in: \.plugins)
+        if let plugin = run.plugin { note(plugin, in: \.plugins) }
+        let allowed = tool.config?["allowedCommands"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        lines += Self.bindingLines(run, allowedCommands: allowed).map { pad + $0 }
+    }
+
+    /// What a `run:` binding runs: the argv template (or plugin), working directory, timeout, stdin mode, retry
+    /// policy and environment.
+    static func bindingLines(_ run: ToolBinding, allowedCommands: [String]) -> [String] {
+        var lines: [String] = []
+        if let command = run.command {
+            let shown = command.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+            lines.append((run.shell == true ? "runs through /bin/sh -c: " : "runs: ") + shown)
         }
+        if let plugin = run.plugin { lines.append("runs in plugin \(plugin)") }
         var details: [String] = []
         if let cwd = run.cwd { details.append("cwd \(cwd)") }
         if let timeout = run.timeoutSeconds { details.append("timeout \(timeout.formatted)s") }
         if run.stdin == .json { details.append("arguments as JSON on stdin") }
         details.append(run.idempotent == false ? "never retried" : "retried on failure")
-        lines.append(pad + details.joined(separator: ", "))
-        for name in (run.env ?? [:]).keys.sorted() { lines.append(pad + "env \(name)=\(run.env![name]!)") }
-        if let inherited = run.inheritEnv, !inherited.isEmpty { lines.append(pad + "inherits env \(inherited.joined(separator: ", "))") }
-        if let allowed = tool.config?["allowedCommands"]?.arrayValue?.compactMap(\.stringValue), !allowed.isEmpty {
-            lines.append(pad + "allowed commands: \(allowed.joined(separator: ", "))")
-        }
+        lines.append(details.joined(separator: ", "))
+        for (name, value) in (run.env ?? [:]).sorted(by: { $0.key < $1.key }) { lines.append("env \(name)=\(value)") }
+        if let inherited = run.inheritEnv, !inherited.isEmpty { lines.append("inherits env \(inherited.joined(separator: ", "))") }
+        if !allowedCommands.isEmpty { lines.append("allowed commands: \(allowedCommands.joined(separator: ", "))") }
+        return lines
     }
 }
 

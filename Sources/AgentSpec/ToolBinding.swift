@@ -65,3 +65,12 @@ public struct ToolBinding: Codable, Sendable, Hashable {
         self.allowLeadingDash = allowLeadingDash
     }
 }
+
+extension ToolBinding {
+    /// This binding with each environment value replaced by `…`, for showing to others: values may be credentials.
+    public var withoutEnvironmentValues: ToolBinding {
+        var copy = self
+        copy.env = env?.mapValues { _ in "…" }
+        return copy
+    }
+}

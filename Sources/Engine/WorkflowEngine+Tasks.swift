@@ -9,6 +9,7 @@ extension WorkflowEngine {
         -> [ConductorTask]
     {
         let queue = domain.flatMap { $0.isEmpty ? nil : "\($0):\(taskType)" } ?? taskType
+        pollData.record(taskType: taskType, domain: domain, workerID: workerID, time: Clock.nowMillis())
         let deadline = ContinuousClock.now + timeout
         while true {
             let generation = waiters.generation(of: queue)
@@ -180,4 +181,12 @@ extension WorkflowEngine {
             return sizes
         }
     }
+}
+
+extension WorkflowEngine {
+    /// Who polled `taskType` last, per worker and domain, most recent first (Conductor's poll data; in memory).
+    public func pollData(taskType: String) -> [PollDataEntry] { pollData.entries(taskType: taskType) }
+
+    /// The poll data of every task type.
+    public func allPollData() -> [PollDataEntry] { pollData.all() }
 }

@@ -68,6 +68,7 @@ public final class WorkflowEngine: Sendable {
     let writer: any DatabaseWriter
     let services: EngineServices
     let waiters = PollWaiters()
+    let pollData = PollData()
     let feed = JournalFeed()
     let httpClient: HTTPClient
     let background = Mutex<[Task<Void, Never>]>([])

@@ -29,6 +29,7 @@ public struct CommandTool: ToolExecutor {
     public var name: String { definition.name }
     public var description: String { definition.description }
     public var isIdempotent: Bool { definition.isIdempotent }
+    public var registeredBinding: ToolBinding? { definition.binding.withoutEnvironmentValues }
 
     /// Checks the binding; throws for spec mistakes (empty command, placeholders in the wrong place, unknown
     /// parameters).

@@ -1,3 +1,4 @@
+import AgentSpec
 import Foundation
 import Workflow
 
@@ -20,6 +21,7 @@ struct PluginTool: ToolExecutor {
     var name: String { definition.name }
     var description: String { definition.description }
     var isIdempotent: Bool { definition.isIdempotent }
+    var registeredBinding: ToolBinding? { definition.binding.withoutEnvironmentValues }
 
     struct TimedOut: Error {}
 

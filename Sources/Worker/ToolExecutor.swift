@@ -1,3 +1,4 @@
+import AgentSpec
 /// Something the worker runs for one task name: a command tool, a plugin tool, an in-process Swift ``Tool``.
 public protocol ToolExecutor: Sendable {
     /// The task name to poll.
@@ -6,7 +7,14 @@ public protocol ToolExecutor: Sendable {
     var description: String { get }
     /// `false` registers the task with no retries.
     var isIdempotent: Bool { get }
+    /// The `run:` binding this executor runs, registered with the task definition so a server can show what the
+    /// worker serving the tool runs (environment values left out: they may be credentials). `nil` for Swift tools.
+    var registeredBinding: ToolBinding? { get }
     /// Runs one call. Never throws: every failure is an outcome the LLM can read. When the calling task is
     /// cancelled (worker shutdown) the executor stops its work and returns promptly.
     func execute(_ invocation: ToolInvocation) async -> ToolOutcome
+}
+
+extension ToolExecutor {
+    public var registeredBinding: ToolBinding? { nil }
 }

@@ -155,6 +155,7 @@ public final class ToolWorker: Service, Sendable {
                 retryCount: executor.isIdempotent ? 2 : 0, retryLogic: "LINEAR_BACKOFF", retryDelaySeconds: 2,
                 timeoutSeconds: 0, timeoutPolicy: "RETRY", responseTimeoutSeconds: configuration.responseTimeoutSeconds)
             def.ownerEmail = "agentspanc@localhost"
+            def.workerBinding = executor.registeredBinding.flatMap { try? JSONValue.from($0) }
             return def
         }
     }

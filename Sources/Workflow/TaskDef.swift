@@ -20,6 +20,9 @@ public struct TaskDef: Codable, Sendable, Hashable {
     public var ownerEmail: String?
     public var inputSchema: JSONValue?
     public var outputSchema: JSONValue?
+    /// The `run:` binding of the agentspanc worker that registered this task (environment values left out), for
+    /// display; not a Conductor field (Conductor servers ignore it).
+    public var workerBinding: JSONValue?
     public var createTime: Int64?
     public var updateTime: Int64?
 

@@ -35,6 +35,13 @@ struct DashboardTests {
         try await stack.browser("list", [finished])
     }
 
+    @Test func tenTabsStayLiveBecauseHiddenTabsLetGoOfTheirStreams() async throws {
+        let stack = try await Self.stack()
+        defer { Task { await stack.stopAll() } }
+        let finished = try await stack.run(Self.quickCheck, "quick check: payments")
+        try await stack.browser("tabs", [finished])
+    }
+
     @Test func timelineShowsTheFirstToolCallWhileRunningAndApprovingRunsTheToolOnce() async throws {
         let stack = try await Self.stack()
         defer { Task { await stack.stopAll() } }

@@ -160,6 +160,45 @@ import Workflow
         #expect(missing == 404 && missingText.contains("Agent not found: nobody"))
     }
 
+    @Test func outlineShowsWhatTheRegisteringWorkerRunsAndWhoPolled() async throws {
+        let server = try await TestServer.start(llm: Self.llm)
+        defer { Task { await server.stop() } }
+        let agent: JSONValue = [
+            "name": "ops", "model": "openai/gpt-4o", "instructions": "Check.",
+            "tools": [["name": "check_service", "description": "Checks a service", "inputSchema": ["type": "object"]]],
+        ]
+        let (deployed, text) = try await server.request(.POST, "/api/agent/deploy", body: JSONValue.object(["agentConfig": agent]).jsonText())
+        #expect(deployed == 200, "\(text)")
+        let before = try JSONValue.parse(try await server.request(.GET, "/api/agent/ops/plan").1)
+        #expect(before["lines"].arrayValue?.contains { $0.stringValue?.contains("no run: binding") == true } == true, "\(before)")
+        #expect(before["workerTools"] == [["agent": "ops", "name": "check_service", "binding": .null, "workers": []]])
+
+        // What an agentspanc worker registers: its binding, environment values left out.
+        let binding: JSONValue = ["command": ["/usr/bin/systemctl", "status", "{name}"], "timeoutSeconds": 5, "env": ["TOKEN": "…"]]
+        let defs: JSONValue = [["name": "check_service", "workerBinding": binding]]
+        let (registered, registerText) = try await server.request(.POST, "/api/metadata/taskdefs", body: defs.jsonText())
+        #expect(registered == 200, "\(registerText)")
+        let (polled, _) = try await server.request(.GET, "/api/tasks/poll/check_service?workerid=host-a&domain=blue")
+        #expect(polled == 204 || polled == 200)
+
+        let after = try JSONValue.parse(try await server.request(.GET, "/api/agent/ops/plan").1)
+        let lines = after["lines"].arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(lines.contains { $0.hasSuffix("as its agentspanc worker registered it:") }, "\(lines)")
+        #expect(lines.contains { $0.hasSuffix("runs: /usr/bin/systemctl status {name}") }, "\(lines)")
+        #expect(lines.contains { $0.hasSuffix("env TOKEN=…") }, "\(lines)")
+        #expect(after["commands"] == ["/usr/bin/systemctl"])
+        let tool = after["workerTools"].arrayValue?.first ?? .null
+        #expect(tool["binding"] == binding)
+        #expect(tool["workers"].arrayValue?.map { $0["workerId"] } == ["host-a"])
+        #expect(tool["workers"].arrayValue?.first?["domain"] == "blue")
+
+        let pollData = try JSONValue.parse(try await server.request(.GET, "/api/tasks/queue/polldata?taskType=check_service").1)
+        #expect(pollData.arrayValue?.map { $0["queueName"] } == ["blue:check_service"])
+        #expect((pollData.arrayValue?.first?["lastPollTime"].intValue ?? 0) > 0)
+        let (noType, noTypeText) = try await server.request(.GET, "/api/tasks/queue/polldata")
+        #expect(noType == 400 && noTypeText.contains("taskType"), "\(noTypeText)")
+    }
+
     @Test func pageIsServedWithStrictHeadersAndHoldsNoDataWithoutTheKey() async throws {
         let server = try await TestServer.start(llm: Self.llm, apiKey: "sekret")
         defer { Task { await server.stop() } }

@@ -223,6 +223,20 @@ struct Doubler: Tool {
         #expect(lines(dir + "/runs") == ["charge#1"])
     }
 
+    @Test func registeredTaskDefinitionsCarryTheBindingWithoutEnvironmentValues() throws {
+        let dir = try makeTemporaryDirectory()
+        let binding = ToolBinding(command: ["./charge.sh", "{amount}"], env: ["PAYMENTS_TOKEN": "s3cret"], timeoutSeconds: 3)
+        let worker = try ToolWorker(
+            client: ConductorClient(baseURL: "http://127.0.0.1:9"),
+            commandTools: [WorkerToolDefinition(name: "charge", binding: binding, baseDirectory: dir)],
+            configuration: configuration())
+        let registered = try #require(worker.taskDefinitions().first?.workerBinding)
+        #expect(registered["command"] == ["./charge.sh", "{amount}"])
+        #expect(registered["timeoutSeconds"] == 3)
+        #expect(registered["env"] == ["PAYMENTS_TOKEN": "…"], "the value may be a credential and stays with the worker")
+        #expect(!registered.jsonText().contains("s3cret"))
+    }
+
     @Test func aNonIdempotentCallInterruptedMidRunIsNeverRunAgainByTheServer() async throws {
         // The real engine: the interrupted call fails terminally, so the execution fails and a later worker
         // finds nothing to run again.

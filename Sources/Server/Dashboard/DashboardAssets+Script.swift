@@ -134,23 +134,52 @@ async function api(path, opts = {}) {
   return data;
 }
 
+/** Resolves once the page is visible again (or `signal` aborts). */
+function whenVisible(signal) {
+  return new Promise(resolve => {
+    const check = () => {
+      if (document.hidden && !signal.aborted) return;
+      document.removeEventListener('visibilitychange', check);
+      signal.removeEventListener('abort', check);
+      resolve();
+    };
+    document.addEventListener('visibilitychange', check);
+    signal.addEventListener('abort', check);
+    check();
+  });
+}
+
 /**
  * Reads a server-sent event stream with fetch() (so the key goes in a header). Reconnects with Last-Event-ID
  * until `signal` aborts or the server ends the stream after a terminal event (`endsAfter(event)` true; then `onEnd`).
+ * A hidden tab lets go of its connection and reconnects when shown (`onOpen(true)`: events may have been missed),
+ * so tabs in the background do not use up the browser's six connections to the server.
  */
 function sse(path, { signal, onEvent, onOpen, onDrop, endsAfter, onEnd, after }) {
   let lastId = after || 0;
   (async () => {
     let delay = 500;
+    let resumed = false;
     while (!signal.aborted) {
+      if (document.hidden) {
+        await whenVisible(signal);
+        if (signal.aborted) return;
+        resumed = true;
+      }
       let finished = false;
+      const connection = new AbortController();
+      const abort = () => connection.abort();
+      const hide = () => { if (document.hidden) connection.abort(); };
+      signal.addEventListener('abort', abort);
+      document.addEventListener('visibilitychange', hide);
       try {
         const extra = { Accept: 'text/event-stream' };
         if (lastId) extra['Last-Event-ID'] = String(lastId);
-        const res = await fetch(path, { headers: headers(extra), signal, cache: 'no-store' });
+        const res = await fetch(path, { headers: headers(extra), signal: connection.signal, cache: 'no-store' });
         if (res.status === 401) { await askForKey(!!apiKey()); continue; }
         if (!res.ok) throw new ApiError(res.status, 'stream refused');
-        if (onOpen) onOpen();
+        if (onOpen) onOpen(resumed);
+        resumed = false;
         delay = 500;
         const reader = res.body.getReader();
         const decoder = new TextDecoder();
@@ -183,9 +212,13 @@ function sse(path, { signal, onEvent, onOpen, onDrop, endsAfter, onEnd, after })
         }
       } catch (e) {
         if (signal.aborted) return;
+      } finally {
+        signal.removeEventListener('abort', abort);
+        document.removeEventListener('visibilitychange', hide);
       }
       if (signal.aborted) return;
       if (finished) { if (onEnd) onEnd(); return; }
+      if (document.hidden) { if (onDrop) onDrop(); continue; }
       if (onDrop) onDrop();
       await sleep(delay);
       delay = Math.min(delay * 2, 8000);
@@ -362,7 +395,7 @@ async function executionsPage(signal) {
     (!s.to || r.createTime <= new Date(s.to).getTime());
   sse('/api/agent/events', {
     signal,
-    onOpen: () => setLive(true, 'live'),
+    onOpen: resumed => { setLive(true, 'live'); if (resumed) reload(); },
     onDrop: () => setLive(false, 'reconnecting…'),
     onEvent: (type, r) => {
       if (type !== 'execution') return;
@@ -628,7 +661,7 @@ async function executionPage(id, signal) {
     signal,
     after: lastEventId,
     onEnd: () => { streaming = false; scheduleRefresh(); },
-    onOpen: () => setLive(true, 'live'),
+    onOpen: resumed => { setLive(true, 'live'); if (resumed) scheduleRefresh(); },
     onDrop: () => setLive(false, 'reconnecting…'),
     endsAfter: (type, e) => e.executionId === rootId && (type === 'done' || (type === 'error' && e.toolName === 'workflow')),
     onEvent: (type, e, frameId) => {
@@ -862,10 +895,17 @@ async function agentPage(name, signal) {
     } catch (err) { toast(err.message, true); runButton.disabled = false; }
   });
   const reach = (label, list) => h('div', {}, h('dt', {}, label), h('dd', {}, list.length ? list.join(', ') : 'none'));
+  // Which workers polled each worker tool lately (what they run is in the outline, as they registered it).
+  const served = (plan.workerTools || []).map(t => h('li', { class: 'worker-tool', dataset: { tool: t.name } },
+    h('code', {}, t.name), ' ', h('span', { class: 'muted' }, 'of ' + t.agent + ': '),
+    h('span', { class: 'muted' }, t.workers.length
+      ? 'polled by ' + t.workers.map(w => `${w.workerId}${w.domain ? ' (domain ' + w.domain + ')' : ''} at ${fmtClock(w.lastPollTime)}`).join(', ')
+      : 'no worker has polled it since the server started')));
   main.append(h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '/agents' }, 'Agents'), h('span', { class: 'sep' }, '›'), h('span', { 'aria-current': 'page' }, name)),
     h('h1', {}, name), plan.description ? h('p', {}, plan.description) : '',
     h('section', { class: 'panel', id: 'plan' }, h('h2', {}, 'Outline'), h('pre', { class: 'outline' }, plan.lines.join('\n')),
-      h('h3', {}, 'Reach'), h('dl', { class: 'kv' }, reach('models', plan.models), reach('commands', plan.commands), reach('plugins', plan.plugins), reach('hosts', plan.hosts))),
+      h('h3', {}, 'Reach'), h('dl', { class: 'kv' }, reach('models', plan.models), reach('commands', plan.commands), reach('plugins', plan.plugins), reach('hosts', plan.hosts)),
+      served.length ? h('h3', {}, 'Served by') : '', served.length ? h('ul', { class: 'served', id: 'served' }, served) : ''),
     form,
     h('h2', {}, 'Recent executions'),
     h('table', { 'aria-label': 'Recent executions' }, h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'Agent'), h('th', {}, 'Status'), h('th', {}, 'Started'), h('th', { class: 'num' }, 'Duration'), h('th', {}, 'Models'), h('th', { class: 'num' }, 'Tokens'), h('th', {}, 'Prompt'))),

@@ -145,6 +145,8 @@ dialog { border: 1px solid var(--line); border-radius: 10px; background: var(--p
 dialog::backdrop { background: rgba(0,0,0,.45); }
 dialog input { width: 100%; margin-bottom: 10px; }
 .outline { white-space: pre; }
+.served { list-style: none; padding: 0; margin: 0; }
+.served li { padding: .4rem 0; border-top: 1px solid var(--line); }
 @media (max-width: 760px) { .prompt { max-width: 160px; } .gantt { grid-template-columns: 120px 1fr; } }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 """##

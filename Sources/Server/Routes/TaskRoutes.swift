@@ -50,6 +50,13 @@ struct TaskRoutes {
             let names = request.uri.queryParameters.getAll("taskType").map { String($0) }
             return try Reply.json(try await engine.queueSizes(taskTypes: names))
         }
+        tasks.get("queue/polldata") { request, _ in
+            guard let taskType = request.query("taskType"), !taskType.isEmpty else {
+                throw APIError.badRequest("taskType: required (the task type whose poll data to read)")
+            }
+            return try Reply.json(engine.pollData(taskType: taskType))
+        }
+        tasks.get("queue/polldata/all") { _, _ in try Reply.json(engine.allPollData()) }
         tasks.get(":id") { request, context in
             let id = try request.parameter("id", context)
             guard let task = try await engine.task(id: id) else { throw APIError.notFound("No such task found by id: \(id)") }

@@ -346,6 +346,12 @@ def agents():
         reach = driver.find_element(By.ID, "plan").text
         check("tool check_service (worker)" in reach and "openai/gpt-4o" in reach,
               "the outline names the tool, how it runs and the model")
+        check("as its agentspanc worker registered it:" in plan.text
+              and "runs: ../../../specs/tools/check_service.py {service_name}" in plan.text and "timeout 10s" in plan.text,
+              f"the outline shows what the worker serving check_service runs ({plan.text})")
+        check("../../../specs/tools/check_service.py" in reach, "the reach lists the worker's command")
+        served = wait_until(lambda: q(driver, '#served li[data-tool="check_service"]'), "who serves the tool")[0].text
+        check("polled by " in served, f"the workers polling check_service are named ({served})")
         shot(driver, "agent")
         driver.find_element(By.ID, "run-prompt").send_keys("quick check: payments")
         driver.find_element(By.ID, "run-agent").click()
@@ -387,11 +393,40 @@ def api_key(existing_id):
         driver.quit()
 
 
+def many_tabs(finished_id):
+    """Ten tabs on one server: hidden tabs let go of their streams, so the browser's six connections per host
+    never run out; a tab shown again catches up on what it missed."""
+    driver = browser()
+    try:
+        driver.get(BASE + "/")
+        wait_until(lambda: row_status(driver, finished_id) == "COMPLETED", "the list in the first tab")
+        first = driver.current_window_handle
+        for _ in range(9):
+            driver.switch_to.new_window("tab")
+            driver.get(BASE + "/")
+            wait_until(lambda: row_status(driver, finished_id) == "COMPLETED", "the list in a new tab")
+        check(len(driver.window_handles) == 10, "ten tabs are open")
+        wait_until(lambda: driver.find_element(By.ID, "live").text == "live", "the tenth tab's live feed")
+        new_id = start("quick_check", "quick check: ten tabs")
+        wait_until(lambda: row_status(driver, new_id) == "COMPLETED", "the new run, live in the tenth tab")
+        check(True, "the tenth tab still gets live updates")
+        driver.switch_to.window(first)
+        wait_until(lambda: row_status(driver, new_id) == "COMPLETED", "the first tab to catch up once shown")
+        check(True, "the first tab, shown again, shows the run started while it was hidden")
+        later = start("quick_check", "quick check: back in the first tab")
+        wait_until(lambda: row_status(driver, later) == "COMPLETED", "a run started now, live in the first tab")
+        check(True, "the first tab is live again")
+        no_console_errors(driver)
+    finally:
+        driver.quit()
+
+
 def main():
     scenarios = {
         "list": lambda: list_live(ARGS[0]), "approve": lambda: approval("approve", ARGS[0]),
         "reject": lambda: approval("reject", ARGS[0]), "controls": lambda: controls(ARGS[0]),
         "failure": lambda: failed_sub_agent(ARGS[0]), "manual": lambda: manual(ARGS[0]), "compare": lambda: compare(ARGS[0], ARGS[1]), "agents": agents, "apikey": lambda: api_key(ARGS[0]),
+        "tabs": lambda: many_tabs(ARGS[0]),
     }
     try:
         scenarios[SCENARIO]()
