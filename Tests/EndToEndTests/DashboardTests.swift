@@ -35,7 +35,7 @@ struct DashboardTests {
         try await stack.browser("list", [finished])
     }
 
-    @Test func tenTabsStayLiveBecauseHiddenTabsLetGoOfTheirStreams() async throws {
+    @Test func tenWindowsStayLiveBecauseHiddenPagesLetGoOfTheirStreams() async throws {
         let stack = try await Self.stack()
         defer { Task { await stack.stopAll() } }
         let finished = try await stack.run(Self.quickCheck, "quick check: payments")
