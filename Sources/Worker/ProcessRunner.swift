@@ -84,8 +84,17 @@ struct ProcessRunner: Sendable {
         var options = PlatformOptions()
         options.createSession = true
         options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: request.killGrace)]
-        let executable: Executable = request.program.contains("/")
-            ? .path(.init(request.program)) : .name(request.program)
+        let executable: Executable
+        if request.program.contains("/") {
+            executable = .path(.init(request.program))
+        } else if let found = ExecutableLookup.shared.resolve(
+            request.program, searchPath: request.environment["PATH"] ?? ToolEnvironment.defaultPath)
+        {
+            executable = .path(.init(found))
+        } else {
+            // Not found (or PATH has relative entries): the launch reports it as before.
+            executable = .name(request.program)
+        }
         var environment: [Environment.Key: String] = [:]
         for (key, value) in request.environment {
             if let key = Environment.Key(rawValue: key) { environment[key] = value }
