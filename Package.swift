@@ -75,10 +75,17 @@ let package = Package(
             name: "AgentRuntime",
             dependencies: ["ConductorClient", "AgentSpec", "AgentCompiler", "Workflow", "Worker"]
         ),
+        .target(
+            name: "SpecTesting",
+            dependencies: [
+                "AgentRuntime", "Server", "Worker", "Engine", "AgentSpec", "ConductorClient", "Workflow",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "agentspanc",
             dependencies: [
-                "AgentRuntime", "Server", "Worker", "AgentCompiler", "AgentSpec", "Engine", "Workflow", "ConductorClient",
+                "SpecTesting", "AgentRuntime", "Server", "Worker", "AgentCompiler", "AgentSpec", "Engine", "Workflow", "ConductorClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -130,6 +137,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CompiledScriptTests", dependencies: ["AgentCompiler", "AgentSpec", "Engine", "Workflow"]),
+        .testTarget(name: "SpecTestingTests", dependencies: ["SpecTesting", "AgentSpec", "Workflow", "TestSupport"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "Server", "Engine", "Worker", "Workflow"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Workflow", "ConductorClient", "TestSupport"], resources: [.copy("Fixtures")]),
     ],

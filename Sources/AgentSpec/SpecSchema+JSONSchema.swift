@@ -27,7 +27,7 @@ extension SpecSchema {
         return words.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
     }
 
-    private static func define(_ object: ObjectSchema, into definitions: inout [String: JSONValue]) {
+    static func define(_ object: ObjectSchema, into definitions: inout [String: JSONValue]) {
         let name = definitionName(object.kind)
         guard definitions[name] == nil else { return }
         definitions[name] = [:]

@@ -160,9 +160,10 @@ enum CompiledOutput {
 /// Spec paths on the command line: files (YAML or JSON), or directories searched recursively for `.yaml` and
 /// `.yml` specs (JSON files in a directory are left alone: they may be compiled output).
 enum SpecFiles {
-    /// Cassettes (scripted model turns, `NAME.cassette.yaml`) often sit next to their specs; they are not specs.
+    /// Cassettes (scripted model turns, `NAME.cassette.yaml`) and test files (`NAME.test.yaml`) often sit next to
+    /// their specs; they are not specs.
     static func isCassette(_ path: String) -> Bool {
-        path.hasSuffix(".cassette.yaml") || path.hasSuffix(".cassette.yml")
+        path.hasSuffix(".cassette.yaml") || path.hasSuffix(".cassette.yml") || path.hasSuffix(SpecTestLoader.suffix)
     }
 
     /// Spec files named by the arguments: files as given, directories searched recursively (cassettes skipped).

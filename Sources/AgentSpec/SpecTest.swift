@@ -1,0 +1,103 @@
+import Foundation
+import Workflow
+
+/// A place in a test file, for failures reported against the line that asked for what did not happen.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    /// `file:line:column`.
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// One case of a spec test file (``SpecTestSchema/testCase``), decoded; paths are resolved against the test file.
+public struct SpecTestCase: Sendable, Hashable {
+    /// How a tool runs in the case.
+    public enum ToolMode: Sendable, Hashable {
+        /// The spec's real `run:` binding.
+        case real
+        /// Canned answers, first match wins.
+        case fixtures([Fixture])
+    }
+
+    /// A canned tool answer.
+    public struct Fixture: Sendable, Hashable {
+        /// Arguments the call must have (subset; strings starting with `~` are regular expressions).
+        public var when: [String: JSONValue]
+        public var output: JSONValue?
+        /// Fails the call with this message instead.
+        public var error: String?
+    }
+
+    /// A scripted answer to a wait.
+    public enum Answer: Sendable, Hashable {
+        case approve
+        case reject(String)
+        case respond([String: JSONValue])
+    }
+
+    /// One expected tool call.
+    public struct ExpectedCall: Sendable, Hashable {
+        public var name: String
+        public var args: [String: JSONValue]?
+        public var exact: Bool
+        /// Where the expectation is written.
+        public var location: SourceLocation
+    }
+
+    /// What the output must be.
+    public struct OutputExpectation: Sendable, Hashable {
+        public var equals: JSONValue?
+        public var contains: String?
+        public var regex: String?
+        public var schema: JSONValue?
+        public var location: SourceLocation
+    }
+
+    /// What must hold at the end of the run.
+    public struct Expectation: Sendable, Hashable {
+        public var status: String = "COMPLETED"
+        public var toolCalls: [ExpectedCall]?
+        /// `ordered`, `unordered` or `exact`.
+        public var order: String = "ordered"
+        public var notCalled: [String] = []
+        public var handoffs: [String]?
+        public var waits: Int?
+        public var guardrails: [String: String] = [:]
+        public var output: OutputExpectation?
+        public var maxToolCalls: Int?
+        public var maxTurns: Int?
+        public var maxTokens: Int?
+        /// Where `expect:` is written (or the case, when it has none).
+        public var location: SourceLocation
+    }
+
+    public var name: String
+    /// The spec file, resolved against the test file's directory.
+    public var specPath: String
+    public var prompt: String
+    public var context: [String: JSONValue]?
+    /// The model's turns as a cassette document (`{conversations: [{match: {}, turns: […]}]}`), when written inline.
+    public var inlineTurns: JSONValue?
+    /// A cassette file, resolved against the test file's directory.
+    public var cassettePath: String?
+    public var tools: [String: ToolMode]
+    public var answers: [Answer]
+    public var expect: Expectation
+    public var timeoutSeconds: Double
+    /// Where the case starts.
+    public var location: SourceLocation
+}
+
+/// A loaded test file: its cases, in file order.
+public struct SpecTestFile: Sendable, Hashable {
+    public var path: String
+    public var cases: [SpecTestCase]
+}
