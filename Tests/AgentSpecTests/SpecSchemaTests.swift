@@ -68,7 +68,7 @@ struct SpecSchemaTests {
             let base = repository.appendingPathComponent(dir)
             let found = FileManager.default.enumerator(atPath: base.path)?.allObjects as? [String] ?? []
             // Cassettes (scripted model turns, `*.cassette.yaml`) are not agent specs.
-            out += found.filter { $0.hasSuffix(".yaml") && !$0.hasSuffix(".cassette.yaml") }.sorted().map { base.appendingPathComponent($0) }
+            out += found.filter { $0.hasSuffix(".yaml") && !$0.hasSuffix(".cassette.yaml") && !$0.hasSuffix(".test.yaml") }.sorted().map { base.appendingPathComponent($0) }
         }
         return out
     }

@@ -27,7 +27,7 @@ import Workflow
         for dir in ["specs", "Tests/AgentCompilerTests/Golden"] {
             let base = root.appendingPathComponent(dir).path
             let found = FileManager.default.enumerator(atPath: base)?.allObjects as? [String] ?? []
-            files += found.filter { $0.hasSuffix(".yaml") && !$0.hasSuffix(".cassette.yaml") }.sorted().map { base + "/" + $0 }
+            files += found.filter { $0.hasSuffix(".yaml") && !$0.hasSuffix(".cassette.yaml") && !$0.hasSuffix(".test.yaml") }.sorted().map { base + "/" + $0 }
         }
         return files
     }

@@ -2,6 +2,7 @@ import AgentCompiler
 import AgentSpec
 import ArgumentParser
 import Foundation
+import Synchronization
 import Workflow
 
 /// `agentspanc compile SPEC|DIR… [-o OUT | --stdout] [--check]`: agent specs → Conductor workflow definitions.
@@ -36,81 +37,82 @@ struct CompileCommand: ParsableCommand {
         if !stdout && output == nil { throw ValidationError("give -o OUT or --stdout") }
     }
 
+    /// What compiling one spec produced: its messages, and the files to write (or the text to print).
+    struct Product: Sendable {
+        var errors = ""
+        var warnings = ""
+        var workflowName: String?
+        var outputs: [(name: String, data: Data)] = []
+    }
+
     func run() throws {
         let files = SpecFiles.expand(specs)
         if stdout && files.count != 1 { throw ValidationError("--stdout compiles exactly one spec (got \(files.count))") }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let startCPU = CompiledOutput.processCPUSeconds()
+        if let output, !check { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
+        // Loading, compiling and encoding are pure per spec: they run on every core. Messages, the duplicate check and
+        // the writes then go in file order, so the output and the diagnostics stay the same run after run.
+        let products = Mutex([Product](repeating: Product(), count: files.count))
+        let options = refs.loadOptions
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            let product = Self.compile(files[i], options: options)
+            products.withLock { $0[i] = product }
+        }
+        let compiled = clock.now
         var failed = false
         var stale: [String] = []
         var written: [String: String] = [:]
-        let compiler = AgentCompiler()
-        let clock = ContinuousClock()
-        var loadTime = Duration.zero
-        var compileTime = Duration.zero
-        var writeTime = Duration.zero
-        var compileCPU = 0.0
-        let startCPU = CompiledOutput.threadCPUSeconds()
-        var loadCPU = 0.0
-        let started = clock.now
-        if let output, !check { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
-        for file in files {
-            var mark = clock.now
-            let loadStart = CompiledOutput.threadCPUSeconds()
-            let loaded = SpecFiles.load(file, options: refs.loadOptions)
-            loadTime += clock.now - mark
-            loadCPU += CompiledOutput.threadCPUSeconds() - loadStart
-            guard let spec = loaded else {
-                failed = true
-                continue
-            }
-            let def: WorkflowDef
-            mark = clock.now
-            defer { writeTime += clock.now - mark }
-            let cpu = CompiledOutput.threadCPUSeconds()
-            do {
-                def = try compiler.compile(spec.config)
-                compileTime += clock.now - mark
-                compileCPU += CompiledOutput.threadCPUSeconds() - cpu
-                mark = clock.now
-            } catch {
-                FileHandle.standardError.write(Data("\(file): error: \(error.message)\n".utf8))
+        var writes: [(path: String, data: Data)] = []
+        for (file, product) in zip(files, products.withLock { $0 }) {
+            if !product.warnings.isEmpty { FileHandle.standardError.write(Data(product.warnings.utf8)) }
+            guard product.errors.isEmpty, let name = product.workflowName else {
+                FileHandle.standardError.write(Data(product.errors.utf8))
                 failed = true
                 continue
             }
             if stdout {
-                FileHandle.standardOutput.write(try CompiledJSON.data(def))
+                FileHandle.standardOutput.write(product.outputs[0].data)
                 continue
             }
-            if let other = written.updateValue(file, forKey: def.name) {
-                FileHandle.standardError.write(Data("\(file): error: workflow '\(def.name)' is also compiled from \(other)\n".utf8))
+            if let other = written.updateValue(file, forKey: name) {
+                FileHandle.standardError.write(Data("\(file): error: workflow '\(name)' is also compiled from \(other)\n".utf8))
                 failed = true
                 continue
             }
-            let base = def.name.replacingOccurrences(of: "/", with: "_")
-            let outputs = [
-                ("\(base).json", try CompiledJSON.data(def)),
-                ("\(base).taskdefs.json", try CompiledJSON.data(compiler.taskDefinitions(spec.config))),
-            ]
-            for (name, data) in outputs {
-                let path = URL(fileURLWithPath: output!).appendingPathComponent(name).path
-                if check {
-                    if FileManager.default.contents(atPath: path) != data { stale.append(path) }
-                } else {
-                    try CompiledOutput.write(data, to: path)
+            for (fileName, data) in product.outputs {
+                let path = URL(fileURLWithPath: output!).appendingPathComponent(fileName).path
+                writes.append((path, data))
+            }
+        }
+        if check {
+            stale = writes.filter { FileManager.default.contents(atPath: $0.path) != $0.data }.map(\.path)
+        } else if !writes.isEmpty {
+            let failures = Mutex([String]())
+            let pending = writes
+            DispatchQueue.concurrentPerform(iterations: pending.count) { i in
+                do {
+                    try CompiledOutput.write(pending[i].data, to: pending[i].path)
+                } catch {
+                    failures.withLock { $0.append("\(pending[i].path): error: \(error)") }
                 }
             }
+            for message in failures.withLock({ $0 }).sorted() { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if !failures.withLock({ $0.isEmpty }) { failed = true }
         }
         if timing {
             func ms(_ d: Duration) -> String {
                 let value = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
                 return String(format: "%.1f ms", value)
             }
-            let seconds = Double(compileTime.components.seconds) + Double(compileTime.components.attoseconds) / 1e18
+            let now = clock.now
+            let seconds = Double((compiled - started).components.seconds) + Double((compiled - started).components.attoseconds) / 1e18
             let rate = seconds > 0 ? Double(files.count) / seconds : 0
             FileHandle.standardError.write(Data((
-                "timing: \(files.count) spec(s): load \(ms(loadTime)), compile \(ms(compileTime)) (\(Int(rate)) specs/s), "
-                + "write \(ms(writeTime)), total \(ms(clock.now - started)) wall; CPU: "
-                + String(format: "load %.1f ms, compile %.1f ms, total %.1f ms\n", loadCPU * 1000, compileCPU * 1000,
-                         (CompiledOutput.threadCPUSeconds() - startCPU) * 1000)).utf8))
+                "timing: \(files.count) spec(s) on \(ProcessInfo.processInfo.activeProcessorCount) core(s): load+compile+encode "
+                + "\(ms(compiled - started)) (\(Int(rate)) specs/s), write \(ms(now - compiled)), total \(ms(now - started)) wall; "
+                + String(format: "CPU %.1f ms\n", (CompiledOutput.processCPUSeconds() - startCPU) * 1000)).utf8))
         }
         if !stale.isEmpty {
             for path in stale { FileHandle.standardError.write(Data("stale: \(path)\n".utf8)) }
@@ -118,6 +120,38 @@ struct CompileCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// Loads, compiles and encodes one spec; never prints (its messages are returned, in order).
+    static func compile(_ file: String, options: SpecLoadOptions) -> Product {
+        var product = Product()
+        let spec: LoadedSpec
+        do {
+            spec = try SpecLoader.load(path: file, options: options)
+        } catch {
+            product.errors = error.description + "\n"
+            return product
+        }
+        product.warnings = spec.warnings.map { $0.rendered + "\n" }.joined()
+        let compiler = AgentCompiler()
+        let def: WorkflowDef
+        do {
+            def = try compiler.compile(spec.config)
+        } catch {
+            product.errors = "\(file): error: \(error.message)\n"
+            return product
+        }
+        do {
+            let base = def.name.replacingOccurrences(of: "/", with: "_")
+            product.outputs = [
+                ("\(base).json", try CompiledJSON.data(def)),
+                ("\(base).taskdefs.json", try CompiledJSON.data(compiler.taskDefinitions(spec.config))),
+            ]
+            product.workflowName = def.name
+        } catch {
+            product.errors = "\(file): error: cannot encode the workflow: \(error)\n"
+        }
+        return product
     }
 }
 
@@ -131,10 +165,10 @@ enum CompiledOutput {
         return data
     }
 
-    /// CPU time of the calling thread (unaffected by other processes competing for the cores).
-    static func threadCPUSeconds() -> Double {
+    /// CPU time of this process, every thread (unaffected by other processes competing for the cores).
+    static func processCPUSeconds() -> Double {
         var now = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
