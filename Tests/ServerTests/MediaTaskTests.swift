@@ -147,6 +147,55 @@ import Workflow
         #expect(text.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.count == 2)
     }
 
+    @Test func speechIsGeneratedAndVideoWithoutAProviderFailsForGoodNamingWhoHasIt() async throws {
+        let mp3 = Data("ID3\u{03}fake-mp3-frames".utf8)
+        let cassette = Cassette(
+            conversations: [
+                Cassette.Conversation(turns: [
+                    Cassette.Turn(toolCalls: [
+                        Cassette.ScriptedToolCall(name: "speak", arguments: ["text": "Welcome aboard."]),
+                        Cassette.ScriptedToolCall(name: "film", arguments: ["prompt": "a ship leaving port"]),
+                    ]),
+                    Cassette.Turn(content: "Audio is ready; video is not available."),
+                ])
+            ],
+            media: [Cassette.MediaAnswer(match: .init(kind: .audio), mimeType: "audio/mpeg", data: mp3)])
+        // A router behind the cassette for video: google_gemini is configured but has no video generation.
+        struct Media: LLMProvider {
+            let cassette: CassetteProvider
+            let router = ProviderRouter(environment: ["GEMINI_API_KEY": "unused"])
+            func complete(_ request: ChatRequest) async throws -> ChatResponse { try await cassette.complete(request) }
+            func generate(_ request: MediaRequest) async throws -> MediaResponse {
+                request.kind == .video ? try await router.generate(request) : try await cassette.generate(request)
+            }
+        }
+        let server = try await TestServer.start(
+            llm: Media(cassette: CassetteProvider(cassette: cassette, file: "av.cassette.yaml")), apiKey: Self.apiKey)
+        defer { Task { await server.stop() } }
+        let (id, events) = try await run(
+            """
+            name: producer
+            model: openai/gpt-4o
+            tools:
+              - {name: speak, toolType: generate_audio, config: {llmProvider: openai, model: tts-1, voice: nova}}
+              - {name: film, toolType: generate_video, config: {llmProvider: google_gemini, model: veo-2}}
+            """, prompt: "Make a welcome message and a clip.", on: server)
+        #expect(events.last?.isTerminal == true, "\(events)")
+        let audio = try #require(events.first { $0.type == .toolResult && $0.result?["media"].arrayValue != nil }?.result, "\(events)")
+        let location = try #require(audio["media"].arrayValue?.first?["location"].stringValue)
+        #expect(audio["media"].arrayValue?.first?["mimeType"] == "audio/mpeg")
+        #expect(try await rawBody(server, location) == mp3)
+
+        let (_, _, text) = try await server.exchange(.GET, "/api/workflow/\(id)?includeTasks=true", headers: [("X-Authorization", Self.apiKey)])
+        let tasks = try JSONValue.parse(text)["tasks"].arrayValue ?? []
+        let video = tasks.filter { $0["taskType"] == "GENERATE_VIDEO" }
+        #expect(video.count == 1, "a terminal failure is not retried")
+        #expect(
+            video.first?["reasonForIncompletion"]
+                == "GENERATE_VIDEO: provider 'google_gemini' offers no video here; providers that do: openai")
+        #expect(tasks.first { $0["taskType"] == "GENERATE_AUDIO" }?["inputData"]["voice"] == "nova")
+    }
+
     /// A response body as bytes (``TestServer/exchange`` decodes text).
     func rawBody(_ server: TestServer, _ path: String) async throws -> Data {
         var request = HTTPClientRequest(url: server.url + path)
