@@ -46,6 +46,8 @@ struct MarkdownPDF {
         case paragraph([Run])
         case listItem(depth: Int, marker: String, runs: [Run])
         case quote([Run])
+        /// One row of a table, its cells joined.
+        case tableRow([Run])
         case code([String])
         case rule
         case pageBreak
@@ -134,7 +136,7 @@ struct MarkdownPDF {
                     .map { $0.trimmingCharacters(in: .whitespaces) }
                 // The `|---|:--:|` row under a table's header draws nothing.
                 if cells.allSatisfy({ !$0.isEmpty && $0.allSatisfy { "-: ".contains($0) } }) { continue }
-                blocks.append(.paragraph(inline(cells.joined(separator: "   |   "))))
+                blocks.append(.tableRow(inline(cells.joined(separator: "   |   "))))
                 continue
             }
             paragraph.append(trimmed)
@@ -256,8 +258,17 @@ struct MarkdownPDF {
             if y - height < options.marginBottom, y < options.pageHeight - options.marginTop { newPage() }
         }
 
+        /// The block placed last: lists and tables get their spacing after their last line.
+        var previous: Block?
+
         mutating func add(_ block: Block) {
             let base = options.baseFontSize
+            switch (previous, block) {
+            case (.listItem?, .listItem), (.tableRow?, .tableRow): break
+            case (.listItem?, _), (.tableRow?, _): y -= base * 0.6
+            default: break
+            }
+            previous = block
             switch block {
             case .heading(let level, let runs):
                 let size = base * [2.0, 1.6, 1.3, 1.15, 1.0, 1.0][level - 1]
@@ -276,6 +287,9 @@ struct MarkdownPDF {
                 text([Run(text: marker, font: .regular)], x: options.marginLeft + indent - markerWidth - base * 0.5, size: base)
                 paragraph(runs, size: base, indent: indent, firstLineAlreadyPlaced: true)
                 y -= base * 0.25
+            case .tableRow(let runs):
+                paragraph(runs, size: base, indent: 0)
+                y -= base * 0.2
             case .quote(let runs):
                 paragraph(runs, size: base, indent: base * 2)
                 y -= base * 0.6
