@@ -59,6 +59,20 @@ struct CassetteMediaTests {
         }
     }
 
+    @Test("recording passes media requests through and records nothing for them")
+    func recordingPassesMediaThrough() async throws {
+        let directory = try makeTemporaryDirectory(prefix: "cassette-record-media")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let inner = CassetteProvider(
+            cassette: Cassette(media: [Cassette.MediaAnswer(mimeType: "audio/mpeg", data: Data("mp3".utf8))]), file: "inner.yaml")
+        let file = URL(fileURLWithPath: directory + "/recorded.yaml")
+        let recorder = try RecordingProvider(wrapping: inner, file: file)
+        let response = try await recorder.generate(MediaRequest(kind: .audio, provider: "openai", model: "tts-1", prompt: "hi"))
+        #expect(response.media.first?.data == Data("mp3".utf8))
+        #expect(await recorder.recorded == Cassette())
+        #expect(!FileManager.default.fileExists(atPath: file.path))
+    }
+
     @Test("a cassette with only conversations still reads as before")
     func backwardsCompatible() throws {
         let cassette = try Cassette.parse(yaml: "conversations:\n  - turns:\n      - content: hi\n", file: "c.yaml")

@@ -125,6 +125,33 @@ struct MediaProviderTests {
         #expect(response.media == [GeneratedMedia(data: Self.png, mimeType: "image/png")])
     }
 
+    @Test("Gemini image models answer through generateContent with IMAGE among the response modalities")
+    func geminiImageModel() async throws {
+        let answer: JSONValue = ["candidates": [["content": ["parts": [
+            ["text": "Here you go."], ["inlineData": ["mimeType": "image/png", "data": .string(Self.png.base64EncodedString())]],
+        ]]]]]
+        let received = try await ProviderTestServer.with([.json(answer)]) { server, base in
+            let provider = GeminiProvider(backend: .aiStudio(apiKey: "gk", baseURL: base))
+            let response = try await provider.generate(
+                MediaRequest(kind: .image, provider: "google_gemini", model: "gemini-2.0-flash-preview-image-generation", prompt: "a fox"))
+            #expect(response.media == [GeneratedMedia(data: Self.png, mimeType: "image/png")])
+            return await server.received
+        }
+        #expect(received.first?.path == "/v1beta/models/gemini-2.0-flash-preview-image-generation:generateContent")
+        #expect(received.first?.body["generationConfig"] == ["responseModalities": ["TEXT", "IMAGE"]])
+    }
+
+    @Test("a rate-limited image request is retried with backoff")
+    func mediaRateLimit() async throws {
+        let limited = ProviderTestServer.Reply.json(["name": "rate_limit_exceeded", "errors": ["You have exceeded the rate limit."]], status: 429, headers: ["Retry-After": "0"])
+        try await ProviderTestServer.with([limited, .binary(Self.png, contentType: "image/png")]) { server, base in
+            let response = try await StabilityProvider(apiKey: "k", baseURL: base).generate(
+                MediaRequest(kind: .image, provider: "stabilityai", model: "stable-image-core", prompt: "x"))
+            #expect(response.media.first?.data == Self.png)
+            #expect(await server.received.map(\.path) == ["/v2beta/stable-image/generate/core", "/v2beta/stable-image/generate/core"])
+        }
+    }
+
     @Test("Stability's error shape: a refused key names STABILITY_API_KEY")
     func stabilityErrors() async throws {
         let refused = ProviderTestServer.Reply.json(["name": "unauthorized", "errors": ["authorization: invalid or missing"]], status: 401)

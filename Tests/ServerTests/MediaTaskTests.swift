@@ -104,8 +104,10 @@ import Workflow
                 Cassette.Turn(content: "The report is ready."),
             ])
         ])
-        let server = try await TestServer.start(llm: CassetteProvider(cassette: cassette, file: "pdf.cassette.yaml"), apiKey: Self.apiKey)
-        defer { Task { await server.stop() } }
+        let directory = NSTemporaryDirectory() + "media-data-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let llm = CassetteProvider(cassette: cassette, file: "pdf.cassette.yaml")
+        var server = try await TestServer.start(llm: llm, apiKey: Self.apiKey, dataDirectory: directory)
         let (_, events) = try await run(
             """
             name: reporter
@@ -145,6 +147,12 @@ import Workflow
             #expect(text.contains(piece), "\(piece) in \(text)")
         }
         #expect(text.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.count == 2)
+
+        // The file is durable: a restarted server on the same data directory still serves it.
+        await server.stop()
+        server = try await TestServer.start(llm: llm, apiKey: Self.apiKey, dataDirectory: directory)
+        #expect(try await rawBody(server, location) == pdf)
+        await server.stop()
     }
 
     @Test func speechIsGeneratedAndVideoWithoutAProviderFailsForGoodNamingWhoHasIt() async throws {
