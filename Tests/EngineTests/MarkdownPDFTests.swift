@@ -111,6 +111,34 @@ struct MarkdownPDFTests {
         #expect(longest < 110, "longest line \(longest)")
     }
 
+    @Test("the task reads its inputs: page size, compact theme, metadata; a missing markdown or unknown size is refused")
+    func taskInputs() async throws {
+        let stored = StoredPDFs()
+        let store: MediaSink = { items in
+            await stored.add(items)
+            return items.map { StoredMediaReference(id: "m1", location: "/api/media/m1", mimeType: $0.mimeType, sizeBytes: $0.data.count) }
+        }
+        let outcome = await GeneratePDFTask.run(
+            ["markdown": "# Hi\n\nThere.", "pageSize": "LEGAL", "theme": "compact", "pdfMetadata": ["author": "Ops"]], store: store)
+        #expect(outcome.status == .completed)
+        #expect(outcome.output["result"] == ["location": "/api/media/m1", "sizeBytes": .int(await stored.first?.data.count ?? 0)])
+        #expect(outcome.output["media"] == [["id": "m1", "location": "/api/media/m1", "mimeType": "application/pdf", "sizeBytes": .int(await stored.first?.data.count ?? 0)]])
+        let info = try poppler("pdfinfo", [], pdf: try #require(await stored.first?.data))
+        #expect(info.contains("612 x 1008 pts") && info.contains("Author:          Ops"), "\(info)")
+
+        let missing = await GeneratePDFTask.run(["pageSize": "A4"], store: store)
+        #expect(missing.status == .failedWithTerminalError)
+        #expect(missing.reason == "GENERATE_PDF needs a non-empty 'markdown' input")
+        let size = await GeneratePDFTask.run(["markdown": "x", "pageSize": "B5"], store: store)
+        #expect(size.reason == "GENERATE_PDF: pageSize 'B5' is not one of A4, LETTER, LEGAL, A3, A5")
+    }
+
+    actor StoredPDFs {
+        private(set) var items: [GeneratedMedia] = []
+        var first: GeneratedMedia? { items.first }
+        func add(_ more: [GeneratedMedia]) { items += more }
+    }
+
     @Test("the markdown parser: blocks and inline runs")
     func parser() {
         let blocks = MarkdownPDF.blocks("# Title\ntext **bold** and *it*\ncontinued\n\n- a\n  - b\n10. ten\n\\newpage\n```\ncode  kept\n```")

@@ -75,6 +75,16 @@ struct MediaProviderTests {
         #expect(response.media == [GeneratedMedia(data: video, mimeType: "video/mp4")])
     }
 
+    @Test("Sora durations snap to 4, 8 or 12 seconds; width and height make the size")
+    func soraDurations() {
+        let body = OpenAIProvider.videoRequestBody(
+            for: MediaRequest(kind: .video, provider: "openai", model: "sora-2", prompt: "x", options: ["duration": 5, "width": 1280, "height": 720]))
+        #expect(body == ["model": "sora-2", "prompt": "x", "seconds": "4", "size": "1280x720"])
+        let long = OpenAIProvider.videoRequestBody(
+            for: MediaRequest(kind: .video, provider: "openai", model: "sora-2-pro", prompt: "x", options: ["duration": "11"]))
+        #expect(long["seconds"] == "12")
+    }
+
     @Test("a failed video job is an error with the provider's reason")
     func openAIVideoFailure() async throws {
         let replies: [ProviderTestServer.Reply] = [

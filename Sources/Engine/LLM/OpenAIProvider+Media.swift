@@ -85,10 +85,16 @@ extension OpenAIProvider {
         ])
     }
 
-    /// The JSON body of a video job: `seconds` from `duration`, `size` from `size` or `width`×`height`.
+    /// The JSON body of a video job: `seconds` from `duration` (for Sora the nearest of 4, 8 and 12), `size` from
+    /// `size` or `width`×`height`.
     static func videoRequestBody(for request: MediaRequest) -> JSONValue {
         var body: [String: JSONValue] = ["model": .string(request.model), "prompt": .string(request.prompt)]
-        if let seconds = request.int("duration") { body["seconds"] = .string(String(seconds)) }
+        if let seconds = request.int("duration") {
+            // Sora takes 4, 8 or 12 seconds; another duration asks for the nearest of them.
+            let allowed = [4, 8, 12]
+            let nearest = request.model.lowercased().hasPrefix("sora") ? allowed.min { abs($0 - seconds) < abs($1 - seconds) } ?? seconds : seconds
+            body["seconds"] = .string(String(nearest))
+        }
         if let size = request.string("size") {
             body["size"] = .string(size)
         } else if let width = request.int("width"), let height = request.int("height") {

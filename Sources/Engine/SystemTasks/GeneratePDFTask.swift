@@ -4,7 +4,7 @@ import Workflow
 /// Conductor's `GENERATE_PDF`, run locally: the `markdown` the model wrote becomes a PDF (``MarkdownPDF``), stored
 /// by the server. Inputs: `markdown` (required), `pageSize` (A4 default, LETTER, LEGAL, A3, A5), `marginTop`,
 /// `marginRight`, `marginBottom`, `marginLeft` (points, 72 default), `baseFontSize` (11 default), `pdfMetadata`
-/// (`title`, `author`, `subject`, `keywords`). Output as Conductor's: `result: {location, sizeBytes}` and
+/// (`title`, `author`, `subject`, `keywords`), `theme` (`default`, or `compact`: 9.5 pt type, 48 pt margins). Output as Conductor's: `result: {location, sizeBytes}` and
 /// `media: [{location, mimeType: application/pdf}]`.
 enum GeneratePDFTask {
     static func run(_ input: [String: JSONValue], store: MediaSink) async -> EngineTaskOutcome {
@@ -20,6 +20,11 @@ enum GeneratePDFTask {
         func points(_ key: String, _ range: ClosedRange<Double>) -> Double? {
             guard let value = input[key]?.doubleValue ?? input[key]?.stringValue.flatMap(Double.init) else { return nil }
             return min(max(value, range.lowerBound), range.upperBound)
+        }
+        // Conductor's `theme: compact`: smaller type and margins unless given explicitly.
+        if input["theme"]?.stringValue?.lowercased() == "compact" {
+            options.baseFontSize = 9.5
+            (options.marginTop, options.marginRight, options.marginBottom, options.marginLeft) = (48, 48, 48, 48)
         }
         let marginLimit = min(options.pageWidth, options.pageHeight) / 3
         options.marginTop = points("marginTop", 0...marginLimit) ?? options.marginTop
