@@ -104,6 +104,19 @@ struct OpenAICompatibleProviderTests {
         }
     }
 
+    @Test("ollama reads Agentspan's OLLAMA_BASE_URL (OLLAMA_HOST too)")
+    func ollamaBaseURL() async throws {
+        let answer: JSONValue = ["message": ["role": "assistant", "content": "local"], "done_reason": "stop", "prompt_eval_count": 5, "eval_count": 2]
+        let received = try await ProviderTestServer.with([.json(answer)]) { server, base in
+            let router = ProviderRouter(environment: ["OLLAMA_BASE_URL": base, "OLLAMA_HOST": "http://127.0.0.1:1"])
+            let response = try await router.complete(ChatRequest(provider: "ollama", model: "llama3", messages: [ChatMessage(role: .user, content: "hi")]))
+            #expect(response.text == "local")
+            #expect(response.promptTokens == 5)
+            return await server.received
+        }
+        #expect(received.map(\.path) == ["/api/chat"])
+    }
+
     @Test(
         "each provider without its variables fails at once naming them",
         arguments: [
