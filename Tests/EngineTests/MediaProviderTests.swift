@@ -101,6 +101,35 @@ struct MediaProviderTests {
         }
     }
 
+    @Test("Veo: predictLongRunning, the operation polled until done, the video downloaded from its uri with the key")
+    func veo() async throws {
+        let video = Data("....ftypisom".utf8)
+        let (response, calls, downloads) = try await ProviderTestServer.with([.binary(video, contentType: "video/mp4")]) { files, filesBase in
+            let replies: [ProviderTestServer.Reply] = [
+                .json(["name": "models/veo-3.0-generate-001/operations/op1"]),
+                .json(["name": "models/veo-3.0-generate-001/operations/op1", "done": false]),
+                .json([
+                    "name": "models/veo-3.0-generate-001/operations/op1", "done": true,
+                    "response": ["generateVideoResponse": ["generatedSamples": [["video": ["uri": .string(filesBase + "/v1beta/files/f1:download?alt=media")]]]]],
+                ]),
+            ]
+            return try await ProviderTestServer.with(replies) { server, base in
+                var provider = GeminiProvider(backend: .aiStudio(apiKey: "gk", baseURL: base))
+                provider.videoPollInterval = .milliseconds(10)
+                let response = try await provider.generate(
+                    MediaRequest(kind: .video, provider: "google_gemini", model: "veo-3.0-generate-001", prompt: "waves", options: ["duration": 8, "width": 1280, "height": 720]))
+                return (response, await server.received, await files.received)
+            }
+        }
+        #expect(calls.map { "\($0.method) \($0.path)" } == [
+            "POST /v1beta/models/veo-3.0-generate-001:predictLongRunning",
+            "GET /v1beta/models/veo-3.0-generate-001/operations/op1", "GET /v1beta/models/veo-3.0-generate-001/operations/op1",
+        ])
+        #expect(calls.first?.body == ["instances": [["prompt": "waves"]], "parameters": ["sampleCount": 1, "durationSeconds": 8, "aspectRatio": "16:9"]])
+        #expect(downloads.first?.headers["x-goog-api-key"] == "gk")
+        #expect(response.media == [GeneratedMedia(data: video, mimeType: "video/mp4")])
+    }
+
     @Test("Imagen through :predict with sampleCount; images come back decoded")
     func imagen() async throws {
         let answer: JSONValue = ["predictions": [["bytesBase64Encoded": .string(Self.png.base64EncodedString()), "mimeType": "image/png"]]]
@@ -178,9 +207,9 @@ struct MediaProviderTests {
     func unsupported() async throws {
         let router = ProviderRouter(environment: ["GEMINI_API_KEY": "k", "ANTHROPIC_API_KEY": "k"])
         let video = await #expect(throws: LLMError.self) {
-            try await router.generate(MediaRequest(kind: .video, provider: "google_gemini", model: "veo-2", prompt: "x"))
+            try await router.generate(MediaRequest(kind: .video, provider: "stabilityai", model: "sd3.5-large", prompt: "x"))
         }
-        #expect(video?.message == "GENERATE_VIDEO: provider 'google_gemini' offers no video here; providers that do: openai")
+        #expect(video?.message == "GENERATE_VIDEO: provider 'stabilityai' offers no video here; providers that do: openai, google_gemini")
         #expect(video?.retryable == false)
         let image = await #expect(throws: LLMError.self) {
             try await router.generate(MediaRequest(kind: .image, provider: "anthropic", model: "claude", prompt: "x"))

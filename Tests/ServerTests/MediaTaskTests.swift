@@ -168,10 +168,10 @@ import Workflow
                 ])
             ],
             media: [Cassette.MediaAnswer(match: .init(kind: .audio), mimeType: "audio/mpeg", data: mp3)])
-        // A router behind the cassette for video: google_gemini is configured but has no video generation.
+        // A router behind the cassette for video: anthropic is configured but has no video generation.
         struct Media: LLMProvider {
             let cassette: CassetteProvider
-            let router = ProviderRouter(environment: ["GEMINI_API_KEY": "unused"])
+            let router = ProviderRouter(environment: ["ANTHROPIC_API_KEY": "unused"])
             func complete(_ request: ChatRequest) async throws -> ChatResponse { try await cassette.complete(request) }
             func generate(_ request: MediaRequest) async throws -> MediaResponse {
                 request.kind == .video ? try await router.generate(request) : try await cassette.generate(request)
@@ -186,7 +186,7 @@ import Workflow
             model: openai/gpt-4o
             tools:
               - {name: speak, toolType: generate_audio, config: {llmProvider: openai, model: tts-1, voice: nova}}
-              - {name: film, toolType: generate_video, config: {llmProvider: google_gemini, model: veo-2}}
+              - {name: film, toolType: generate_video, config: {llmProvider: anthropic, model: claude-sonnet-4}}
             """, prompt: "Make a welcome message and a clip.", on: server)
         #expect(events.last?.isTerminal == true, "\(events)")
         let audio = try #require(events.first { $0.type == .toolResult && $0.result?["media"].arrayValue != nil }?.result, "\(events)")
@@ -200,7 +200,7 @@ import Workflow
         #expect(video.count == 1, "a terminal failure is not retried")
         #expect(
             video.first?["reasonForIncompletion"]
-                == "GENERATE_VIDEO: provider 'google_gemini' offers no video here; providers that do: openai")
+                == "GENERATE_VIDEO: provider 'anthropic' offers no video here; providers that do: openai, google_gemini")
         #expect(tasks.first { $0["taskType"] == "GENERATE_AUDIO" }?["inputData"]["voice"] == "nova")
     }
 

@@ -28,6 +28,9 @@ public struct GeminiProvider: LLMProvider {
 
     public var backend: Backend
     public var transport: LLMTransport
+    /// How often a Veo video operation is polled, and how long it may take in all.
+    public var videoPollInterval: Duration = .seconds(5)
+    public var videoDeadline: Duration = .seconds(900)
 
     public init(backend: Backend, transport: LLMTransport = .init()) {
         self.backend = backend

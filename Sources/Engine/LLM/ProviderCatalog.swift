@@ -34,7 +34,7 @@ extension ProviderInfo {
                 "GEMINI_API_KEY", "GEMINI_BASE_URL", "GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION",
                 "GOOGLE_ACCESS_TOKEN", "GOOGLE_VERTEX_BASE_URL",
             ],
-            media: [.image]),
+            media: [.image, .video]),
         ProviderInfo(
             name: "azure_openai", title: "Azure OpenAI",
             variables: [
