@@ -94,6 +94,7 @@ extension WorkflowEngine {
         case "HTTP": outcome = await HTTPTask.run(task.inputData, client: httpClient, credentials: credentials)
         case "LIST_MCP_TOOLS": outcome = await MCPTasks.listTools(task.inputData, client: httpClient, credentials: credentials)
         case "CALL_MCP_TOOL": outcome = await MCPTasks.callTool(task.inputData, client: httpClient, credentials: credentials)
+        case let type? where MediaGenerationTask.types.contains(type): outcome = await runMedia(task)
         case "INLINE":
             let scripts = services.scripts
             let input = task.inputData

@@ -88,6 +88,7 @@ public struct AgentspancServer: Sendable {
         ExecutionSearchRoutes(engine: engine).register(on: routes)
         ExecutionFeedRoutes(feed: feed).register(on: routes)
         AgentPlanRoutes(engine: engine).register(on: routes)
+        MediaRoutes(engine: engine).register(on: routes)
         AgentRoutes(engine: engine, deployer: AgentDeployer(engine: engine)).register(on: routes)
         DashboardRoutes().register(on: routes)
 

@@ -165,6 +165,25 @@ struct PythonClientTests {
         #expect(toolMessage.contains("72F"), "\(lastMessages)")
     }
 
+    /// The SDK's `image_tool` and `pdf_tool`: the server generates the image through the OpenAI double's images API
+    /// and renders the PDF itself; the model's next turn quotes the stored file's location.
+    @Test func agentspanMediaToolsRunOnTheServer() async throws {
+        let (report, stack) = try await agentspan("media")
+        // What the model saw is the task's `result`: `{location, mimeType, sizeBytes}`, for a PDF (as Conductor's)
+        // `{location, sizeBytes}`.
+        for (key, quoted) in [("image", "\"mimeType\":\"image/png\""), ("pdf", "\"sizeBytes\":")] {
+            let result = try #require(report[key] as? [String: Any], "\(report)")
+            #expect(result["status"] as? String == "COMPLETED", "\(result)")
+            let answer = (result["output"] as? [String: Any])?["result"] as? String ?? ""
+            #expect(answer.contains("\"location\":\"/api/media/") && answer.contains(quoted), "\(key): \(answer)")
+        }
+        let images = stack.openAIRequests.filter { ($0["path"] as? String)?.hasSuffix("/images/generations") == true }
+        #expect(images.count == 1)
+        let body = images.first?["body"] as? [String: Any]
+        #expect(body?["model"] as? String == "dall-e-3")
+        #expect(body?["prompt"] as? String == "a lighthouse at dusk")
+    }
+
     /// `plan` and `deploy` go through the agent API; `run` by name then starts the deployed definition with
     /// Conductor's `POST /api/workflow`, its tool served by `serve(agent, blocking=False)`.
     @Test func agentspanDeployThenRunByName() async throws {

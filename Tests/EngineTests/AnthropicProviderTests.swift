@@ -157,7 +157,7 @@ struct AnthropicProviderTests {
             return error
         }
         #expect(error?.retryable == false)
-        #expect(error?.message == "anthropic/claude-sonnet-4: HTTP 401: invalid x-api-key")
+        #expect(error?.message == "anthropic/claude-sonnet-4: HTTP 401: invalid x-api-key (the provider refused the credentials in ANTHROPIC_API_KEY)")
     }
 
     @Test("an overloaded 529 is retried")

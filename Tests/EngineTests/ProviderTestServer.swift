@@ -13,14 +13,25 @@ actor ProviderTestServer {
         var body: String
         /// How long the server waits before answering.
         var delay: Duration = .zero
+        /// Raw bytes answered instead of `body` (images, audio).
+        var bytes: Data?
+        var contentType = "application/json"
 
         static func json(_ value: JSONValue, status: Int = 200, headers: [String: String] = [:]) -> Reply {
             Reply(status: status, headers: headers, body: value.jsonText())
         }
+
+        static func binary(_ data: Data, contentType: String) -> Reply {
+            Reply(status: 200, headers: [:], body: "", bytes: data, contentType: contentType)
+        }
     }
 
     struct Received: Sendable {
+        var method = "POST"
         var path: String
+        /// The query string, without `?`.
+        var query = ""
+        var rawBody = Data()
         /// Keyed by lower-cased header name.
         var headers: [String: String]
         var body: JSONValue
@@ -44,26 +55,32 @@ actor ProviderTestServer {
     ) async throws -> T {
         let server = ProviderTestServer(replies: replies)
         let router = Router()
-        router.post("**") { request, _ -> Response in
+        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             let bytes = try await request.body.collect(upTo: 1 << 22)
             var headers: [String: String] = [:]
             for field in request.headers {
                 headers[field.name.canonicalName] = field.value
             }
+            // HTTP/1 `Host` arrives as the request's authority.
+            if let authority = request.head.authority { headers["host"] = authority }
             let parsed = (try? JSONValue.parse(String(buffer: bytes))) ?? .string(String(buffer: bytes))
-            let reply = await server.take(Received(path: request.uri.path, headers: headers, body: parsed))
+            let reply = await server.take(
+                Received(
+                    method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+                    rawBody: Data(bytes.readableBytesView), headers: headers, body: parsed))
             if reply.delay > .zero {
                 try await Task.sleep(for: reply.delay)
             }
             var fields = HTTPFields()
-            fields[.contentType] = "application/json"
+            fields[.contentType] = reply.contentType
             for (name, value) in reply.headers {
                 fields[HTTPField.Name(name)!] = value
             }
-            return Response(
-                status: .init(code: reply.status), headers: fields,
-                body: .init(byteBuffer: ByteBuffer(string: reply.body)))
+            let buffer = reply.bytes.map { ByteBuffer(bytes: $0) } ?? ByteBuffer(string: reply.body)
+            return Response(status: .init(code: reply.status), headers: fields, body: .init(byteBuffer: buffer))
         }
+        router.post("**", use: handler)
+        router.get("**", use: handler)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "provider-test-server")
         // Stopping the server by cancellation logs errors that are expected here.

@@ -58,7 +58,9 @@ extension Session {
             if let v = def.timeoutPolicy { c.timeoutPolicy = v }
         }
         // Conductor's AI task mapper gives AI and MCP tasks 3 retries, 2 s apart, when their definition has none.
-        if kind == .llm || wt.type == "LIST_MCP_TOOLS" || wt.type == "CALL_MCP_TOOL", c.retryCount < 1 {
+        if kind == .llm || wt.type == "LIST_MCP_TOOLS" || wt.type == "CALL_MCP_TOOL" || MediaGenerationTask.types.contains(wt.type),
+            c.retryCount < 1
+        {
             c.retryCount = 3
             c.retryLogic = "LINEAR_BACKOFF"
             c.retryDelaySeconds = 2
@@ -81,6 +83,7 @@ extension Session {
 enum TaskKind: Equatable {
     case simpleSystem(String)
     case doWhile, join, fork, dynamicFork, subWorkflow, human, wait
+    /// `http`: run by the engine off the decider (HTTP, MCP, media generation).
     case llm, http
     /// Anything else is a worker task polled by its name.
     case worker
@@ -97,6 +100,7 @@ enum TaskKind: Equatable {
         case "WAIT": self = .wait
         case "LLM_CHAT_COMPLETE": self = .llm
         case "HTTP", "LIST_MCP_TOOLS", "CALL_MCP_TOOL": self = .http
+        case let type where MediaGenerationTask.types.contains(type): self = .http
         default: self = .worker
         }
     }

@@ -37,7 +37,7 @@ public struct AnthropicProvider: LLMProvider {
         }
         let json = try await transport.postJSON(
             url: LLMTransport.join(base, "v1/messages"), headers: headers, body: Self.requestBody(for: request),
-            label: request.qualifiedModel)
+            label: request.qualifiedModel, keyVariable: "ANTHROPIC_API_KEY")
         return try Self.response(from: json, label: request.qualifiedModel)
     }
 

@@ -51,7 +51,9 @@ extension Cassette {
     /// would read them as another type, multi-line strings as literal blocks).
     public func yamlText() throws -> String {
         let writer = CassetteWriter()
-        let root = Node([(Node("conversations"), Node(conversations.map(writer.conversation)))])
+        var pairs = [(Node("conversations"), Node(conversations.map(writer.conversation)))]
+        if !media.isEmpty { pairs.append((Node("media"), Node(media.map(writer.mediaAnswer)))) }
+        let root = Node(pairs)
         return try Yams.serialize(node: root, width: -1, allowUnicode: true)
     }
 
@@ -125,12 +127,57 @@ private struct CassetteReader {
     }
 
     func cassette(_ root: Node) throws -> Cassette {
-        let top = try fields(root, "the cassette", allowed: ["conversations"])
-        guard let list = top["conversations"] else { throw fail(root, "missing key 'conversations'") }
-        let conversations = try sequence(list, "'conversations'").enumerated().map { index, node in
+        let top = try fields(root, "the cassette", allowed: ["conversations", "media"])
+        guard top["conversations"] != nil || top["media"] != nil else { throw fail(root, "missing key 'conversations'") }
+        let conversations = try sequence(top["conversations"], "'conversations'").enumerated().map { index, node in
             try conversation(node, "conversations[\(index)]")
         }
-        return Cassette(conversations: conversations)
+        let media = try sequence(top["media"], "'media'").enumerated().map { index, node in
+            try mediaAnswer(node, "media[\(index)]")
+        }
+        return Cassette(conversations: conversations, media: media)
+    }
+
+    func mediaAnswer(_ node: Node, _ what: String) throws -> Cassette.MediaAnswer {
+        let fields = try fields(node, what, allowed: ["match", "mimeType", "base64", "text", "file"])
+        var match = Cassette.MediaMatch()
+        if let matchNode = fields["match"], matchNode.resolvedTagName != .null {
+            let conditions = try self.fields(matchNode, "\(what).match", allowed: ["model", "prompt", "kind"])
+            match.model = try string(conditions["model"], "\(what).match.model")
+            match.prompt = try string(conditions["prompt"], "\(what).match.prompt")
+            if let kindNode = conditions["kind"], let kind = try string(kindNode, "\(what).match.kind") {
+                guard let parsed = MediaRequest.Kind(rawValue: kind) else {
+                    throw fail(kindNode, "\(what).match.kind must be image, audio or video, not '\(kind)'")
+                }
+                match.kind = parsed
+            }
+        }
+        guard let mimeType = try string(fields["mimeType"], "\(what).mimeType"), !mimeType.isEmpty else {
+            throw fail(node, "\(what): missing key 'mimeType' (e.g. image/png)")
+        }
+        let sources = ["base64", "text", "file"].filter { fields[$0] != nil }
+        guard sources.count == 1, let key = sources.first, let sourceNode = fields[key] else {
+            throw fail(node, "\(what) needs exactly one of 'base64', 'text' or 'file'")
+        }
+        let value = try string(sourceNode, "\(what).\(key)") ?? ""
+        let data: Data
+        switch key {
+        case "base64":
+            guard let decoded = Data(base64Encoded: value, options: .ignoreUnknownCharacters) else {
+                throw fail(sourceNode, "\(what).base64 is not valid base64")
+            }
+            data = decoded
+        case "text":
+            data = Data(value.utf8)
+        default:
+            let base = URL(fileURLWithPath: file).deletingLastPathComponent()
+            let url = value.hasPrefix("/") ? URL(fileURLWithPath: value) : base.appendingPathComponent(value)
+            guard let contents = FileManager.default.contents(atPath: url.path) else {
+                throw fail(sourceNode, "\(what).file: cannot read \(url.path)")
+            }
+            data = contents
+        }
+        return Cassette.MediaAnswer(match: match, mimeType: mimeType, data: data)
     }
 
     func conversation(_ node: Node, _ what: String) throws -> Cassette.Conversation {
@@ -223,6 +270,18 @@ private struct CassetteWriter {
         var pairs: [(Node, Node)] = []
         if !conditions.isEmpty { pairs.append((Node("match"), Node(conditions))) }
         pairs.append((Node("turns"), Node(conversation.turns.map(turn))))
+        return Node(pairs)
+    }
+
+    func mediaAnswer(_ answer: Cassette.MediaAnswer) -> Node {
+        var conditions: [(Node, Node)] = []
+        if let model = answer.match.model { conditions.append((Node("model"), string(model))) }
+        if let prompt = answer.match.prompt { conditions.append((Node("prompt"), string(prompt))) }
+        if let kind = answer.match.kind { conditions.append((Node("kind"), string(kind.rawValue))) }
+        var pairs: [(Node, Node)] = []
+        if !conditions.isEmpty { pairs.append((Node("match"), Node(conditions))) }
+        pairs.append((Node("mimeType"), string(answer.mimeType)))
+        pairs.append((Node("base64"), string(answer.data.base64EncodedString())))
         return Node(pairs)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Workflow
 
 /// A file of scripted LLM conversations: what ``CassetteProvider`` plays and ``RecordingProvider`` records.
@@ -18,6 +19,16 @@ import Workflow
 ///         usage: {promptTokens: 120, completionTokens: 40}   # optional; otherwise estimated (chars/4)
 ///         reasoning: "..."                    # optional
 ///         finishReason: STOP                  # optional override
+/// ```
+///
+/// Media tasks (GENERATE_IMAGE, GENERATE_AUDIO, GENERATE_VIDEO) are answered from `media:`, the first entry whose
+/// match holds; the file is given inline as `base64:` or `text:`, or as a `file:` path relative to the cassette:
+///
+/// ```yaml
+/// media:
+///   - match: {model: openai/dall-e-3, prompt: lighthouse, kind: image}   # every condition optional
+///     mimeType: image/png
+///     file: lighthouse.png
 /// ```
 ///
 /// The first conversation whose conditions all hold answers a request. Unknown keys are errors, reported with
@@ -109,11 +120,50 @@ public struct Cassette: Sendable, Hashable {
         }
     }
 
+    /// Which media requests (GENERATE_IMAGE, GENERATE_AUDIO, GENERATE_VIDEO) an answer serves.
+    public struct MediaMatch: Sendable, Hashable {
+        /// `provider/model`, compared exactly.
+        public var model: String?
+        /// A substring of the prompt (the text to speak, for speech).
+        public var prompt: String?
+        /// `image`, `audio` or `video`.
+        public var kind: MediaRequest.Kind?
+
+        public init(model: String? = nil, prompt: String? = nil, kind: MediaRequest.Kind? = nil) {
+            self.model = model
+            self.prompt = prompt
+            self.kind = kind
+        }
+
+        public func matches(_ request: MediaRequest) -> Bool {
+            if let model, model != request.qualifiedModel { return false }
+            if let prompt, !request.prompt.contains(prompt) { return false }
+            if let kind, kind != request.kind { return false }
+            return true
+        }
+    }
+
+    /// One scripted media answer: a file of a MIME type.
+    public struct MediaAnswer: Sendable, Hashable {
+        public var match: MediaMatch
+        public var mimeType: String
+        public var data: Data
+
+        public init(match: MediaMatch = MediaMatch(), mimeType: String, data: Data) {
+            self.match = match
+            self.mimeType = mimeType
+            self.data = data
+        }
+    }
+
     /// Tried in order; the first whose match holds answers.
     public var conversations: [Conversation]
+    /// Media answers, tried in order.
+    public var media: [MediaAnswer]
 
-    public init(conversations: [Conversation] = []) {
+    public init(conversations: [Conversation] = [], media: [MediaAnswer] = []) {
         self.conversations = conversations
+        self.media = media
     }
 
     /// Index of the first conversation that answers `request`.

@@ -57,6 +57,19 @@ public struct CassetteProvider: LLMProvider {
             reasoning: turn.reasoning)
     }
 
+    /// Answers GENERATE_IMAGE, GENERATE_AUDIO and GENERATE_VIDEO from the cassette's `media:` entries; `n` copies
+    /// of the file when the request asks for several.
+    public func generate(_ request: MediaRequest) async throws -> MediaResponse {
+        guard let answer = cassette.media.first(where: { $0.match.matches(request) }) else {
+            throw LLMError(
+                message: "cassette \(file): no media entry matches the \(request.kind.rawValue) request for "
+                    + "\(request.qualifiedModel) with prompt \"\(Self.preview(request.prompt))\"")
+        }
+        let item = GeneratedMedia(data: answer.data, mimeType: answer.mimeType)
+        return MediaResponse(
+            media: Array(repeating: item, count: request.count), promptTokens: max(1, request.prompt.count / 4))
+    }
+
     /// A message on one line, cut to a readable length.
     static func preview(_ text: String) -> String {
         let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")

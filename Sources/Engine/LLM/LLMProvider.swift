@@ -148,4 +148,6 @@ public struct LLMError: Error, Sendable, Hashable, CustomStringConvertible {
 public protocol LLMProvider: Sendable {
     /// Runs one completion.
     func complete(_ request: ChatRequest) async throws -> ChatResponse
+    /// Generates images, speech or video (``MediaRequest``); providers without it refuse (the default).
+    func generate(_ request: MediaRequest) async throws -> MediaResponse
 }

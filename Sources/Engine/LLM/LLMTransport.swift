@@ -30,25 +30,56 @@ public struct LLMTransport: Sendable {
 
     /// What one attempt came back with.
     private enum Attempt: Sendable {
-        case success(Data)
+        case success(Data, contentType: String?)
         case httpError(status: Int, message: String, retryAfter: Duration?)
         case transportError(String)
     }
 
+    /// A successful answer's bytes and media type.
+    struct Payload: Sendable {
+        var data: Data
+        var contentType: String?
+    }
+
     /// Posts `body` as JSON to `url` and returns the parsed JSON answer.
     ///
-    /// - Parameter label: names the call in error messages (`openai/gpt-4o`).
+    /// - Parameters:
+    ///   - label: names the call in error messages (`openai/gpt-4o`).
+    ///   - keyVariable: the environment variable the credential came from; a 401 or 403 names it.
     /// - Throws: ``LLMError``: retryable when the attempts ran out on 408/429/5xx/connection errors/timeouts,
     ///   non-retryable for other 4xx (with the provider's own error message) and for an unreadable answer.
-    func postJSON(url: String, headers: [(String, String)], body: JSONValue, label: String) async throws -> JSONValue {
+    func postJSON(
+        url: String, headers: [(String, String)], body: JSONValue, label: String, keyVariable: String? = nil
+    ) async throws -> JSONValue {
+        let payload = try await request(
+            method: .POST, url: url, headers: [("Content-Type", "application/json"), ("Accept", "application/json")] + headers,
+            body: Data(body.jsonText().utf8), label: label, keyVariable: keyVariable)
+        return try Self.json(payload.data, label: label)
+    }
+
+    /// Parses an answer as JSON, or fails naming the call and showing the start of what came back.
+    static func json(_ data: Data, label: String) throws -> JSONValue {
+        guard let json = try? JSONValue.parse(data) else {
+            let preview = String(decoding: data.prefix(300), as: UTF8.self)
+            throw LLMError(message: "\(label): the provider answered with invalid JSON: \(preview)")
+        }
+        return json
+    }
+
+    /// Sends one request with the retry policy and returns the answer's bytes (JSON, an image, audio, …).
+    ///
+    /// - Parameter headers: every header, `Content-Type` and `Accept` included.
+    /// - Throws: ``LLMError`` as ``postJSON(url:headers:body:label:keyVariable:)`` does.
+    func request(
+        method: HTTPMethod, url: String, headers: [(String, String)], body: Data?, label: String,
+        keyVariable: String? = nil
+    ) async throws -> Payload {
         var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "application/json")
+        request.method = method
         for (name, value) in headers {
             request.headers.add(name: name, value: value)
         }
-        request.body = .bytes(ByteBuffer(string: body.jsonText()))
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
 
         var attempt = 0
         while true {
@@ -56,12 +87,8 @@ public struct LLMTransport: Sendable {
             let outcome = try await send(request)
             let retryAfter: Duration?
             switch outcome {
-            case .success(let data):
-                guard let json = try? JSONValue.parse(data) else {
-                    let preview = String(decoding: data.prefix(300), as: UTF8.self)
-                    throw LLMError(message: "\(label): the provider answered with invalid JSON: \(preview)")
-                }
-                return json
+            case .success(let data, let contentType):
+                return Payload(data: data, contentType: contentType)
             case .httpError(let status, let message, let after) where status == 408 || status == 429 || status >= 500:
                 if attempt >= retry.maxAttempts {
                     throw LLMError(
@@ -70,7 +97,11 @@ public struct LLMTransport: Sendable {
                 }
                 retryAfter = after
             case .httpError(let status, let message, _):
-                throw LLMError(message: "\(label): HTTP \(status): \(message)", retryable: false, status: status)
+                var text = "\(label): HTTP \(status): \(message)"
+                if let keyVariable, status == 401 || status == 403 || Self.isKeyRejection(message) {
+                    text += " (the provider refused the credentials in \(keyVariable))"
+                }
+                throw LLMError(message: text, retryable: false, status: status)
             case .transportError(let message):
                 if attempt >= retry.maxAttempts {
                     throw LLMError(message: "\(label): \(message) (after \(attempt) attempts)", retryable: true)
@@ -79,6 +110,12 @@ public struct LLMTransport: Sendable {
             }
             try await Task.sleep(for: retry.delay(afterAttempt: attempt, retryAfter: retryAfter))
         }
+    }
+
+    /// Providers that answer a bad key with 400 instead of 401 (Gemini: "API key not valid").
+    static func isKeyRejection(_ message: String) -> Bool {
+        let lower = message.lowercased()
+        return lower.contains("api key not valid") || lower.contains("invalid api key") || lower.contains("api_key_invalid")
     }
 
     /// One attempt, raced against the timeout (the client's own deadline does not cover reading the body).
@@ -94,7 +131,7 @@ public struct LLMTransport: Sendable {
                     let data = Data(bytes.readableBytesView)
                     let status = Int(response.status.code)
                     if (200..<300).contains(status) {
-                        return .success(data)
+                        return .success(data, contentType: response.headers.first(name: "Content-Type"))
                     }
                     return .httpError(
                         status: status,
@@ -118,13 +155,17 @@ public struct LLMTransport: Sendable {
         }
     }
 
-    /// The provider's own error text: `error.message` (OpenAI, Anthropic), `error` (Ollama), `message`, or the body.
+    /// The provider's own error text: `error.message` (OpenAI, Anthropic, Gemini), `error` (Ollama), `message`
+    /// (Bedrock, Cohere), `detail`, `errors` (Stability), or the body.
     static func errorMessage(in data: Data, reason: String) -> String {
         if let json = try? JSONValue.parse(data) {
             if let message = json["error"]["message"].stringValue ?? json["error"].stringValue
-                ?? json["message"].stringValue ?? json["detail"].stringValue
+                ?? json["message"].stringValue ?? json["Message"].stringValue ?? json["detail"].stringValue
             {
                 return message
+            }
+            if let errors = json["errors"].arrayValue?.compactMap(\.stringValue), !errors.isEmpty {
+                return errors.joined(separator: "; ")
             }
         }
         let text = String(decoding: data.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

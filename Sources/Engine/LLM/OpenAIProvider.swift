@@ -6,7 +6,9 @@ import Workflow
 /// Mapping: assistant turns carry `tool_calls` (arguments as JSON text), tool results are `tool` messages with
 /// `tool_call_id`; tools are `{"type":"function","function":{name, description, parameters}}`; `jsonOutput` sends
 /// `response_format: {"type":"json_object"}`. Reasoning models (o-series, gpt-5) get `max_completion_tokens`
-/// instead of `max_tokens` and no `temperature`, which they reject unless it is the default.
+/// instead of `max_tokens` and no `temperature`, which they reject unless it is the default. `organization` is sent
+/// as `OpenAI-Organization` (`OPENAI_ORG_ID`). Compatible servers that differ set ``jsonResponseFormat`` and
+/// ``sendsTools`` (Perplexity).
 public struct OpenAIProvider: LLMProvider {
     /// OpenAI's own endpoint.
     public static let defaultBaseURL = "https://api.openai.com/v1"
@@ -17,22 +19,47 @@ public struct OpenAIProvider: LLMProvider {
     public var baseURL: String
     /// Timeout, retries and the HTTP client.
     public var transport: LLMTransport
+    /// Sent as `OpenAI-Organization` when set.
+    public var organization: String?
+    /// The variable the key came from, named when the provider refuses it.
+    public var keyVariable: String?
+    /// `response_format` of a JSON-mode request; nil sends none.
+    public var jsonResponseFormat: JSONValue? = ["type": "json_object"]
+    /// False for servers without function calling: tools are left out of the request.
+    public var sendsTools = true
+    /// How often a video job is polled (GENERATE_VIDEO), and how long it may take in all.
+    public var videoPollInterval: Duration = .seconds(5)
+    public var videoDeadline: Duration = .seconds(900)
 
-    public init(apiKey: String?, baseURL: String = OpenAIProvider.defaultBaseURL, transport: LLMTransport = .init()) {
+    public init(
+        apiKey: String?, baseURL: String = OpenAIProvider.defaultBaseURL, transport: LLMTransport = .init(),
+        organization: String? = nil, keyVariable: String? = nil
+    ) {
         self.apiKey = apiKey
         self.baseURL = baseURL
         self.transport = transport
+        self.organization = organization
+        self.keyVariable = keyVariable
     }
 
-    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
-        let base = request.baseURL.flatMap { $0.isEmpty ? nil : $0 } ?? baseURL
+    /// `Authorization` and `OpenAI-Organization`, as far as they are set.
+    var authHeaders: [(String, String)] {
         var headers: [(String, String)] = []
         if let apiKey, !apiKey.isEmpty {
             headers.append(("Authorization", "Bearer \(apiKey)"))
         }
+        if let organization, !organization.isEmpty {
+            headers.append(("OpenAI-Organization", organization))
+        }
+        return headers
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        let base = request.baseURL.flatMap { $0.isEmpty ? nil : $0 } ?? baseURL
         let json = try await transport.postJSON(
-            url: LLMTransport.join(base, "chat/completions"), headers: headers, body: Self.requestBody(for: request),
-            label: request.qualifiedModel)
+            url: LLMTransport.join(base, "chat/completions"), headers: authHeaders,
+            body: Self.requestBody(for: request, jsonResponseFormat: jsonResponseFormat, sendsTools: sendsTools),
+            label: request.qualifiedModel, keyVariable: keyVariable)
         return try Self.response(from: json, label: request.qualifiedModel)
     }
 
@@ -45,12 +72,14 @@ public struct OpenAIProvider: LLMProvider {
     }
 
     /// The JSON body of a chat completion request.
-    static func requestBody(for request: ChatRequest) -> JSONValue {
+    static func requestBody(
+        for request: ChatRequest, jsonResponseFormat: JSONValue? = ["type": "json_object"], sendsTools: Bool = true
+    ) -> JSONValue {
         var body: [String: JSONValue] = [
             "model": .string(request.model),
             "messages": .array(request.messages.map(wireMessage)),
         ]
-        if !request.tools.isEmpty {
+        if !request.tools.isEmpty, sendsTools {
             body["tools"] = .array(request.tools.map(wireTool))
         }
         let reasoning = isReasoningModel(request.model)
@@ -60,8 +89,8 @@ public struct OpenAIProvider: LLMProvider {
         if let maxTokens = request.maxTokens {
             body[reasoning ? "max_completion_tokens" : "max_tokens"] = .int(maxTokens)
         }
-        if request.jsonOutput {
-            body["response_format"] = ["type": "json_object"]
+        if request.jsonOutput, let jsonResponseFormat {
+            body["response_format"] = jsonResponseFormat
         }
         return .object(body)
     }

@@ -41,6 +41,11 @@ public actor RecordingProvider: LLMProvider {
         return response
     }
 
+    /// Media requests pass through unrecorded (a cassette's `media:` entries are written by hand).
+    public func generate(_ request: MediaRequest) async throws -> MediaResponse {
+        try await inner.generate(request)
+    }
+
     /// The cassette as recorded so far.
     public var recorded: Cassette { cassette }
 

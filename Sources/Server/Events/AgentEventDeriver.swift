@@ -12,6 +12,8 @@ struct AgentEventDeriver {
         "LLM_CHAT_COMPLETE", "SWITCH", "DO_WHILE", "INLINE", "SET_VARIABLE", "FORK_JOIN_DYNAMIC", "FORK_JOIN", "FORK",
         "JOIN", "SUB_WORKFLOW", "HUMAN", "TERMINATE", "WAIT", "DECISION",
     ]
+    /// Media tasks the agent loop dispatches for `generate_*` tools; their whole output (files, types) is the result.
+    static let mediaTypes: Set<String> = ["GENERATE_IMAGE", "GENERATE_AUDIO", "GENERATE_VIDEO", "GENERATE_PDF"]
     /// Keys the server or the compiled workflow add to tool arguments; not the model's arguments.
     static let internalArgumentKeys: Set<String> = ["_agent_state", "__agentspan_ctx__", "method", "_allowed_commands"]
 
@@ -124,7 +126,7 @@ struct AgentEventDeriver {
             case .completed, .completedWithErrors:
                 var result = Draft(.toolResult, executionID, entry.time)
                 result.toolName = call.toolName
-                result.result = task.outputData["result"] ?? .object(task.outputData)
+                result.result = Self.mediaTypes.contains(type) ? .object(task.outputData) : task.outputData["result"] ?? .object(task.outputData)
                 return [call, result]
             default:
                 var error = failure(task, entry: entry)
@@ -161,6 +163,7 @@ struct AgentEventDeriver {
     static func isTool(_ task: ConductorTask, type: String) -> Bool {
         if systemTypes.contains(type) || task.referenceTaskName.hasPrefix("_fw_") { return false }
         if type == "HTTP" || type == "CALL_MCP_TOOL" { return task.inputData["method"] != nil }
+        if mediaTypes.contains(type) { return true }
         return task.inputData["method"] != nil || task.inputData["_agent_state"] != nil
     }
 

@@ -52,11 +52,35 @@ struct DoctorCommand: AsyncParsableCommand {
             for model in AgentPlan(spec.config).models {
                 let parts = model.split(separator: "/", maxSplits: 1).map(String.init)
                 let request = ChatRequest(provider: parts.first ?? "", model: parts.count > 1 ? parts[1] : "", messages: [])
+                let variables = Self.variableSummary(provider: request.provider, environment: environment)
+                if let info = ProviderInfo.named(request.provider), !info.chat {
+                    report(false, "\(path): model \(model): \(info.title) only generates \(info.media.map(\.noun).joined(separator: ", ")), it cannot run an agent")
+                    continue
+                }
                 do {
                     _ = try router.provider(for: request)
-                    report(true, "\(path): model \(model) has a provider")
+                    report(true, "\(path): model \(model) has a provider (\(variables))")
                 } catch let error as LLMError {
-                    report(false, "\(path): model \(model): \(error.message)")
+                    report(false, "\(path): model \(model): \(error.message) (\(variables))")
+                }
+            }
+            for (tool, kind, provider, model) in Self.mediaTools(spec.config) {
+                let label = "\(path): tool \(tool) (\(kind.taskType))"
+                if provider.isEmpty {
+                    report(false, "\(label): no llmProvider/model in its config")
+                    continue
+                }
+                if let info = ProviderInfo.named(provider), !info.media.contains(kind) {
+                    let offering = ProviderInfo.all.filter { $0.media.contains(kind) }.map(\.name).joined(separator: ", ")
+                    report(false, "\(label): \(provider) offers no \(kind.noun) (providers that do: \(offering))")
+                    continue
+                }
+                let variables = Self.variableSummary(provider: provider, environment: environment)
+                do {
+                    _ = try router.provider(for: ChatRequest(provider: provider, model: model, messages: []))
+                    report(true, "\(label): \(provider)/\(model) has a provider (\(variables))")
+                } catch let error as LLMError {
+                    report(false, "\(label): \(error.message) (\(variables))")
                 }
             }
             let base = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path
@@ -76,5 +100,39 @@ struct DoctorCommand: AsyncParsableCommand {
             }
         }
         if problems > 0 { throw ExitCode.failure }
+    }
+
+    /// `set: A, B; not set: C` for the variables `provider` reads.
+    static func variableSummary(provider: String, environment: [String: String]) -> String {
+        let variables = ProviderRouter.variables(for: provider)
+        let set = variables.filter { !(environment[$0] ?? "").isEmpty }
+        let unset = variables.filter { (environment[$0] ?? "").isEmpty }
+        var parts: [String] = []
+        if !set.isEmpty { parts.append("set: " + set.joined(separator: ", ")) }
+        if !unset.isEmpty { parts.append("not set: " + unset.joined(separator: ", ")) }
+        return parts.joined(separator: "; ")
+    }
+
+    /// The image, speech and video tools of an agent tree with the provider and model their config names (PDF
+    /// tools need none).
+    static func mediaTools(_ config: AgentConfig) -> [(String, MediaRequest.Kind, String, String)] {
+        var found: [(String, MediaRequest.Kind, String, String)] = []
+        for tool in config.tools {
+            let kind: MediaRequest.Kind
+            switch tool.effectiveType {
+            case "generate_image": kind = .image
+            case "generate_audio": kind = .audio
+            case "generate_video": kind = .video
+            default: continue
+            }
+            var provider = tool.config?["llmProvider"]?.stringValue ?? ""
+            var model = tool.config?["model"]?.stringValue ?? ""
+            if provider.isEmpty, let slash = model.firstIndex(of: "/") {
+                provider = String(model[..<slash])
+                model = String(model[model.index(after: slash)...])
+            }
+            found.append((tool.name, kind, provider.lowercased(), model))
+        }
+        return found + config.agents.flatMap(mediaTools)
     }
 }

@@ -12,8 +12,9 @@ struct ServerRunCommand: AsyncParsableCommand {
         abstract: "Run the embedded server: Conductor and agent APIs over a durable SQLite engine.",
         discussion: """
             Runs in the foreground, logs to stderr and stops gracefully on SIGINT/SIGTERM. LLM tasks use the provider \
-            named by each model string (openai/…, anthropic/…, ollama/…) with keys from OPENAI_API_KEY, \
-            ANTHROPIC_API_KEY, OLLAMA_HOST …, or the scripted turns of --llm-cassette.
+            named by each model string (openai/…, anthropic/…, google_gemini/…, azure_openai/…, aws_bedrock/…, \
+            mistral/…, cohere/…, grok/…, perplexity/…, hugging_face/…, ollama/…) with keys from OPENAI_API_KEY, \
+            GEMINI_API_KEY, AWS_ACCESS_KEY_ID … (docs/providers.md), or the scripted turns of --llm-cassette.
             """)
 
     @Option(name: .long, help: "Address to bind. Non-loopback addresses require an API key.")

@@ -1,7 +1,7 @@
 """The agentspan 0.2.0 SDK against an agentspanc server, one scenario per invocation.
 
 Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | deploy | sequential
-                                  | idempotent | async | controls | approve | reject | nested-approve)
+                                  | idempotent | async | controls | approve | reject | nested-approve | media)
 
 Environment: AGENTSPAN_SERVER_URL (the server), AGENTSPAN_AUTO_START_SERVER=false. The model is openai/gpt-4o, which
 the server answers through its OpenAI provider. The `@tool` functions are served by the SDK's own workers.
@@ -18,6 +18,7 @@ import time
 multiprocessing.set_start_method("fork", force=True)
 
 from agentspan.agents import Agent, AgentHandle, AgentRuntime, tool  # noqa: E402
+from agentspan.agents.tool import image_tool, pdf_tool  # noqa: E402
 
 
 @tool
@@ -231,12 +232,25 @@ def reject(runtime):
     return decide(runtime, lambda agent_stream: agent_stream.reject("not that file"))
 
 
+def media(runtime):
+    """The SDK's media tools: GENERATE_IMAGE through the OpenAI images API, GENERATE_PDF rendered by the server."""
+    artist = Agent(
+        name="py_artist", model="openai/gpt-4o", instructions="Draw what you are asked for.",
+        tools=[image_tool(name="draw_image", description="Draw an image.", llm_provider="openai", model="dall-e-3")])
+    writer = Agent(
+        name="py_report_writer", model="openai/gpt-4o", instructions="Write reports as PDFs.", tools=[pdf_tool()])
+    return {
+        "image": result_record(runtime.run(artist, "Draw a lighthouse.")),
+        "pdf": result_record(runtime.run(writer, "Write the report.")),
+    }
+
+
 def main():
     mode = sys.argv[1]
     scenarios = {
         "run": run, "stream": stream, "start": start, "restart": restart, "deploy": deploy, "sequential": sequential,
         "idempotent": idempotent, "async": asynchronous, "controls": controls, "approve": approve, "reject": reject,
-        "nested-approve": nested_approve,
+        "nested-approve": nested_approve, "media": media,
     }
     scenario = scenarios[mode]
     with AgentRuntime() as runtime:

@@ -3,7 +3,7 @@
 Usage: openai_double.py PORT_FILE LOG_FILE
 
 Binds 127.0.0.1 on a free port, writes the port to PORT_FILE, and answers
-POST /v1/chat/completions deterministically:
+POST /v1/chat/completions deterministically (and POST /v1/images/generations with a small PNG):
   * the conversation's last message is a tool result -> a final answer quoting it;
   * otherwise, when tools are offered -> a short reasoning text plus one call of the first offered tool
     (arguments from ARGUMENTS when known, else every required string property set to "x");
@@ -18,7 +18,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 ARGUMENTS = {
     "get_weather": {"city": "Paris"},
     "delete_file": {"path": "/tmp/report.txt"},
+    "draw_image": {"prompt": "a lighthouse at dusk"},
+    "generate_pdf": {"markdown": "# Lighthouse report\n\n- The lamp works.\n- The paint is peeling."},
 }
+
+# A 1x1 PNG.
+PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
 
 LOG_FILE = None
 
@@ -62,6 +67,9 @@ class Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(length) or b"{}")
         with open(LOG_FILE, "a") as log:
             log.write(json.dumps({"path": self.path, "body": body}) + "\n")
+        if self.path.rstrip("/").endswith("/images/generations"):
+            self.reply(200, {"created": 1700000000, "data": [{"b64_json": PNG} for _ in range(body.get("n") or 1)]})
+            return
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self.reply(404, {"error": {"message": "unknown path " + self.path}})
             return
