@@ -14,11 +14,13 @@ struct VectorStoreBenchmarks {
         var generator = SystemRandomNumberGenerator()
         func randomVector() -> [Float] { (0..<256).map { _ in Float.random(in: -1...1, using: &generator) } }
         let count = 20_000
-        let insertStart = ContinuousClock.now
-        for batch in stride(from: 0, to: count, by: 1_000) {
-            let records = (batch..<batch + 1_000).map {
+        let batches = stride(from: 0, to: count, by: 1_000).map { batch in
+            (batch..<batch + 1_000).map {
                 VectorRecord(id: "doc\($0)", parentDocId: "doc\($0)", text: "text \($0)", vector: randomVector())
             }
+        }
+        let insertStart = ContinuousClock.now
+        for records in batches {
             _ = try await store.store(records, replacingParent: nil, in: collection)
         }
         let inserted = ContinuousClock.now - insertStart

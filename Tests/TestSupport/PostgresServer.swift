@@ -9,7 +9,7 @@ import Foundation
 ///
 /// The binaries come from `AGENTSPANC_PG_BIN` (a `bin` directory), else Debian's `postgresql-NN` with
 /// `postgresql-NN-pgvector`, else the PostgreSQL + pgvector build `scripts/setup` unpacks into
-/// `/opt/agentspanc-pgvector`. PostgreSQL refuses to run as root, so under root the server runs as `nobody`.
+/// `/opt/agentspanc-pgvector/pgserver/pginstall`. PostgreSQL refuses to run as root, so under root the server runs as `nobody`.
 public final class PostgresServer: Sendable {
     /// `postgres://postgres@127.0.0.1:PORT/postgres?sslmode=disable`.
     public let url: String
@@ -36,7 +36,7 @@ public final class PostgresServer: Sendable {
         }
         let debian = ((try? fm.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
             .sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }.map { "/usr/lib/postgresql/\($0)/bin" }
-        return (debian + ["/opt/agentspanc-pgvector/bin"]).first(where: hasVector)
+        return (debian + ["/opt/agentspanc-pgvector/pgserver/pginstall/bin"]).first(where: hasVector)
     }
 
     /// Why the pgvector tests cannot run here, or nil when they can.

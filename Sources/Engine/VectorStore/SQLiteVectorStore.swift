@@ -57,13 +57,14 @@ final class SQLiteVectorStore: VectorStore {
                     sql: "DELETE FROM vector_entry WHERE vector_db = ? AND index_name = ? AND namespace = ? AND parent_doc_id = ?",
                     arguments: [c.vectorDB, c.index, c.namespace, parent])
             }
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO vector_entry
+                        (vector_db, index_name, namespace, id, parent_doc_id, doc, metadata, dimensions, embedding)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for record in records {
-                try db.execute(
-                    sql: """
-                        INSERT OR REPLACE INTO vector_entry
-                            (vector_db, index_name, namespace, id, parent_doc_id, doc, metadata, dimensions, embedding)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
+                try insert.execute(
                     arguments: [
                         c.vectorDB, c.index, c.namespace, record.id, record.parentDocId, record.text,
                         JSONValue.object(record.metadata).jsonText(), length, Self.blob(record.vector.normalized),
@@ -94,8 +95,8 @@ final class SQLiteVectorStore: VectorStore {
                         "index \"\(c.index)\" holds \(dimensions)-dimensional vectors; the query has \(query.count) "
                             + "(is it embedded with the model the index was built with?)")
                 }
-                let data: Data = row["embedding"]
-                let score = Self.dot(query, data)
+                // The BLOB is read in place, not copied (it is only valid until the cursor moves on).
+                let score = try row.withUnsafeData(named: "embedding") { data in data.map { Self.dot(query, $0) } } ?? 0
                 if best.count == limit, let last = best.last, score <= last.score { continue }
                 // Rows of a cursor are reused: keep a copy of the few that make the list.
                 let position = best.firstIndex { $0.score < score } ?? best.count
@@ -112,22 +113,36 @@ final class SQLiteVectorStore: VectorStore {
     }
 
     static func blob(_ vector: [Float]) -> Data {
-        var data = Data(capacity: vector.count * 4)
-        for value in vector {
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
-        }
-        return data
+        #if _endian(little)
+            return vector.withUnsafeBufferPointer { Data(buffer: $0) }
+        #else
+            var data = Data(capacity: vector.count * 4)
+            for value in vector {
+                withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+            }
+            return data
+        #endif
     }
 
     /// The dot product of `query` with the little-endian Float32 vector in `data`.
     static func dot(_ query: [Float], _ data: Data) -> Float {
         data.withUnsafeBytes { raw in
-            var sum: Float = 0
-            for i in 0..<min(query.count, raw.count / 4) {
-                let bits = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
-                sum += query[i] * Float(bitPattern: bits)
+            let count = min(query.count, raw.count / 4)
+            return query.withUnsafeBufferPointer { q in
+                var sum: Float = 0
+                #if _endian(little)
+                    if let base = raw.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 {
+                        let stored = UnsafeBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: count)
+                        for i in 0..<count { sum += q[i] * stored[i] }
+                        return sum
+                    }
+                #endif
+                for i in 0..<count {
+                    let bits = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
+                    sum += q[i] * Float(bitPattern: bits)
+                }
+                return sum
             }
-            return sum
         }
     }
 }
