@@ -93,6 +93,23 @@ struct PGVectorStoreTests {
         #expect(wrong.tasks.first?.reasonForIncompletion?.contains("holds 256-dimensional vectors") == true)
     }
 
+    @Test("parallel tasks indexing into a new index both succeed (its table is created once)")
+    func parallelFirstUse() async throws {
+        let postgres = try await PostgresServer.shared()
+        let engine = try await Self.engine(pgvectorURL: postgres.url)
+        defer { Task { await engine.shutdown() } }
+        let index = "parallel_\(UInt32.random(in: 0...UInt32.max))"
+        let branches = (0..<4).map { "[\(Self.index("p\($0)", vectorDB: "pgvectordb", index: index, docId: "d\($0)", text: "Note \($0) about refunds."))]" }
+        let fork = #"{"name": "fork", "taskReferenceName": "fork", "type": "FORK_JOIN", "forkTasks": [\#(branches.joined(separator: ","))]}"#
+        let join = #"{"name": "join", "taskReferenceName": "join", "type": "JOIN", "joinOn": ["p0", "p1", "p2", "p3"]}"#
+        let run = try await RAGTaskTests.run(engine, [fork, join])
+        #expect(run.status == .completed, "\(run.tasks.compactMap(\.reasonForIncompletion))")
+        let results = try #require(
+            try await Self.search(engine, vectorDB: "pgvectordb", index: index, question: "refunds", max: 10)
+                .task("search")?.outputData["result"]?.arrayValue)
+        #expect(Set(results.compactMap { $0["docId"].stringValue }) == ["d0", "d1", "d2", "d3"])
+    }
+
     @Test("an unreachable PostgreSQL fails the task as retryable, naming the database")
     func unreachable() async throws {
         let engine = try await Self.engine(pgvectorURL: "postgres://postgres@127.0.0.1:\(freePort())/postgres?sslmode=disable")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import Workflow
 
@@ -108,6 +109,32 @@ struct RAGTaskTests {
         #expect(chunks.allSatisfy { $0["parentDocId"] == "policy" && $0["metadata"]["chunks"] == .int(pieces.count) })
         _ = try await Self.run(engine, [Self.indexTask("short", docId: "policy", text: "Refunds in 30 days.")])
         #expect(try await found().map { $0["docId"] } == ["policy"])
+    }
+
+    /// Embeds like a cassette and records the size of every request.
+    final class CountingEmbeddings: EmbeddingProvider {
+        let batches = Mutex<[Int]>([])
+
+        func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
+            batches.withLock { $0.append(request.texts.count) }
+            return EmbeddingResponse(vectors: request.texts.map { Cassette.hashedEmbedding(of: $0, dimensions: 16) })
+        }
+    }
+
+    @Test("a document of many chunks is embedded in requests of at most 96 texts")
+    func batches() async throws {
+        let counting = CountingEmbeddings()
+        let engine = try await makeEngine(llm: CassetteProvider(cassette: Cassette(), file: "t.yaml")) { $0.embeddings = counting }
+        defer { Task { await engine.shutdown() } }
+        let text = (0..<200).map { "Line \($0) of the handbook." }.joined(separator: " ")
+        let pieces = IndexTextTask.chunks(of: text, size: 30, overlap: 5)
+        #expect(pieces.count > 192)
+        let run = try await Self.run(engine, [Self.indexTask("big", docId: "handbook", text: text, extra: #", "chunkSize": 30, "chunkOverlap": 5"#)])
+        #expect(run.status == .completed, "\(run.reasonForIncompletion ?? "")")
+        #expect(run.task("big")?.outputData["chunks"] == .int(pieces.count))
+        let sizes = counting.batches.withLock { $0 }
+        #expect(sizes.allSatisfy { $0 <= 96 })
+        #expect(sizes.reduce(0, +) == pieces.count)
     }
 
     @Test("generate, store and search embeddings: the Conductor shapes of result")

@@ -116,10 +116,25 @@ struct RAGServices: Sendable {
     func embed(_ texts: [String], provider: String, model: String, dimensions: Int?, purpose: EmbeddingRequest.Purpose)
         async throws -> EmbeddingResponse
     {
-        let request = EmbeddingRequest(provider: provider, model: model, texts: texts, dimensions: dimensions, purpose: purpose)
         guard let embeddings else {
-            throw LLMError(message: "\(request.qualifiedModel): this server's LLM provider has no embeddings API")
+            throw LLMError(message: "\(provider)/\(model): this server's LLM provider has no embeddings API")
         }
-        return try await embeddings.embed(request)
+        // Providers cap the texts of one request (Cohere at 96, Gemini at 100): long documents go in batches.
+        var response = EmbeddingResponse(vectors: [])
+        for start in stride(from: 0, to: texts.count, by: Self.batchSize) {
+            let batch = Array(texts[start..<min(start + Self.batchSize, texts.count)])
+            let part = try await embeddings.embed(
+                EmbeddingRequest(provider: provider, model: model, texts: batch, dimensions: dimensions, purpose: purpose))
+            guard part.vectors.count == batch.count else {
+                throw LLMError(
+                    message: "\(provider)/\(model): asked for \(batch.count) embedding(s), got \(part.vectors.count)")
+            }
+            response.vectors += part.vectors
+            response.promptTokens += part.promptTokens
+        }
+        return response
     }
+
+    /// Texts per embedding request.
+    static let batchSize = 96
 }

@@ -83,29 +83,40 @@ final class PGVectorStore: VectorStore {
             """, logger: logger)
         for try await modifier in rows.decode(Int32.self) { existing = Int(modifier) }
         if existing == nil, let length {
-            try await client.query("CREATE EXTENSION IF NOT EXISTS vector", logger: logger)
-            try await client.query(
-                """
-                CREATE TABLE IF NOT EXISTS \(unescaped: quoted(name)) (
-                    namespace TEXT NOT NULL, id TEXT NOT NULL, parent_doc_id TEXT NOT NULL, doc TEXT NOT NULL,
-                    metadata JSONB NOT NULL, embedding vector(\(unescaped: String(length))) NOT NULL,
-                    PRIMARY KEY (namespace, id))
-                """, logger: logger)
-            try await client.query(
-                "CREATE INDEX IF NOT EXISTS \(unescaped: quoted(name + "_parent")) ON \(unescaped: quoted(name)) (namespace, parent_doc_id)",
-                logger: logger)
-            if length <= 2000 {
-                try await client.query(
-                    "CREATE INDEX IF NOT EXISTS \(unescaped: quoted(name + "_hnsw")) ON \(unescaped: quoted(name)) USING hnsw (embedding vector_cosine_ops)",
+            let table = quoted(name)
+            let logger = logger
+            // Two tasks indexing into a new index at once would race on the IF NOT EXISTS of the catalog (a unique
+            // violation); a transaction-scoped advisory lock makes the second wait and find everything created.
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.ddlLock))", logger: logger)
+                try await connection.query("CREATE EXTENSION IF NOT EXISTS vector", logger: logger)
+                try await connection.query(
+                    """
+                    CREATE TABLE IF NOT EXISTS \(unescaped: table) (
+                        namespace TEXT NOT NULL, id TEXT NOT NULL, parent_doc_id TEXT NOT NULL, doc TEXT NOT NULL,
+                        metadata JSONB NOT NULL, embedding vector(\(unescaped: String(length))) NOT NULL,
+                        PRIMARY KEY (namespace, id))
+                    """, logger: logger)
+                try await connection.query(
+                    "CREATE INDEX IF NOT EXISTS \(unescaped: quoted(name + "_parent")) ON \(unescaped: table) (namespace, parent_doc_id)",
                     logger: logger)
+                if length <= 2000 {
+                    try await connection.query(
+                        "CREATE INDEX IF NOT EXISTS \(unescaped: quoted(name + "_hnsw")) ON \(unescaped: table) USING hnsw (embedding vector_cosine_ops)",
+                        logger: logger)
+                }
             }
-            existing = length
+            // The table may have been created by someone else with another length: read it back.
+            return try await prepare(index, length: nil)
         }
         if let existing { tables.withLock { $0[name] = existing } }
         return existing
     }
 
     private func quoted(_ identifier: String) -> String { "\"\(identifier)\"" }
+
+    /// The advisory lock key that serializes creating tables and indexes (any fixed 64-bit number).
+    private static let ddlLock: Int64 = 0x6167_656e_7473_7063
 
     /// pgvector's text form, `[1,2,3]`.
     private func literal(_ vector: [Float]) -> String {
