@@ -55,6 +55,8 @@ public final class WorkflowEngine: Sendable {
         /// `postgres://user:password@host:port/database` of the PostgreSQL (with pgvector) that tasks naming
         /// `vectorDB: pgvectordb` use; nil keeps their vectors in the engine's SQLite database.
         public var pgvectorURL: String?
+        /// Upper bound of one pgvector store or search, connecting included.
+        var pgvectorTimeout: Duration = .seconds(30)
 
         /// Settings with defaults: 4 s scripts, a sweep every second.
         public init(
@@ -109,7 +111,9 @@ public final class WorkflowEngine: Sendable {
         httpClient = Self.taskHTTPClient
         let stores: VectorStores
         do {
-            stores = try VectorStores(writer: writer, pgvectorURL: configuration.pgvectorURL, logger: configuration.logger)
+            stores = try VectorStores(
+                writer: writer, pgvectorURL: configuration.pgvectorURL, timeout: configuration.pgvectorTimeout,
+                logger: configuration.logger)
         } catch {
             throw EngineError(.invalidArgument, "invalid pgvector URL: \(error)")
         }

@@ -13,8 +13,11 @@ import Workflow
         if: PostgresServer.unavailableReason == nil,
         Comment(rawValue: "pgvector tests skipped: \(PostgresServer.unavailableReason ?? "")")))
 struct PGVectorStoreTests {
-    static func engine(pgvectorURL: String?) async throws -> WorkflowEngine {
-        try await makeEngine(llm: CassetteProvider(cassette: Cassette(), file: "test.yaml")) { $0.pgvectorURL = pgvectorURL }
+    static func engine(pgvectorURL: String?, timeout: Duration = .seconds(30)) async throws -> WorkflowEngine {
+        try await makeEngine(llm: CassetteProvider(cassette: Cassette(), file: "test.yaml")) {
+            $0.pgvectorURL = pgvectorURL
+            $0.pgvectorTimeout = timeout
+        }
     }
 
     static func index(_ ref: String, vectorDB: String, index: String, docId: String, text: String, extra: String = "") -> String {
@@ -32,7 +35,8 @@ struct PGVectorStoreTests {
             .replacingOccurrences(of: "\"maxResults\": 2", with: "\"maxResults\": \(max)")
         let def = try decodeDef(#"{"name": "s", "tasks": [\#(task)]}"#)
         return try await engine.waitFor(
-            try await engine.startWorkflow(StartWorkflowRequest(name: "s", input: ["question": .string(question)], workflowDef: def)))
+            try await engine.startWorkflow(StartWorkflowRequest(name: "s", input: ["question": .string(question)], workflowDef: def)),
+            timeout: .seconds(120))
     }
 
     @Test("vectorDB pgvectordb stores in PostgreSQL and ranks as the embedded store does")
@@ -46,7 +50,7 @@ struct PGVectorStoreTests {
                 Self.index("i\($0.offset)", vectorDB: vectorDB, index: index, docId: $0.element.id, text: $0.element.text)
             }
             let run = try await RAGTaskTests.run(engine, tasks)
-            #expect(run.status == .completed, "\(run.reasonForIncompletion ?? "")")
+            #expect(run.status == .completed, "\(run.tasks.compactMap(\.reasonForIncompletion))")
             #expect(run.task("i0")?.outputData["store"] == .string(vectorDB == "kb" ? "sqlite" : "pgvector"))
         }
         let question = "How many days do I have to get a refund?"
@@ -110,16 +114,18 @@ struct PGVectorStoreTests {
         #expect(Set(results.compactMap { $0["docId"].stringValue }) == ["d0", "d1", "d2", "d3"])
     }
 
-    @Test("an unreachable PostgreSQL fails the task as retryable, naming the database")
+    @Test("an unreachable PostgreSQL fails the attempt as retryable within the store's time limit, naming the server")
     func unreachable() async throws {
-        let engine = try await Self.engine(pgvectorURL: "postgres://postgres@127.0.0.1:\(freePort())/postgres?sslmode=disable")
+        let engine = try await Self.engine(
+            pgvectorURL: "postgres://postgres@127.0.0.1:\(freePort())/postgres?sslmode=disable", timeout: .seconds(3))
         defer { Task { await engine.shutdown() } }
         let task = Self.index("a", vectorDB: "pgvectordb", index: "x", docId: "d", text: "t")
             .replacingOccurrences(of: #""type": "LLM_INDEX_TEXT","#, with: #""type": "LLM_INDEX_TEXT", "retryCount": 0,"#)
         let run = try await RAGTaskTests.run(engine, [task])
         #expect(run.status == .failed)
         #expect(run.tasks.first?.status == .failed)
-        #expect(run.tasks.first?.reasonForIncompletion?.contains("pgvector") == true, "\(run.tasks.first?.reasonForIncompletion ?? "")")
+        let reason = run.tasks.first?.reasonForIncompletion ?? ""
+        #expect(reason.contains("pgvector database at 127.0.0.1:"), "\(reason)")
     }
 }
 

@@ -28,9 +28,11 @@ struct RAGTaskTests {
         """
     }
 
-    static func run(_ engine: WorkflowEngine, _ tasks: [String], output: String = "{}") async throws -> WorkflowExecution {
-        let def = try decodeDef(#"{"name": "rag", "tasks": [\#(tasks.joined(separator: ","))], "outputParameters": \#(output)}"#)
-        return try await engine.waitFor(try await engine.startWorkflow(StartWorkflowRequest(name: "rag", workflowDef: def)))
+    /// Runs `tasks` as one workflow to its end (a generous deadline: the suite runs in parallel on a loaded machine).
+    static func run(_ engine: WorkflowEngine, _ tasks: [String]) async throws -> WorkflowExecution {
+        let def = try decodeDef(#"{"name": "rag", "tasks": [\#(tasks.joined(separator: ","))]}"#)
+        return try await engine.waitFor(
+            try await engine.startWorkflow(StartWorkflowRequest(name: "rag", workflowDef: def)), timeout: .seconds(120))
     }
 
     static let search = """
@@ -47,7 +49,7 @@ struct RAGTaskTests {
         let def = try decodeDef(#"{"name": "rag", "tasks": [\#((tasks + [Self.search]).joined(separator: ","))]}"#)
         let id = try await engine.startWorkflow(
             StartWorkflowRequest(name: "rag", input: ["question": "How many days do I have to get a refund?"], workflowDef: def))
-        let run = try await engine.waitFor(id)
+        let run = try await engine.waitFor(id, timeout: .seconds(120))
         #expect(run.status == .completed)
         let indexed = try #require(run.task("index_0"))
         #expect(indexed.outputData["chunks"] == 1)
@@ -77,7 +79,7 @@ struct RAGTaskTests {
         let searchAll = Self.search.replacingOccurrences(of: "\"maxResults\": 2", with: "\"maxResults\": 10")
         let def = try decodeDef(#"{"name": "s", "tasks": [\#(searchAll)]}"#)
         let id = try await engine.startWorkflow(StartWorkflowRequest(name: "s", input: ["question": "refunds"], workflowDef: def))
-        let results = try #require(try await engine.waitFor(id).task("search")?.outputData["result"]?.arrayValue)
+        let results = try #require(try await engine.waitFor(id, timeout: .seconds(120)).task("search")?.outputData["result"]?.arrayValue)
         // One record in namespace support (the re-indexed text), none from sales.
         #expect(results.map { $0["text"] } == ["Refunds take 14 days now."])
     }
@@ -102,7 +104,7 @@ struct RAGTaskTests {
         func found() async throws -> [JSONValue] {
             let def = try decodeDef(#"{"name": "s", "tasks": [\#(all)]}"#)
             let id = try await engine.startWorkflow(StartWorkflowRequest(name: "s", input: ["question": "refunds"], workflowDef: def))
-            return try #require(try await engine.waitFor(id).task("search")?.outputData["result"]?.arrayValue)
+            return try #require(try await engine.waitFor(id, timeout: .seconds(120)).task("search")?.outputData["result"]?.arrayValue)
         }
         let chunks = try await found()
         #expect(Set(chunks.compactMap { $0["docId"].stringValue }) == Set((0..<pieces.count).map { "policy#\($0)" }))
@@ -207,7 +209,7 @@ struct RAGTaskTests {
         defer { Task { await reopened.shutdown() } }
         let def = try decodeDef(#"{"name": "s", "tasks": [\#(Self.search)]}"#)
         let id = try await reopened.startWorkflow(StartWorkflowRequest(name: "s", input: ["question": "refund"], workflowDef: def))
-        let results = try #require(try await reopened.waitFor(id).task("search")?.outputData["result"]?.arrayValue)
+        let results = try #require(try await reopened.waitFor(id, timeout: .seconds(120)).task("search")?.outputData["result"]?.arrayValue)
         #expect(results.first?["docId"] == "refunds")
     }
 }

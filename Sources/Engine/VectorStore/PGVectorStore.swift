@@ -24,7 +24,7 @@ final class PGVectorStore: VectorStore {
 
     /// - Parameter url: `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
     /// - Throws: ``VectorStoreError`` naming what is wrong with the URL.
-    init(url: String, logger: Logger, timeout: Duration = .seconds(15)) throws {
+    init(url: String, logger: Logger, timeout: Duration = .seconds(30)) throws {
         var configuration = try Self.configuration(url: url)
         configuration.options.connectTimeout = .seconds(5)
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -203,18 +203,31 @@ final class PGVectorStore: VectorStore {
                 }
                 return value
             }
-        } catch let error as VectorStoreError {
-            throw error
-        } catch let error as PSQLError {
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// A ``VectorStoreError`` for what PostgresNIO threw: the server's message, retryable for connection trouble.
+    static func storeError(_ error: any Error) -> VectorStoreError {
+        switch error {
+        case let error as VectorStoreError:
+            return error
+        case let error as PostgresTransactionError:
+            // The first failure of BEGIN, the statements or COMMIT; a failed rollback after it adds nothing.
+            let cause = error.beginError ?? error.closureError ?? error.commitError ?? error.rollbackError
+            return cause.map(storeError) ?? VectorStoreError("pgvector: the transaction failed", retryable: true)
+        case let error as PSQLError:
             if let message = error.serverInfo?[.message] {
                 let state = error.serverInfo?[.sqlState] ?? ""
-                // Class 08 (connection exception), 53 (insufficient resources), 57 (operator intervention).
-                let transient = state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57")
-                throw VectorStoreError("PostgreSQL: \(message)", retryable: transient)
+                // Class 08 (connection exception), 40 (serialization, deadlock), 53 (insufficient resources),
+                // 57 (operator intervention).
+                let transient = ["08", "40", "53", "57"].contains { state.hasPrefix($0) }
+                return VectorStoreError("PostgreSQL: \(message)", retryable: transient)
             }
-            throw VectorStoreError("cannot reach the pgvector database: \(error.code)", retryable: true)
-        } catch {
-            throw VectorStoreError("pgvector: \(error)", retryable: true)
+            return VectorStoreError("cannot reach the pgvector database: \(error.code)", retryable: true)
+        default:
+            return VectorStoreError("pgvector: \(error)", retryable: true)
         }
     }
 }

@@ -21,9 +21,9 @@ final class VectorStores: Sendable {
     private let logger: Logger
     private let warnedFallback = Mutex(false)
 
-    init(writer: any DatabaseWriter, pgvectorURL: String?, logger: Logger) throws {
+    init(writer: any DatabaseWriter, pgvectorURL: String?, timeout: Duration = .seconds(30), logger: Logger) throws {
         embedded = SQLiteVectorStore(writer: writer)
-        postgres = try pgvectorURL.map { try PGVectorStore(url: $0, logger: logger) }
+        postgres = try pgvectorURL.map { try PGVectorStore(url: $0, logger: logger, timeout: timeout) }
         self.logger = logger
     }
 
