@@ -39,5 +39,15 @@ import Workflow
         let found = try #require(later.first { $0.taskType == "LLM_SEARCH_INDEX" }?.outputData["result"]?.arrayValue)
         #expect(found.map { $0["docId"] } == ["wifi", "parking"])
         #expect(answered.text.contains("orange-kite-42"))
+
+        // The stream shows the server-run tool calls and their results like any other tool's.
+        var events: [AgentEvent] = []
+        for try await event in runtime.stream(agent, "What is the wifi password?") { events.append(event) }
+        let call = try #require(events.first { $0.type == .toolCall })
+        #expect(call.toolName == "llm_search_index")
+        #expect(call.args?["query"] == "office wifi password")
+        let result = try #require(events.first { $0.type == .toolResult })
+        #expect(result.result?.arrayValue?.first?["docId"] == "wifi")
+        #expect(events.last?.type == .done)
     }
 }
