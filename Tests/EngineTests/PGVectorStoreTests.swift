@@ -114,6 +114,26 @@ struct PGVectorStoreTests {
         #expect(Set(results.compactMap { $0["docId"].stringValue }) == ["d0", "d1", "d2", "d3"])
     }
 
+    @Test("a small namespace beside a large one in the same index still gets all its nearest records")
+    func smallNamespace() async throws {
+        let postgres = try await PostgresServer.shared()
+        let store = try PGVectorStore(url: postgres.url, logger: .init(label: "pgvector-test"))
+        let runner = Task { await store.run() }
+        defer { runner.cancel() }
+        let index = "crowded_\(UInt32.random(in: 0...UInt32.max))"
+        var generator = SystemRandomNumberGenerator()
+        func random() -> [Float] { (0..<32).map { _ in Float.random(in: -1...1, using: &generator) } }
+        let crowd = (0..<600).map { VectorRecord(id: "a\($0)", parentDocId: "a\($0)", text: "crowd", vector: random()) }
+        _ = try await store.store(crowd, replacingParent: nil, in: VectorCollection(vectorDB: "pgvectordb", index: index, namespace: "big"))
+        let few = VectorCollection(vectorDB: "pgvectordb", index: index, namespace: "small")
+        _ = try await store.store(
+            [VectorRecord(id: "b0", parentDocId: "b0", text: "one", vector: random()),
+             VectorRecord(id: "b1", parentDocId: "b1", text: "two", vector: random())],
+            replacingParent: nil, in: few)
+        let found = try await store.search(random(), in: few, maxResults: 5)
+        #expect(Set(found.map(\.docId)) == ["b0", "b1"])
+    }
+
     @Test("an unreachable PostgreSQL fails the attempt as retryable within the store's time limit, naming the server")
     func unreachable() async throws {
         let engine = try await Self.engine(

@@ -166,22 +166,46 @@ final class PGVectorStore: VectorStore {
                     "index \"\(c.index)\" holds \(dimensions)-dimensional vectors; the query has \(vector.count) "
                         + "(is it embedded with the model the index was built with?)")
             }
-            let rows = try await client.query(
-                """
-                SELECT id, parent_doc_id, doc, metadata::text, 1 - (embedding <=> \(literal(vector))::vector)
-                FROM \(unescaped: quoted(table(c.index))) WHERE namespace = \(c.namespace)
-                ORDER BY embedding <=> \(literal(vector))::vector LIMIT \(max(1, maxResults))
-                """, logger: logger)
-            var matches: [VectorMatch] = []
-            for try await (id, parent, doc, metadata, score) in rows.decode((String, String, String, String, Double).self) {
-                matches.append(
-                    VectorMatch(
-                        docId: id, parentDocId: parent, text: doc, score: score,
-                        metadata: (try? JSONValue.parse(metadata))?.objectValue ?? [:]))
+            let tableName = quoted(table(c.index))
+            let vectorText = literal(vector)
+            let limit = max(1, maxResults)
+            let logger = logger
+            return try await client.withTransaction(logger: logger) { connection in
+                // The HNSW index finds nearest neighbours across all namespaces before the filter drops the other
+                // namespaces' rows: widen its candidate list, and scan exactly when it still comes back short.
+                try await connection.query(
+                    "SET LOCAL hnsw.ef_search = \(unescaped: String(min(1_000, max(100, limit * 10))))", logger: logger)
+                var matches = try await Self.nearest(vectorText, in: tableName, namespace: c.namespace, limit: limit, connection, logger)
+                if matches.count < limit {
+                    try await connection.query("SET LOCAL enable_indexscan = off", logger: logger)
+                    matches = try await Self.nearest(vectorText, in: tableName, namespace: c.namespace, limit: limit, connection, logger)
+                }
+                return matches
             }
-            return matches
         }
     }
+
+    /// The `limit` rows of `namespace` in `table` closest to the vector `literal`, by cosine distance.
+    private static func nearest(
+        _ literal: String, in table: String, namespace: String, limit: Int, _ connection: PostgresConnection,
+        _ logger: Logger
+    ) async throws -> [VectorMatch] {
+        let rows = try await connection.query(
+            """
+            SELECT id, parent_doc_id, doc, metadata::text, 1 - (embedding <=> \(literal)::vector)
+            FROM \(unescaped: table) WHERE namespace = \(namespace)
+            ORDER BY embedding <=> \(literal)::vector LIMIT \(limit)
+            """, logger: logger)
+        var matches: [VectorMatch] = []
+        for try await (id, parent, doc, metadata, score) in rows.decode((String, String, String, String, Double).self) {
+            matches.append(
+                VectorMatch(
+                    docId: id, parentDocId: parent, text: doc, score: score,
+                    metadata: (try? JSONValue.parse(metadata))?.objectValue ?? [:]))
+        }
+        return matches
+    }
+
 
     /// Runs `body` within ``timeout`` and turns PostgreSQL errors into ``VectorStoreError``s: the server's message,
     /// retryable for connection trouble. (The pool itself would keep a query waiting for a minute while the server
