@@ -228,19 +228,20 @@ final class PGVectorStore: VectorStore {
                 return value
             }
         } catch {
-            throw Self.storeError(error)
+            throw Self.storeError(error, server: server)
         }
     }
 
     /// A ``VectorStoreError`` for what PostgresNIO threw: the server's message, retryable for connection trouble.
-    static func storeError(_ error: any Error) -> VectorStoreError {
+    static func storeError(_ error: any Error, server: String) -> VectorStoreError {
         switch error {
         case let error as VectorStoreError:
             return error
         case let error as PostgresTransactionError:
             // The first failure of BEGIN, the statements or COMMIT; a failed rollback after it adds nothing.
             let cause = error.beginError ?? error.closureError ?? error.commitError ?? error.rollbackError
-            return cause.map(storeError) ?? VectorStoreError("pgvector: the transaction failed", retryable: true)
+            return cause.map { storeError($0, server: server) }
+                ?? VectorStoreError("pgvector: the transaction failed", retryable: true)
         case let error as PSQLError:
             if let message = error.serverInfo?[.message] {
                 let state = error.serverInfo?[.sqlState] ?? ""
@@ -249,9 +250,10 @@ final class PGVectorStore: VectorStore {
                 let transient = ["08", "40", "53", "57"].contains { state.hasPrefix($0) }
                 return VectorStoreError("PostgreSQL: \(message)", retryable: transient)
             }
-            return VectorStoreError("cannot reach the pgvector database: \(error.code)", retryable: true)
+            return VectorStoreError("cannot reach the pgvector database at \(server) (\(error.code))", retryable: true)
         default:
-            return VectorStoreError("pgvector: \(error)", retryable: true)
+            // Connection pool failures (no connection could be made): their descriptions are Swift debug text.
+            return VectorStoreError("cannot reach the pgvector database at \(server)", retryable: true)
         }
     }
 }
