@@ -95,6 +95,11 @@ extension WorkflowEngine {
         case "LIST_MCP_TOOLS": outcome = await MCPTasks.listTools(task.inputData, client: httpClient, credentials: credentials)
         case "CALL_MCP_TOOL": outcome = await MCPTasks.callTool(task.inputData, client: httpClient, credentials: credentials)
         case let type? where MediaGenerationTask.types.contains(type): outcome = await runMedia(task)
+        case "LLM_INDEX_TEXT": outcome = await IndexTextTask.run(task.inputData, services: rag)
+        case "LLM_SEARCH_INDEX": outcome = await SearchIndexTask.run(task.inputData, services: rag)
+        case "LLM_GENERATE_EMBEDDINGS": outcome = await GenerateEmbeddingsTask.run(task.inputData, services: rag)
+        case "LLM_STORE_EMBEDDINGS": outcome = await StoreEmbeddingsTask.run(task.inputData, services: rag)
+        case "LLM_SEARCH_EMBEDDINGS", "LLM_GET_EMBEDDINGS": outcome = await SearchEmbeddingsTask.run(task.inputData, services: rag)
         case "INLINE":
             let scripts = services.scripts
             let input = task.inputData

@@ -49,6 +49,14 @@ public final class WorkflowEngine: Sendable {
         public var maxSubWorkflowDepth = 32
         /// Bytes of JSON one task's input or output may hold; a task over it fails, naming the size and the limit.
         public var maxTaskPayloadBytes = 4 << 20
+        /// Answers the embedding requests of LLM_INDEX_TEXT, LLM_SEARCH_INDEX and LLM_GENERATE_EMBEDDINGS; nil uses
+        /// ``llm`` when it has embeddings (a ``ProviderRouter``, a cassette or a recorder do).
+        public var embeddings: (any EmbeddingProvider)?
+        /// `postgres://user:password@host:port/database` of the PostgreSQL (with pgvector) that tasks naming
+        /// `vectorDB: pgvectordb` use; nil keeps their vectors in the engine's SQLite database.
+        public var pgvectorURL: String?
+        /// Upper bound of one pgvector store or search, connecting included.
+        var pgvectorTimeout: Duration = .seconds(30)
 
         /// Settings with defaults: 4 s scripts, a sweep every second.
         public init(
@@ -71,6 +79,8 @@ public final class WorkflowEngine: Sendable {
     let pollData = PollData()
     let feed = JournalFeed()
     let httpClient: HTTPClient
+    /// Embeddings and vector stores of the RAG tasks.
+    let rag: RAGServices
     let background = Mutex<[Task<Void, Never>]>([])
     let inFlight = Mutex<Set<String>>([])
     /// Executions with a continuation of their decide queued (``continueDeciding(_:)``).
@@ -100,6 +110,18 @@ public final class WorkflowEngine: Sendable {
             logger: configuration.logger, cache: StateCache(), maxDecideRounds: configuration.maxDecideRounds,
             contextWindow: configuration.contextWindow, limits: EngineLimits(configuration))
         httpClient = Self.taskHTTPClient
+        let stores: VectorStores
+        do {
+            stores = try VectorStores(
+                writer: writer, pgvectorURL: configuration.pgvectorURL, timeout: configuration.pgvectorTimeout,
+                logger: configuration.logger)
+        } catch {
+            throw EngineError(.invalidArgument, "invalid pgvector URL: \(error)")
+        }
+        rag = RAGServices(embeddings: configuration.embeddings ?? configuration.llm as? any EmbeddingProvider, stores: stores)
+        if let postgres = stores.postgres {
+            background.withLock { $0.append(Task { await postgres.run() }) }
+        }
     }
 
     /// Starts background work: the sweeper (timeouts, retries, WAIT deadlines, delayed tasks) and the runner of

@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     /// Names besides the bound address and loopback that requests may carry in `Host` (`name` or `name:port`),
     /// for a server reached through a proxy or a DNS name.
     public var allowedHosts: [String] = []
+    /// PostgreSQL with pgvector for RAG tasks naming `vectorDB: pgvectordb` (`postgres://user:password@host/db`).
+    public var pgvectorURL: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 6767, dataDirectory: String? = nil, apiKey: String? = nil,
@@ -68,6 +70,7 @@ public struct AgentspancServer: Sendable {
         var engineConfiguration = WorkflowEngine.Configuration(databasePath: databasePath, llm: configuration.llm, logger: logger)
         engineConfiguration.contextWindow = configuration.contextWindow
         engineConfiguration.secrets = configuration.secrets
+        engineConfiguration.pgvectorURL = configuration.pgvectorURL
         let engine = try await WorkflowEngine(configuration: engineConfiguration)
         let hub = AgentEventHub(engine: engine, logger: logger)
         let feed = ExecutionFeed(engine: engine, logger: logger)

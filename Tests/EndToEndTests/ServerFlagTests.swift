@@ -34,6 +34,16 @@ import Testing
         #expect(stderr.contains("--allowed-host http://agents.example.com: give a host name or name:port"), "\(stderr)")
     }
 
+    @Test func aPGVectorURLMustBeAPostgresURL() async throws {
+        let (code, stderr) = try await server(["--pgvector-url", "mysql://u:hunter2@db/vectors"])
+        #expect(code == 64, "\(stderr)")
+        #expect(stderr.contains("--pgvector-url: the pgvector URL must look like postgres://user:password@host:5432/database"), "\(stderr)")
+        #expect(!stderr.contains("hunter2"))
+        let (fromEnvironment, environmentError) = try await server([], environment: ["AGENTSPANC_PGVECTOR_URL": "postgres://db/v?sslmode=maybe"])
+        #expect(fromEnvironment == 64, "\(environmentError)")
+        #expect(environmentError.contains("AGENTSPANC_PGVECTOR_URL: the pgvector URL's sslmode must be disable, prefer or require"))
+    }
+
     @Test func aContextWindowTooSmallToHoldAnAnswerIsRefused() async throws {
         let (code, stderr) = try await server(["--context-window", "10"])
         #expect(code == 64, "\(stderr)")

@@ -58,8 +58,8 @@ extension Session {
             if let v = def.timeoutPolicy { c.timeoutPolicy = v }
         }
         // Conductor's AI task mapper gives AI and MCP tasks 3 retries, 2 s apart, when their definition has none.
-        if kind == .llm || wt.type == "LIST_MCP_TOOLS" || wt.type == "CALL_MCP_TOOL" || MediaGenerationTask.types.contains(wt.type),
-            c.retryCount < 1
+        if kind == .llm || wt.type == "LIST_MCP_TOOLS" || wt.type == "CALL_MCP_TOOL" || MediaGenerationTask.types.contains(wt.type)
+            || TaskKind.ragTypes.contains(wt.type), c.retryCount < 1
         {
             c.retryCount = 3
             c.retryLogic = "LINEAR_BACKOFF"
@@ -101,7 +101,14 @@ enum TaskKind: Equatable {
         case "LLM_CHAT_COMPLETE": self = .llm
         case "HTTP", "LIST_MCP_TOOLS", "CALL_MCP_TOOL": self = .http
         case let type where MediaGenerationTask.types.contains(type): self = .http
+        case _ where Self.ragTypes.contains(type): self = .http
         default: self = .worker
         }
     }
+
+    /// The embedding and vector store tasks: run by the engine off the decider, like HTTP.
+    static let ragTypes: Set<String> = [
+        "LLM_INDEX_TEXT", "LLM_SEARCH_INDEX", "LLM_GENERATE_EMBEDDINGS", "LLM_STORE_EMBEDDINGS", "LLM_SEARCH_EMBEDDINGS",
+        "LLM_GET_EMBEDDINGS",
+    ]
 }

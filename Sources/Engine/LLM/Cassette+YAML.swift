@@ -53,6 +53,7 @@ extension Cassette {
         let writer = CassetteWriter()
         var pairs = [(Node("conversations"), Node(conversations.map(writer.conversation)))]
         if !media.isEmpty { pairs.append((Node("media"), Node(media.map(writer.mediaAnswer)))) }
+        if !embeddings.isEmpty { pairs.append((Node("embeddings"), writer.embeddings(embeddings))) }
         let root = Node(pairs)
         return try Yams.serialize(node: root, width: -1, allowUnicode: true)
     }
@@ -127,15 +128,18 @@ private struct CassetteReader {
     }
 
     func cassette(_ root: Node) throws -> Cassette {
-        let top = try fields(root, "the cassette", allowed: ["conversations", "media"])
-        guard top["conversations"] != nil || top["media"] != nil else { throw fail(root, "missing key 'conversations'") }
+        let top = try fields(root, "the cassette", allowed: ["conversations", "media", "embeddings"])
+        let embeddingsNode = top["embeddings"].flatMap { $0.resolvedTagName == .null ? nil : $0 }
+        guard top["conversations"] != nil || top["media"] != nil || embeddingsNode != nil else {
+            throw fail(root, "missing key 'conversations'")
+        }
         let conversations = try sequence(top["conversations"], "'conversations'").enumerated().map { index, node in
             try conversation(node, "conversations[\(index)]")
         }
         let media = try sequence(top["media"], "'media'").enumerated().map { index, node in
             try mediaAnswer(node, "media[\(index)]")
         }
-        return Cassette(conversations: conversations, media: media)
+        return Cassette(conversations: conversations, media: media, embeddings: try embeddingsNode.map(embeddings) ?? .init())
     }
 
     func mediaAnswer(_ node: Node, _ what: String) throws -> Cassette.MediaAnswer {
@@ -178,6 +182,33 @@ private struct CassetteReader {
             data = contents
         }
         return Cassette.MediaAnswer(match: match, mimeType: mimeType, data: data)
+    }
+
+    func embeddings(_ node: Node) throws -> Cassette.Embeddings {
+        let fields = try fields(node, "embeddings", allowed: ["dimensions", "vectors"])
+        var embeddings = Cassette.Embeddings()
+        if let dimensions = fields["dimensions"], dimensions.resolvedTagName != .null {
+            let value = try int(dimensions, "embeddings.dimensions")
+            guard (1...65_536).contains(value) else {
+                throw fail(dimensions, "embeddings.dimensions must be between 1 and 65536")
+            }
+            embeddings.dimensions = value
+        }
+        embeddings.vectors = try sequence(fields["vectors"], "embeddings.vectors").enumerated().map { index, item in
+            let what = "embeddings.vectors[\(index)]"
+            let entry = try self.fields(item, what, allowed: ["model", "text", "vector"])
+            guard let text = try string(entry["text"], "\(what).text") else { throw fail(item, "\(what): missing key 'text'") }
+            guard let vectorNode = entry["vector"] else { throw fail(item, "\(what): missing key 'vector'") }
+            let numbers = try sequence(vectorNode, "\(what).vector").map { number -> Float in
+                guard case .scalar = number, let value = try json(number).doubleValue else {
+                    throw fail(number, "\(what).vector must be a list of numbers")
+                }
+                return Float(value)
+            }
+            if numbers.isEmpty { throw fail(vectorNode, "\(what).vector must hold at least one number") }
+            return Cassette.RecordedVector(model: try string(entry["model"], "\(what).model"), text: text, vector: numbers)
+        }
+        return embeddings
     }
 
     func conversation(_ node: Node, _ what: String) throws -> Cassette.Conversation {
@@ -299,6 +330,25 @@ private struct CassetteWriter {
         }
         if let reasoning = turn.reasoning { pairs.append((Node("reasoning"), string(reasoning))) }
         if let finishReason = turn.finishReason { pairs.append((Node("finishReason"), string(finishReason))) }
+        return Node(pairs)
+    }
+
+    func embeddings(_ embeddings: Cassette.Embeddings) -> Node {
+        var pairs: [(Node, Node)] = []
+        if let dimensions = embeddings.dimensions { pairs.append((Node("dimensions"), Node(String(dimensions), Tag(.int)))) }
+        if !embeddings.vectors.isEmpty {
+            pairs.append((Node("vectors"), Node(embeddings.vectors.map(recordedVector))))
+        }
+        return Node(pairs)
+    }
+
+    func recordedVector(_ recorded: Cassette.RecordedVector) -> Node {
+        var pairs: [(Node, Node)] = []
+        if let model = recorded.model { pairs.append((Node("model"), string(model))) }
+        pairs.append((Node("text"), string(recorded.text)))
+        // One line per vector: a recorded 1536-number vector stays readable as a single flow list.
+        let numbers = recorded.vector.map { Node(String($0), Tag(.float)) }
+        pairs.append((Node("vector"), Node(numbers, Tag(.seq), .flow)))
         return Node(pairs)
     }
 

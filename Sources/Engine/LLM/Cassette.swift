@@ -19,6 +19,12 @@ import Workflow
 ///         usage: {promptTokens: 120, completionTokens: 40}   # optional; otherwise estimated (chars/4)
 ///         reasoning: "..."                    # optional
 ///         finishReason: STOP                  # optional override
+/// embeddings:                      # optional: answers of embedding requests (LLM_INDEX_TEXT, LLM_SEARCH_INDEX, …)
+///   dimensions: 256                # optional length of the vectors made for texts with no recorded vector
+///   vectors:                       # recorded vectors, matched by exact text (and model when given)
+///     - model: openai/text-embedding-3-small
+///       text: "Refunds are accepted within 30 days."
+///       vector: [0.0123, -0.0456, …]
 /// ```
 ///
 /// Media tasks (GENERATE_IMAGE, GENERATE_AUDIO, GENERATE_VIDEO) are answered from `media:`, the first entry whose
@@ -32,7 +38,8 @@ import Workflow
 /// ```
 ///
 /// The first conversation whose conditions all hold answers a request. Unknown keys are errors, reported with
-/// file:line:column.
+/// file:line:column. An embedding request for a text with no recorded vector gets a hashed bag of words
+/// (``Cassette/hashedEmbedding(of:dimensions:)``): deterministic, offline, and close for texts that share words.
 public struct Cassette: Sendable, Hashable {
     /// Which requests a conversation answers. A nil condition holds for every request.
     public struct Match: Sendable, Hashable {
@@ -156,14 +163,47 @@ public struct Cassette: Sendable, Hashable {
         }
     }
 
+    /// A vector recorded for one text.
+    public struct RecordedVector: Sendable, Hashable {
+        /// `provider/model` it was made with; nil answers every model.
+        public var model: String?
+        public var text: String
+        public var vector: [Float]
+
+        public init(model: String? = nil, text: String, vector: [Float]) {
+            self.model = model
+            self.text = text
+            self.vector = vector
+        }
+    }
+
+    /// How embedding requests are answered.
+    public struct Embeddings: Sendable, Hashable {
+        /// Length of hashed vectors; nil takes the request's `dimensions`, else the length of the model's recorded
+        /// vectors, else 256.
+        public var dimensions: Int?
+        public var vectors: [RecordedVector]
+
+        public init(dimensions: Int? = nil, vectors: [RecordedVector] = []) {
+            self.dimensions = dimensions
+            self.vectors = vectors
+        }
+
+        /// True when nothing is configured (the section is then left out of the YAML).
+        public var isEmpty: Bool { dimensions == nil && vectors.isEmpty }
+    }
+
     /// Tried in order; the first whose match holds answers.
     public var conversations: [Conversation]
     /// Media answers, tried in order.
     public var media: [MediaAnswer]
+    /// Answers of embedding requests.
+    public var embeddings: Embeddings
 
-    public init(conversations: [Conversation] = [], media: [MediaAnswer] = []) {
+    public init(conversations: [Conversation] = [], media: [MediaAnswer] = [], embeddings: Embeddings = Embeddings()) {
         self.conversations = conversations
         self.media = media
+        self.embeddings = embeddings
     }
 
     /// Index of the first conversation that answers `request`.

@@ -14,8 +14,8 @@ import Logging
 public actor RecordingProvider: LLMProvider {
     /// The cassette being written.
     public nonisolated let file: URL
-    private let inner: any LLMProvider
-    private var cassette: Cassette
+    let inner: any LLMProvider
+    var cassette: Cassette
     private let logger: Logger
 
     /// - Parameters:

@@ -14,6 +14,9 @@ struct AgentEventDeriver {
     ]
     /// Media tasks the agent loop dispatches for `generate_*` tools; their whole output (files, types) is the result.
     static let mediaTypes: Set<String> = ["GENERATE_IMAGE", "GENERATE_AUDIO", "GENERATE_VIDEO", "GENERATE_PDF"]
+    /// Tasks the server runs for a tool call of the model that the compiled workflow passes no `method`
+    /// (`rag_index` / `rag_search` tools).
+    static let serverToolTypes: Set<String> = ["LLM_INDEX_TEXT", "LLM_SEARCH_INDEX"]
     /// Keys the server or the compiled workflow add to tool arguments; not the model's arguments.
     static let internalArgumentKeys: Set<String> = ["_agent_state", "__agentspan_ctx__", "method", "_allowed_commands"]
 
@@ -163,7 +166,7 @@ struct AgentEventDeriver {
     static func isTool(_ task: ConductorTask, type: String) -> Bool {
         if systemTypes.contains(type) || task.referenceTaskName.hasPrefix("_fw_") { return false }
         if type == "HTTP" || type == "CALL_MCP_TOOL" { return task.inputData["method"] != nil }
-        if mediaTypes.contains(type) { return true }
+        if mediaTypes.contains(type) || serverToolTypes.contains(type) { return true }
         return task.inputData["method"] != nil || task.inputData["_agent_state"] != nil
     }
 

@@ -48,6 +48,11 @@ struct ServerRunCommand: AsyncParsableCommand {
     @Option(name: .customLong("context-window"), help: "Tokens of context an LLM turn may use; longer histories are condensed.")
     var contextWindow = 128_000
 
+    @Option(name: .customLong("pgvector-url"), help: ArgumentHelp(
+        "PostgreSQL with pgvector for RAG tools with vectorDB: pgvectordb (default: $AGENTSPANC_PGVECTOR_URL; without it they use the embedded SQLite store).",
+        valueName: "postgres://USER:PASSWORD@HOST:PORT/DB"))
+    var pgvectorURL: String?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .info
 
@@ -58,6 +63,9 @@ struct ServerRunCommand: AsyncParsableCommand {
         }
         for flag in secrets { _ = try Self.parseSecret(flag) }
         if contextWindow < 1_000 { throw ValidationError("--context-window must be at least 1000 tokens") }
+        if let url = pgvectorURL, let problem = WorkflowEngine.Configuration.problem(withPGVectorURL: url) {
+            throw ValidationError("--pgvector-url: \(problem)")
+        }
         if cassette != nil && record != nil {
             throw ValidationError("--llm-cassette and --record-cassette cannot be combined")
         }
@@ -77,6 +85,10 @@ struct ServerRunCommand: AsyncParsableCommand {
             logger: Logger(label: "agentspanc.server"))
         configuration.contextWindow = contextWindow
         configuration.allowedHosts = allowedHosts
+        configuration.pgvectorURL = pgvectorURL ?? environment["AGENTSPANC_PGVECTOR_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let url = configuration.pgvectorURL, let problem = WorkflowEngine.Configuration.problem(withPGVectorURL: url) {
+            throw ValidationError("AGENTSPANC_PGVECTOR_URL: \(problem)")
+        }
         for flag in secrets {
             let (name, hosts) = try Self.parseSecret(flag)
             guard let value = environment[name], !value.isEmpty else {
