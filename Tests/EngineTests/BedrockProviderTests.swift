@@ -81,6 +81,53 @@ struct BedrockProviderTests {
         #expect(response.toolCalls == [ToolCall(id: "tooluse_9", name: "restart_service", arguments: ["service_name": "payments"])])
     }
 
+    @Test("Titan embeddings: one signed invoke per text with dimensions and normalize; Cohere on Bedrock: one call, input_type")
+    func embeddings() async throws {
+        let titan: [ProviderTestServer.Reply] = [
+            .json(["embedding": [0.6, 0.8], "inputTextTokenCount": 3]), .json(["embedding": [1, 0], "inputTextTokenCount": 2]),
+        ]
+        let (response, received) = try await ProviderTestServer.with(titan) { server, base in
+            let provider = BedrockProvider(signer: Self.signer, baseURL: base)
+            let request = EmbeddingRequest(
+                provider: "aws_bedrock", model: "amazon.titan-embed-text-v2:0", texts: ["disk full", "all good"], dimensions: 2)
+            return (try await provider.embed(request), await server.received)
+        }
+        #expect(received.map(\.path) == Array(repeating: "/model/amazon.titan-embed-text-v2%3A0/invoke", count: 2))
+        #expect(received.map(\.body) == [
+            ["inputText": "disk full", "dimensions": 2, "normalize": true], ["inputText": "all good", "dimensions": 2, "normalize": true],
+        ])
+        let call = try #require(received.first)
+        let authorization = try #require(call.headers["authorization"])
+        let amzDate = try #require(call.headers["x-amz-date"])
+        let signedNames = authorization.components(separatedBy: "SignedHeaders=")[1].components(separatedBy: ",")[0]
+            .split(separator: ";").map(String.init)
+        let expected = Self.signer.signature(
+            method: "POST", path: call.path, query: [], headers: signedNames.map { ($0, call.headers[$0] ?? "") },
+            body: call.rawBody, amzDate: amzDate)
+        #expect(authorization == expected.authorization, "the double checks the SigV4 signature")
+        #expect(response.vectors == [[0.6, 0.8], [1, 0]])
+        #expect(response.promptTokens == 5)
+
+        let (cohere, cohereReceived) = try await ProviderTestServer.with([.json(["embeddings": [[0.1, 0.2]]])]) { server, base in
+            let provider = BedrockProvider(signer: Self.signer, baseURL: base)
+            let request = EmbeddingRequest(
+                provider: "aws_bedrock", model: "cohere.embed-english-v3", texts: ["where is the disk?"], purpose: .query)
+            return (try await provider.embed(request), await server.received)
+        }
+        #expect(cohereReceived.first?.body == ["texts": ["where is the disk?"], "input_type": "search_query"])
+        #expect(cohere.vectors == [[0.1, 0.2]])
+
+        let router = ProviderRouter(environment: ["AWS_ACCESS_KEY_ID": "AKID"])
+        #expect(throws: LLMError.self) {
+            _ = try router.embeddingProvider(for: EmbeddingRequest(provider: "aws_bedrock", model: "amazon.titan-embed-text-v2:0", texts: ["x"]))
+        }
+        do {
+            _ = try router.embeddingProvider(for: EmbeddingRequest(provider: "aws_bedrock", model: "amazon.titan-embed-text-v2:0", texts: ["x"]))
+        } catch let error as LLMError {
+            #expect(error.message.contains("AWS_SECRET_ACCESS_KEY"), "\(error.message)")
+        }
+    }
+
     @Test("ThrottlingException is retried; a refused credential is terminal and names the AWS variables")
     func errorShapes() async throws {
         let throttled = ProviderTestServer.Reply.json(

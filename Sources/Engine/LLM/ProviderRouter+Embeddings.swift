@@ -9,7 +9,9 @@
 /// | `cohere` | `COHERE_API_KEY` | `COHERE_BASE_URL` (default `https://api.cohere.com`), `/v2/embed` |
 /// | any other `P` (OpenAI-compatible) | `<P>_API_KEY` | `<P>_BASE_URL`, `/embeddings` |
 ///
-/// Providers without an embeddings API here (`anthropic`, `aws_bedrock`) fail at once with a non-retryable
+/// | `aws_bedrock` | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` (SigV4) | `AWS_REGION`, `AWS_BEDROCK_BASE_URL`; Titan and Cohere models |
+///
+/// A provider without an embeddings API (`anthropic`) fails at once with a non-retryable
 /// ``LLMError`` that says so, as does a provider whose key is missing (naming the variable).
 extension ProviderRouter: EmbeddingProvider {
     public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
@@ -47,10 +49,20 @@ extension ProviderRouter: EmbeddingProvider {
         case "cohere":
             let (key, base) = try keyed("COHERE")
             return CohereEmbeddings(apiKey: key, baseURL: base ?? CohereEmbeddings.defaultBaseURL, transport: transport)
-        case "anthropic", "aws_bedrock", "bedrock":
+        case "aws_bedrock", "bedrock":
+            guard let keyID = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"] else {
+                let missing = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].filter { environment[$0] == nil }
+                throw embeddingsNotConfigured(request, hint: "set \(missing.joined(separator: " and "))")
+            }
+            let signer = SigV4Signer(
+                accessKeyID: keyID, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"],
+                region: environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? BedrockProvider.defaultRegion,
+                service: "bedrock")
+            return BedrockProvider(signer: signer, baseURL: environment["AWS_BEDROCK_BASE_URL"], transport: transport)
+        case "anthropic":
             throw LLMError(
-                message: "embeddings through \(name) are not available in agentspanc: use openai, google_gemini, "
-                    + "ollama, mistral or cohere as embeddingModelProvider", retryable: false)
+                message: "Anthropic has no embeddings API: use openai, google_gemini, ollama, mistral, cohere or aws_bedrock "
+                    + "as embeddingModelProvider", retryable: false)
         default:
             let prefix = Self.variablePrefix(for: name)
             let key = environment["\(prefix)_API_KEY"]
