@@ -1,7 +1,8 @@
 """A conductor-python 2.0.0 worker for the worker benchmark (`agentspanc-bench worker`).
 
 usage: conductor_python_worker.py SERVER_URL TASK_NAME THREADS MODE
-MODE: "function" (the tool is a Python no-op) or "spawn" (the tool runs /bin/true, like a command tool).
+MODE: "function" (the tool is a Python no-op), "spawn" (the tool runs /bin/true, like a command tool) or
+"path" (it runs `true`, found in PATH, as users name programs).
 """
 import subprocess
 import sys
@@ -12,10 +13,12 @@ from conductor.client.worker.worker_task import worker_task
 
 server, task_name, threads, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 
-if mode == "spawn":
+if mode in ("spawn", "path"):
+    program = "/bin/true" if mode == "spawn" else "true"
+
     @worker_task(task_definition_name=task_name, thread_count=threads)
     def tool() -> dict:
-        subprocess.run(["/bin/true"], check=True)
+        subprocess.run([program], check=True)
         return {"ok": True}
 else:
     @worker_task(task_definition_name=task_name, thread_count=threads)
