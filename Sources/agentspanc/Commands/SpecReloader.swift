@@ -48,7 +48,7 @@ struct SpecReloader: Service {
             }
             var loaded = initial.loaded
             var watched = initial.watched
-            var snapshot = FileSnapshot(watched)
+            var snapshot = initial.snapshot.adding(watched)
             for await event in events {
                 switch event {
                 case .hangup:
@@ -58,9 +58,9 @@ struct SpecReloader: Service {
                     await settle(watched)
                     logger.info("a spec file changed: reloading the specs")
                 }
-                snapshot = FileSnapshot(watched)
-                reload(loaded: &loaded, watched: &watched)
-                snapshot = snapshot.adding(watched)
+                let previous = FileSnapshot(watched)
+                let load = reload(loaded: &loaded, watched: &watched)
+                snapshot = load.snapshot.merging(previous).adding(watched)
             }
             group.cancelAll()
         }
@@ -78,7 +78,8 @@ struct SpecReloader: Service {
     }
 
     /// Loads the specs again and hands them to the worker, unless a spec that served tools no longer loads.
-    private func reload(loaded: inout Set<String>, watched: inout [String]) {
+    @discardableResult
+    private func reload(loaded: inout Set<String>, watched: inout [String]) -> WorkerSpecs.Load {
         let load = specs.load()
         watched = Array(Set(watched).union(load.watched)).sorted()
         // Files found in a directory that never loaded are other YAML, as at start; a spec that loaded must load.
@@ -96,27 +97,38 @@ struct SpecReloader: Service {
                 try worker.reload(load.tools)
                 loaded = load.loaded
                 watched = load.watched
-                return
+                return load
             } catch {
                 problems.append(error.description)
             }
         }
         for problem in problems { logger.error("\(problem)") }
         logger.error("reload failed (\(problems.count) error\(problems.count == 1 ? "" : "s")): still serving \(worker.taskNames.joined(separator: ", "))")
+        return load
     }
 }
 
 /// What identifies the current content of some files: inode, size and modification time, or absence.
-struct FileSnapshot: Equatable {
-    private var states: [String: [Int]]
+struct FileSnapshot: Equatable, Sendable {
+    private var states: [String: [Int]] = [:]
 
     init(_ paths: [String]) {
-        states = [:]
-        for path in paths {
-            var info = stat()
-            states[path] = stat(path, &info) == 0
-                ? [Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)] : []
-        }
+        for path in paths { record(path) }
+    }
+
+    /// Records the current state of `path` unless it is recorded already.
+    mutating func record(_ path: String) {
+        guard states[path] == nil else { return }
+        var info = stat()
+        states[path] = stat(path, &info) == 0
+            ? [Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)] : []
+    }
+
+    /// This snapshot, with `other`'s states of the paths it does not cover.
+    func merging(_ other: FileSnapshot) -> FileSnapshot {
+        var copy = self
+        copy.states.merge(other.states) { mine, _ in mine }
+        return copy
     }
 
     /// This snapshot with the current state of files it did not cover yet (newly watched ones).

@@ -28,6 +28,9 @@ struct WorkerSpecs: Sendable {
         /// Files and directories whose change calls for a reload: the spec files, their `ref:` files, and the
         /// directories searched for specs.
         var watched: [String] = []
+        /// The state of ``watched`` as it was read (each spec file taken before it was read, so an edit made
+        /// while loading is noticed).
+        var snapshot = FileSnapshot([])
         /// Two specs define one task name differently (or another binding problem), as `file: tool 'x': …`.
         var conflict: String?
 
@@ -43,10 +46,14 @@ struct WorkerSpecs: Sendable {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             let inDirectory = exists && isDirectory.boolValue
-            if inDirectory { watched.append(path) }
+            if inDirectory {
+                watched.append(path)
+                load.snapshot.record(path)
+            }
             let files = inDirectory ? SpecFiles.expand([path]).filter { !SpecFiles.isCassette($0) } : [path]
             for file in files {
                 watched.append(file)
+                load.snapshot.record(file)
                 let spec: LoadedSpec
                 do {
                     spec = try SpecLoader.load(path: file, options: options)
@@ -57,6 +64,7 @@ struct WorkerSpecs: Sendable {
                 load.reports.append(Report(file: file, explicit: !inDirectory, warnings: spec.warnings, error: nil))
                 load.loaded.insert(file)
                 watched += spec.files
+                for read in spec.files { load.snapshot.record(read) }
                 let base = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path
                 do {
                     try load.tools.add(spec.config, baseDirectory: base)
