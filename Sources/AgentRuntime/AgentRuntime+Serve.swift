@@ -22,6 +22,13 @@ public final class ServedWorker: Sendable {
         _ = try? await task.value
     }
 
+    /// Serves the tools of `agents` from now on instead of those served so far (the Swift tools stay); running
+    /// calls finish undisturbed. See ``ToolWorker/reload(_:)``.
+    @discardableResult
+    public func reload(_ agents: [Agent]) throws -> ToolWorker.ReloadSummary {
+        try worker.reload(AgentRuntime.workerTasks(of: agents))
+    }
+
     /// Waits until the worker stops (it runs until ``stop()`` or cancellation).
     public func wait() async throws {
         try await task.value
@@ -43,8 +50,7 @@ extension AgentRuntime {
     ) async throws -> ServedWorker {
         let specTools = try Self.workerTasks(of: agents)
         let worker = try ToolWorker(
-            client: client.conductor, tools: tools, commandTools: specTools.bound, executors: try specTools.executors(),
-            configuration: configuration, logger: logger)
+            client: client.conductor, tools: tools, specTools: specTools, configuration: configuration, logger: logger)
         let served = ServedWorker(worker: worker)
         if blocking { try await served.wait() }
         return served

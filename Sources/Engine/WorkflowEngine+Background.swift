@@ -68,7 +68,7 @@ extension WorkflowEngine {
             do {
                 try await self.runEngineTask(taskID)
             } catch {
-                self.configuration.logger.error("engine task \(taskID) failed: \(error)")
+                self.configuration.logger.error("engine task \(taskID) failed: \(error)", metadata: ["taskId": .string(taskID)])
             }
         }
     }

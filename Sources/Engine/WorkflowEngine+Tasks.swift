@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import Workflow
 
 extension WorkflowEngine {
@@ -14,6 +15,11 @@ extension WorkflowEngine {
         while true {
             let generation = waiters.generation(of: queue)
             let tasks = try await claim(queue: queue, workerID: workerID, count: max(count, 1))
+            for task in tasks {
+                configuration.logger.debug(
+                    "task handed to a worker",
+                    metadata: Self.logMetadata(task.taskId, task.workflowInstanceId, task.taskType, task.workflowType, workerID))
+            }
             if !tasks.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled { return tasks }
             await waiters.wait(on: queue, since: generation, until: deadline)
         }
@@ -72,7 +78,7 @@ extension WorkflowEngine {
     private func applyResult(_ result: TaskResult) async throws -> (String, String?, Bool)? {
         guard !result.taskId.isEmpty else { throw EngineError.invalid("taskId cannot be empty") }
         try TimeSettingLimits.check(result)
-        return try await perform { session in
+        let applied: (String, String?, Bool)? = try await perform { session in
             guard let workflowID = try String.fetchOne(
                 session.db, sql: "SELECT workflow_id FROM task WHERE id = ?", arguments: [result.taskId]),
                 let state = try session.load(workflowID), let i = state.position(of: result.taskId)
@@ -125,6 +131,24 @@ extension WorkflowEngine {
             session.requestDecide(state.id)
             return (type, domain, true)
         }
+        if result.extendLease != true, let (type, _, _) = applied {
+            var metadata = Self.logMetadata(result.taskId, result.workflowInstanceId, type, nil, result.workerId)
+            metadata["status"] = .string((result.status ?? .inProgress).rawValue)
+            configuration.logger.debug("task result from a worker", metadata: metadata)
+        }
+        return applied
+    }
+
+    /// The ids a log line about a task carries (the names the worker's lines use too).
+    static func logMetadata(
+        _ taskID: String, _ executionID: String, _ taskType: String, _ workflowType: String?, _ workerID: String?
+    ) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "taskId": .string(taskID), "executionId": .string(executionID), "tool": .string(taskType),
+        ]
+        if let workflowType { metadata["agent"] = .string(workflowType) }
+        if let workerID { metadata["workerId"] = .string(workerID) }
+        return metadata
     }
 
     /// One task attempt by id.

@@ -230,7 +230,8 @@ public final class WorkflowEngine: Sendable {
                     session.requestDecide(id)
                 }
             } catch {
-                self.configuration.logger.error("continuing the decide of \(id) failed: \(error)")
+                self.configuration.logger.error(
+                    "continuing the decide of \(id) failed: \(error)", metadata: ["executionId": .string(id)])
             }
         }
     }

@@ -73,18 +73,34 @@ public final class ToolWorker: Service, Sendable {
     public let client: ConductorClient
     public let configuration: Configuration
     public let metrics: WorkerMetrics
-    private let executors: [String: any ToolExecutor]
-    private let plugins: [PluginProcess]
-    private let logger: Logger
-    private let state = Mutex(RunState())
+    /// The Swift tools given at creation; a reload keeps them.
+    let swiftExecutors: [any ToolExecutor]
+    let logger: Logger
+    let state: Mutex<RunState>
 
-    private struct RunState {
+    struct RunState {
         var shuttingDown = false
         var forceStopped = false
-        var pollers: Task<Void, Never>?
         var graceTimer: Task<Void, Never>?
         var executions: [String: Task<ToolOutcome, Never>] = [:]
         var updateV2Supported = true
+        /// What is served, by task name (a reload replaces it).
+        var executors: [String: any ToolExecutor]
+        /// What each spec task name was built from; a reload compares them to tell changed tools.
+        var sources: [String: TaskSource] = [:]
+        /// Plugin processes by path, working directory and environment.
+        var plugins: [String: PluginProcess]
+        /// Plugins a reload stopped using while calls of theirs still ran; stopped when the last one ends.
+        var retiredPlugins: [ObjectIdentifier: PluginProcess] = [:]
+        /// Polled jobs not yet finished, per plugin process.
+        var pluginJobs: [ObjectIdentifier: Int] = [:]
+        /// Where poll loops hand their tasks while ``run()`` runs.
+        var jobs: AsyncStream<Job>.Continuation?
+        /// The running poll loop of each served task name (an id of ``background``).
+        var pollers: [String: Int] = [:]
+        /// Poll loops (including those of removed tools still finishing a poll) and registrations.
+        var background: [Int: Task<Void, Never>] = [:]
+        var nextBackgroundID = 0
     }
 
     /// Creates a worker.
@@ -99,7 +115,38 @@ public final class ToolWorker: Service, Sendable {
         executors: [any ToolExecutor] = [], configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "agentspanc.worker"), metrics: WorkerMetrics = WorkerMetrics()
     ) throws(WorkerConfigurationError) {
-        var all: [any ToolExecutor] = tools.map { Self.makeExecutor($0) }
+        let swiftExecutors = tools.map { Self.makeExecutor($0) }
+        let built = try Self.build(
+            swiftExecutors: swiftExecutors, commandTools: commandTools, executors: executors, plugins: [:], logger: logger)
+        var sources: [String: TaskSource] = [:]
+        for definition in commandTools { sources[definition.name] = .tool(definition) }
+        self.client = client
+        self.configuration = configuration
+        self.swiftExecutors = swiftExecutors
+        self.state = Mutex(RunState(executors: built.executors, sources: sources, plugins: built.plugins))
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// Creates a worker serving the tools found in specs (see ``reload(_:)`` to change them while it runs).
+    public convenience init(
+        client: ConductorClient, tools: [any Tool] = [], specTools: SpecTools, configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "agentspanc.worker"), metrics: WorkerMetrics = WorkerMetrics()
+    ) throws(WorkerConfigurationError) {
+        try self.init(
+            client: client, tools: tools, commandTools: specTools.bound, executors: try specTools.executors(),
+            configuration: configuration, logger: logger, metrics: metrics)
+        let sources = specTools.sources
+        state.withLock { $0.sources = sources }
+    }
+
+    /// The executors by task name for these tools; plugin processes of `plugins` with the same path, working
+    /// directory and environment are reused.
+    static func build(
+        swiftExecutors: [any ToolExecutor], commandTools: [WorkerToolDefinition], executors: [any ToolExecutor],
+        plugins existing: [String: PluginProcess], logger: Logger
+    ) throws(WorkerConfigurationError) -> (executors: [String: any ToolExecutor], plugins: [String: PluginProcess]) {
+        var all = swiftExecutors
         var plugins: [String: PluginProcess] = [:]
         for definition in commandTools {
             if let pluginPath = definition.binding.plugin {
@@ -117,7 +164,8 @@ public final class ToolWorker: Service, Sendable {
                     throw WorkerConfigurationError(tool: definition.name, message: error.description)
                 }
                 let key = "\(path)\u{0}\(cwd)\u{0}\(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })"
-                let process = plugins[key] ?? PluginProcess(path: path, workingDirectory: cwd, environment: environment, logger: logger)
+                let process = plugins[key] ?? existing[key]
+                    ?? PluginProcess(path: path, workingDirectory: cwd, environment: environment, logger: logger)
                 plugins[key] = process
                 all.append(PluginTool(definition, process: process))
             } else {
@@ -132,23 +180,23 @@ public final class ToolWorker: Service, Sendable {
             }
             byName[executor.name] = executor
         }
-        self.client = client
-        self.configuration = configuration
-        self.executors = byName
-        self.plugins = Array(plugins.values)
-        self.logger = logger
-        self.metrics = metrics
+        return (byName, plugins)
     }
 
     private static func makeExecutor<T: Tool>(_ tool: T) -> any ToolExecutor { SwiftToolExecutor(tool) }
 
     /// The task names this worker polls, sorted.
-    public var taskNames: [String] { executors.keys.sorted() }
+    public var taskNames: [String] { state.withLock { $0.executors.keys.sorted() } }
 
     /// The task definitions registered at start: a short response timeout kept alive by heartbeats, two
     /// retries (none for `idempotent: false` tools), linear backoff.
     public func taskDefinitions() -> [TaskDef] {
-        taskNames.map { name in
+        taskDefinitions(of: state.withLock { $0.executors })
+    }
+
+    /// The task definitions of `executors`, sorted by name.
+    func taskDefinitions(of executors: [String: any ToolExecutor]) -> [TaskDef] {
+        executors.keys.sorted().map { name in
             let executor = executors[name]!
             var def = TaskDef(
                 name: name, description: executor.description.isEmpty ? nil : executor.description,
@@ -165,9 +213,10 @@ public final class ToolWorker: Service, Sendable {
     /// Polls and runs tools until ``shutdown()`` (or graceful shutdown of the enclosing `ServiceGroup`) and
     /// every running tool has been reported.
     public func run() async throws {
+        let names = taskNames
         logger.info(
-            "worker serving \(executors.count) task names",
-            metadata: ["taskNames": .array(taskNames.map { .string($0) }), "workerId": .string(configuration.workerID)])
+            "worker serving \(names.count) task names",
+            metadata: ["taskNames": .array(names.map { .string($0) }), "workerId": .string(configuration.workerID)])
         let orphans = ToolProcessRegistry.shared.endOrphans()
         if !orphans.isEmpty {
             // Their calls were retried (or will be) by the server; an old copy must not run beside the retry.
@@ -179,23 +228,7 @@ public final class ToolWorker: Service, Sendable {
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await withTaskGroup(of: Void.self) { group in
-                    let pollers = Task {
-                        await withTaskGroup(of: Void.self) { pollGroup in
-                            if configuration.registerTaskDefinitions {
-                                pollGroup.addTask { await self.registerDefinitions() }
-                            }
-                            for name in taskNames {
-                                let gate = SlotGate(capacity: configuration.concurrency)
-                                pollGroup.addTask { await self.pollLoop(name, gate: gate, jobs: jobsContinuation) }
-                            }
-                        }
-                        jobsContinuation.finish()
-                    }
-                    let alreadyStopping = state.withLock { state -> Bool in
-                        state.pollers = pollers
-                        return state.shuttingDown
-                    }
-                    if alreadyStopping { pollers.cancel() }
+                    startPolling(jobsContinuation)
                     for await job in jobs {
                         group.addTask { await self.process(job) }
                     }
@@ -208,17 +241,64 @@ public final class ToolWorker: Service, Sendable {
             self.shutdown()
             self.forceStop()
         }
-        state.withLock { $0.graceTimer }?.cancel()
+        let plugins = state.withLock { state -> [PluginProcess] in
+            state.graceTimer?.cancel()
+            defer { state.retiredPlugins = [:] }
+            return Array(state.plugins.values) + Array(state.retiredPlugins.values)
+        }
         for plugin in plugins {
             await plugin.stop()
         }
         logger.info("worker stopped")
     }
 
+    /// Starts the registration and a poll loop per task name; when shutdown came first, ends the job stream.
+    private func startPolling(_ jobs: AsyncStream<Job>.Continuation) {
+        let stopping = state.withLock { state -> Bool in
+            state.jobs = jobs
+            guard !state.shuttingDown else { return true }
+            if configuration.registerTaskDefinitions {
+                let definitions = taskDefinitions(of: state.executors)
+                startBackground(&state) { await self.registerDefinitions(definitions) }
+            }
+            for name in state.executors.keys.sorted() { startPoller(name, &state) }
+            return false
+        }
+        if stopping { jobs.finish() }
+    }
+
+    /// Starts the poll loop of `name` (while ``run()`` runs).
+    func startPoller(_ name: String, _ state: inout RunState) {
+        guard let jobs = state.jobs else { return }
+        let gate = SlotGate(capacity: configuration.concurrency)
+        state.pollers[name] = startBackground(&state) { await self.pollLoop(name, gate: gate, jobs: jobs) }
+    }
+
+    /// Runs `body` as a background task that shutdown cancels and waits for before the job stream ends.
+    @discardableResult
+    func startBackground(_ state: inout RunState, _ body: @escaping @Sendable () async -> Void) -> Int {
+        let id = state.nextBackgroundID
+        state.nextBackgroundID += 1
+        // The task cannot end before it is recorded: its end takes the lock held here.
+        state.background[id] = Task {
+            await body()
+            self.backgroundEnded(id)
+        }
+        return id
+    }
+
+    private func backgroundEnded(_ id: Int) {
+        let finished = state.withLock { state -> AsyncStream<Job>.Continuation? in
+            state.background[id] = nil
+            return state.shuttingDown && state.background.isEmpty ? state.jobs : nil
+        }
+        finished?.finish()
+    }
+
     /// Begins a graceful shutdown: no new polls; running tools get the grace period to finish.
     public func shutdown() {
-        let (first, pollers) = state.withLock { state -> (Bool, Task<Void, Never>?) in
-            guard !state.shuttingDown else { return (false, nil) }
+        let (first, background) = state.withLock { state -> (Bool, [Task<Void, Never>]) in
+            guard !state.shuttingDown else { return (false, []) }
             state.shuttingDown = true
             let grace = configuration.shutdownGracePeriod
             state.graceTimer = Task {
@@ -227,11 +307,13 @@ public final class ToolWorker: Service, Sendable {
                     self.forceStop()
                 } catch {}
             }
-            return (true, state.pollers)
+            return (true, Array(state.background.values))
         }
         guard first else { return }
         logger.info("shutting down: polling stopped, running tools have \(configuration.shutdownGracePeriod) to finish")
-        pollers?.cancel()
+        for task in background { task.cancel() }
+        let idle = state.withLock { $0.background.isEmpty ? $0.jobs : nil }
+        idle?.finish()
     }
 
     /// Stops running tools now; they are reported FAILED (retryable), non-idempotent ones terminally.
@@ -250,20 +332,22 @@ public final class ToolWorker: Service, Sendable {
 
     // MARK: Polling
 
-    private struct Job: Sendable {
+    struct Job: Sendable {
         var task: ConductorTask
         var executor: any ToolExecutor
         var gate: SlotGate
     }
 
+    /// Polls `name` until shutdown or until a reload removes it (which cancels the loop).
     private func pollLoop(_ name: String, gate: SlotGate, jobs: AsyncStream<Job>.Continuation) async {
-        guard let executor = executors[name] else { return }
         var failures = 0
         var emptyPolls = 0
         let clock = ContinuousClock()
         while !Task.isCancelled && !isShuttingDown {
             await gate.waitForFree()
             if Task.isCancelled || isShuttingDown { break }
+            // Looked up for every poll: a reload may have changed the tool.
+            guard let executor = state.withLock({ $0.executors[name] }) else { break }
             let count = gate.free
             guard count > 0 else { continue }
             let started = clock.now
@@ -294,6 +378,7 @@ public final class ToolWorker: Service, Sendable {
                 metrics.polled(name, count: tasks.count)
                 for task in tasks {
                     gate.acquire()
+                    jobStarted(executor)
                     jobs.yield(Job(task: task, executor: executor, gate: gate))
                 }
             } catch {
@@ -323,8 +408,7 @@ public final class ToolWorker: Service, Sendable {
         return min(.milliseconds(milliseconds), configuration.maxBackoff)
     }
 
-    private func registerDefinitions() async {
-        let definitions = taskDefinitions()
+    func registerDefinitions(_ definitions: [TaskDef]) async {
         var failures = 0
         while !Task.isCancelled {
             do {
@@ -352,15 +436,23 @@ public final class ToolWorker: Service, Sendable {
 
     private func process(_ job: Job) async {
         var next: ConductorTask? = job.task
+        var executor = job.executor
         while let task = next {
             let started = ContinuousClock.now
-            let outcome = await execute(task, with: job.executor)
+            let outcome = await execute(task, with: executor)
             let elapsed = ContinuousClock.now - started
-            metrics.finished(job.executor.name, status: outcome.status, seconds: elapsed.seconds)
-            let wantNext = configuration.useUpdateV2 && !isShuttingDown
-            next = await report(task, outcome, tool: job.executor.name, wantNext: wantNext)
-            if next != nil { metrics.polled(job.executor.name, count: 1) }
+            metrics.finished(executor.name, status: outcome.status, seconds: elapsed.seconds)
+            // The next task update-v2 hands out runs with the tool as it is now; a removed tool takes none.
+            let current = state.withLock { $0.shuttingDown ? nil : $0.executors[executor.name] }
+            next = await report(task, outcome, tool: executor.name, wantNext: configuration.useUpdateV2 && current != nil)
+            if next != nil, let current {
+                metrics.polled(current.name, count: 1)
+                jobStarted(current)
+                jobEnded(executor)
+                executor = current
+            }
         }
+        jobEnded(executor)
         job.gate.release()
     }
 
@@ -369,6 +461,7 @@ public final class ToolWorker: Service, Sendable {
         logger[metadataKey: "taskId"] = .string(task.taskId)
         logger[metadataKey: "tool"] = .string(tool)
         logger[metadataKey: "executionId"] = .string(task.workflowInstanceId)
+        if let agent = task.workflowType { logger[metadataKey: "agent"] = .string(agent) }
         return logger
     }
 

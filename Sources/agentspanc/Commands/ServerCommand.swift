@@ -56,6 +56,9 @@ struct ServerRunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .info
 
+    @Option(name: .customLong("log-format"), help: "Log lines as text, or as json: one object per line.")
+    var logFormat: LogFormat = .text
+
     func validate() throws {
         if !(1...65_535).contains(port) { throw ValidationError("--port must be between 1 and 65535, not \(port)") }
         for name in allowedHosts where Self.problem(withAllowedHost: name) != nil {
@@ -73,7 +76,7 @@ struct ServerRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = logLevel
-        StandardErrorLogging.bootstrap(level)
+        StandardErrorLogging.bootstrap(level, format: logFormat)
         let environment = ProcessInfo.processInfo.environment
         let directory = data ?? (environment["HOME"].map { "\($0)/.agentspanc/data" } ?? ".agentspanc/data")
         try Self.prepareDataDirectory(directory)

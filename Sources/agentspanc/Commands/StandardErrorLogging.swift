@@ -1,13 +1,27 @@
+import ArgumentParser
 import Logging
+
+/// How long-running commands write their log lines (`--log-format`).
+enum LogFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
+    /// swift-log's human-readable lines.
+    case text
+    /// One JSON object per line (``JSONLogHandler``).
+    case json
+}
 
 /// Long-running commands (server, worker) log to standard error at the chosen level.
 enum StandardErrorLogging {
     /// Bootstraps swift-log once per process.
-    static func bootstrap(_ level: Logger.Level) {
+    static func bootstrap(_ level: Logger.Level, format: LogFormat = .text) {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                return JSONLogHandler(label: label, level: level)
+            }
         }
     }
 }

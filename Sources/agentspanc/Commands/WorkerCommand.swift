@@ -4,6 +4,7 @@ import ConductorClient
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 import Worker
 
 /// `agentspanc worker SPEC|DIR… [--server URL] [--concurrency N] [--domain D]`: serves the `run:`-bound tools of
@@ -19,7 +20,9 @@ struct WorkerCommand: AsyncParsableCommand {
             each call without a shell in a clean environment, and reports the result. Registers the tools' task \
             definitions with a short response timeout kept alive by heartbeats, so calls of a worker that died are \
             retried within seconds. Stops gracefully on SIGINT/SIGTERM: running tools get --grace seconds to finish, \
-            the rest are reported failed so the server retries them.
+            the rest are reported failed so the server retries them. On SIGHUP (and, with --watch, when a spec \
+            file or a ref: file it reads changes) the specs are read again: new and changed tools are served, \
+            removed ones stop being polled, running calls finish; a spec that no longer loads changes nothing.
             """)
 
     @Argument(help: "Spec files (.yaml, .yml, .json) or directories holding them.")
@@ -58,6 +61,12 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
+    @Option(name: .customLong("log-format"), help: "Log lines as text, or as json: one object per line.")
+    var logFormat: LogFormat = .text
+
+    @Flag(help: "Reload the specs when a spec file (or a ref: file it reads) changes; SIGHUP always reloads.")
+    var watch = false
+
     @OptionGroup var refs: RefOptions
 
     func validate() throws {
@@ -68,14 +77,17 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        StandardErrorLogging.bootstrap(level)
+        StandardErrorLogging.bootstrap(level, format: logFormat)
         let logger = Logger(label: "agentspanc.worker")
-        let tools = try loadTools()
+        // Trapped before anything else, so an early SIGHUP reloads instead of ending the worker.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let load = try loadTools(logger)
+        let tools = load.tools
         for name in tools.unbound {
-            printError("warning: worker tool \(name) has no run: binding; this worker does not serve it")
+            report("warning: worker tool \(name) has no run: binding; this worker does not serve it", logger)
         }
         for task in tools.userCodeTasks {
-            printError("warning: worker task \(task) runs user code and has no run: binding; this worker does not serve it")
+            report("warning: worker task \(task) runs user code and has no run: binding; this worker does not serve it", logger)
         }
         guard !tools.isEmpty else {
             throw ValidationError("no tool with a run: binding and no system worker needed in \(specs.joined(separator: " "))")
@@ -89,9 +101,7 @@ struct WorkerCommand: AsyncParsableCommand {
             registerTaskDefinitions: !noRegister, useUpdateV2: !noUpdateV2)
         let worker: ToolWorker
         do {
-            worker = try ToolWorker(
-                client: client, commandTools: tools.bound, executors: try tools.executors(), configuration: configuration,
-                logger: logger)
+            worker = try ToolWorker(client: client, specTools: tools, configuration: configuration, logger: logger)
         } catch {
             throw ValidationError(error.description)
         }
@@ -102,6 +112,8 @@ struct WorkerCommand: AsyncParsableCommand {
         if let metricsPort {
             services.append(MetricsServer(metrics: worker.metrics, port: metricsPort, logger: logger))
         }
+        let specs = WorkerSpecs(paths: specs, options: refs.loadOptions)
+        services.append(SpecReloader(worker: worker, specs: specs, hangups: hangups, watch: watch, initial: load, logger: logger))
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // The worker bounds its own shutdown (grace, then failing the rest); this is the backstop.
@@ -112,33 +124,29 @@ struct WorkerCommand: AsyncParsableCommand {
 
     /// Loads every spec; files named explicitly must load, files found in directories are skipped (with their
     /// diagnostics) when they are not agent specs.
-    private func loadTools() throws -> SpecTools {
-        var tools = SpecTools()
-        var failed = false
-        for path in specs {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let files = exists && isDirectory.boolValue
-                ? SpecFiles.expand([path]).filter { !$0.hasSuffix(".cassette.yaml") && !$0.hasSuffix(".cassette.yml") }
-                : [path]
-            for file in files {
-                guard let spec = SpecFiles.load(file, options: refs.loadOptions) else {
-                    if !isDirectory.boolValue { failed = true }
-                    continue
+    private func loadTools(_ logger: Logger) throws -> WorkerSpecs.Load {
+        let load = WorkerSpecs(paths: specs, options: refs.loadOptions).load()
+        for file in load.reports {
+            if logFormat == .json {
+                for diagnostic in file.warnings + (file.error?.diagnostics ?? []) {
+                    logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic.oneLine)")
                 }
-                let base = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path
-                do {
-                    try tools.add(spec.config, baseDirectory: base)
-                } catch {
-                    throw ValidationError("\(file): \(error.description)")
-                }
+            } else {
+                for warning in file.warnings { report(warning.rendered, logger) }
+                if let error = file.error { report(error.description, logger) }
             }
         }
-        if failed { throw ExitCode(1) }
-        return tools
+        if let conflict = load.conflict { throw ValidationError(conflict) }
+        if load.failures.contains(where: \.explicit) { throw ExitCode(1) }
+        return load
     }
 
-    private func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+    /// Writes a start-up message to stderr as it is, or as a log line with `--log-format json`.
+    private func report(_ text: String, _ logger: Logger) {
+        if logFormat == .json {
+            logger.warning("\(text.hasPrefix("warning: ") ? String(text.dropFirst(9)) : text)")
+        } else {
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        }
     }
 }
