@@ -44,7 +44,7 @@ import Workflow
         var events: [AgentEvent] = []
         for try await event in runtime.stream(agent, "What is the wifi password?") { events.append(event) }
         let call = try #require(events.first { $0.type == .toolCall })
-        #expect(call.toolName == "llm_search_index")
+        #expect(call.toolName == "search_notes", "the spec's tool name, not the task type")
         #expect(call.args?["query"] == "office wifi password")
         let result = try #require(events.first { $0.type == .toolResult })
         #expect(result.result?.arrayValue?.first?["docId"] == "wifi")

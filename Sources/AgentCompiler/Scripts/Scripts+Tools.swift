@@ -133,6 +133,8 @@ extension Scripts {
             var inputs = {};
             for (k in cfg) { if (k !== 'taskType' && k !== 'credentials') { inputs[k] = __copy(cfg[k]); } }
             for (k in args) { if (k !== 'method') { inputs[k] = args[k]; } }
+            // Named after its type, as Agentspan names it; _tool_name tells the event stream which tool was called.
+            inputs._tool_name = n;
             t.type = cfg.taskType;
             t.name = String(cfg.taskType).toLowerCase();
             t.inputParameters = inputs;

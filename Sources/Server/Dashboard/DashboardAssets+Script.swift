@@ -13,7 +13,7 @@ const TERMINAL = new Set(['COMPLETED', 'FAILED', 'TIMED_OUT', 'TERMINATED']);
 const FAILED_TASK = new Set(['FAILED', 'FAILED_WITH_TERMINAL_ERROR', 'TIMED_OUT', 'CANCELED']);
 const SYSTEM_TYPES = new Set(['LLM_CHAT_COMPLETE', 'SWITCH', 'DO_WHILE', 'INLINE', 'SET_VARIABLE', 'FORK_JOIN_DYNAMIC',
   'FORK_JOIN', 'FORK', 'JOIN', 'SUB_WORKFLOW', 'HUMAN', 'TERMINATE', 'WAIT', 'DECISION']);
-const INTERNAL_ARGS = new Set(['_agent_state', '__agentspan_ctx__', 'method', '_allowed_commands']);
+const INTERNAL_ARGS = new Set(['_agent_state', '__agentspan_ctx__', 'method', '_allowed_commands', '_tool_name']);
 
 // ---------- small helpers ----------
 
@@ -419,11 +419,11 @@ function isTool(t) {
   if (SYSTEM_TYPES.has(type) || String(t.referenceTaskName).startsWith('_fw_')) return false;
   const input = t.inputData || {};
   if (type === 'HTTP' || type === 'CALL_MCP_TOOL') return input.method !== undefined;
-  return input.method !== undefined || input._agent_state !== undefined;
+  return input.method !== undefined || input._agent_state !== undefined || input._tool_name !== undefined;
 }
 function toolName(t) {
   const input = t.inputData || {};
-  return input.method || (t.outputData || {}).function || t.taskDefName || t.taskType;
+  return input.method || input._tool_name || (t.outputData || {}).function || t.taskDefName || t.taskType;
 }
 function toolArgs(t) {
   const input = t.inputData || {};

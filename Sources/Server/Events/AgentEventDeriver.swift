@@ -18,7 +18,7 @@ struct AgentEventDeriver {
     /// (`rag_index` / `rag_search` tools).
     static let serverToolTypes: Set<String> = ["LLM_INDEX_TEXT", "LLM_SEARCH_INDEX"]
     /// Keys the server or the compiled workflow add to tool arguments; not the model's arguments.
-    static let internalArgumentKeys: Set<String> = ["_agent_state", "__agentspan_ctx__", "method", "_allowed_commands"]
+    static let internalArgumentKeys: Set<String> = ["_agent_state", "__agentspan_ctx__", "method", "_allowed_commands", "_tool_name"]
 
     /// An event before the stream assigns it an id.
     struct Draft: Sendable, Hashable {
@@ -173,6 +173,7 @@ struct AgentEventDeriver {
     /// The tool's own name, as the model called it.
     static func toolName(of task: ConductorTask) -> String {
         if let method = task.inputData["method"]?.stringValue, !method.isEmpty { return method }
+        if let name = task.inputData["_tool_name"]?.stringValue, !name.isEmpty { return name }
         if let function = task.outputData["function"]?.stringValue, !function.isEmpty { return function }
         return task.taskDefName ?? task.taskType
     }
