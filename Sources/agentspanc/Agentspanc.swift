@@ -26,6 +26,7 @@ struct Agentspanc: AsyncParsableCommand {
             RespondCommand.self,
             StopCommand.self,
             SignalCommand.self,
+            SendCommand.self,
             CancelCommand.self,
         ]
     )

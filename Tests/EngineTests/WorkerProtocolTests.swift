@@ -75,7 +75,7 @@ import Workflow
         try await engine.complete(lost, ["late": true])
         #expect(try await engine.task(id: lost.taskId)?.outputData == [:])
         try await engine.complete(retry, ["ok": true])
-        while try await engine.task(id: retry.taskId)?.status == .timedOut, retry.retryCount < 5 {
+        while try await engine.task(id: retry.taskId)?.status == .timedOut, (retry.retryCount ?? 0) < 5 {
             retry = try await engine.pollOne("fragile", timeout: .seconds(10))
             try await engine.complete(retry, ["ok": true])
         }
