@@ -58,9 +58,33 @@ public struct AgentHandle: Sendable {
         try await runtime.client.cancel(executionID: executionID, reason: reason)
     }
 
-    /// Lets the agent finish after its current iteration.
+    /// Lets the agent finish after its current iteration. As Agentspan's SDKs do, it also sends the message
+    /// `{"_signal": "stop"}`, so an agent waiting for a message (a `pull_workflow_messages` tool) wakes up and ends;
+    /// that send is best effort (the agent may have no such tool, or have ended).
     public func stop() async throws {
         try await runtime.client.stop(executionID: executionID)
+        _ = try? await runtime.client.conductor.sendMessage(workflowID: executionID, ["_signal": "stop"])
+    }
+
+    /// Sends a message to the execution's message queue, where the agent's `pull_workflow_messages` tool receives
+    /// it (now, when it is waiting; else on its next call). A JSON object is sent as it is; any other value as
+    /// `{"message": value}`, as Agentspan's `send_message` does. Returns the message id.
+    @discardableResult
+    public func send(_ message: JSONValue) async throws -> String {
+        try await runtime.client.conductor.sendMessage(workflowID: executionID, Self.messagePayload(message))
+    }
+
+    /// Sends several messages in one request, queued in this order (each as ``send(_:)`` would send it). Needs an
+    /// agentspanc server (Conductor takes one message per request). Returns their ids.
+    @discardableResult
+    public func sendAll(_ messages: [JSONValue]) async throws -> [String] {
+        try await runtime.client.conductor.sendMessages(workflowID: executionID, messages.map(Self.messagePayload))
+    }
+
+    /// A JSON object as it is; any other value as `{"message": value}`.
+    static func messagePayload(_ message: JSONValue) -> [String: JSONValue] {
+        if case .object(let object) = message { return object }
+        return ["message": message]
     }
 
     /// Injects a message the agent sees on every following iteration.

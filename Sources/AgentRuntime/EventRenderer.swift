@@ -32,6 +32,10 @@ public struct EventRenderer: Sendable {
             return " [handoff] → \(event.target ?? "?")"
         case .waiting:
             let pending = event.pendingTool ?? .null
+            if pending["waitingFor"].stringValue == "message" {
+                return " [waiting] \(pending["tool_name"].stringValue ?? "the agent") is waiting for a message "
+                    + "(agentspanc send \(event.executionID) MESSAGE)"
+            }
             if let tool = pending["tool_name"].stringValue {
                 return " [waiting] \(tool)(\(cut(Self.pythonRepr(pending["parameters"])))) is waiting for a human response"
             }

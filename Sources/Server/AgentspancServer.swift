@@ -86,6 +86,7 @@ public struct AgentspancServer: Sendable {
         if let key = configuration.apiKey, !key.isEmpty { TokenRoutes(key: key).register(on: routes) }
         MetadataRoutes(engine: engine).register(on: routes)
         WorkflowRoutes(engine: engine).register(on: routes)
+        WorkflowMessageRoutes(engine: engine).register(on: routes)
         TaskRoutes(engine: engine).register(on: routes)
         AgentStreamRoutes(engine: engine, hub: hub).register(on: routes)
         ExecutionSearchRoutes(engine: engine).register(on: routes)

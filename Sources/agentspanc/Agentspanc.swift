@@ -27,6 +27,7 @@ struct Agentspanc: AsyncParsableCommand {
             RespondCommand.self,
             StopCommand.self,
             SignalCommand.self,
+            SendCommand.self,
             CancelCommand.self,
         ]
     )

@@ -184,6 +184,35 @@ struct PythonClientTests {
         #expect(body?["prompt"] as? String == "a lighthouse at dusk")
     }
 
+    /// A `@tool` that raises on every attempt: its error reaches the model's next turn (the double quotes the tool
+    /// message it got) and the run completes with that answer.
+    @Test func agentspanToolThatAlwaysFailsStillGetsTheModelsAnswer() async throws {
+        let (report, stack) = try await agentspan("failing")
+        let result = try #require(report["result"] as? [String: Any])
+        #expect(result["status"] as? String == "COMPLETED", "\(result)")
+        let answer = (result["output"] as? [String: Any])?["result"] as? String ?? ""
+        #expect(answer.hasPrefix("Final answer:") && answer.contains("order database unreachable"), "\(result)")
+        let requests = stack.openAIRequests
+        #expect(requests.count == 2)
+        let lastMessages = (requests.last?["body"] as? [String: Any])?["messages"] as? [[String: Any]] ?? []
+        #expect(lastMessages.last?["role"] as? String == "tool")
+        let toolText = "\(lastMessages.last?["content"] ?? "")"
+        #expect(toolText.contains("FAILED"), "\(lastMessages)")
+    }
+
+    /// The SDK's `wait_for_message_tool` and `send_message`: the agent waits (a `waiting` event), the message
+    /// reaches it through Conductor's message endpoint, and the model's next turn reads it.
+    @Test func agentspanSendMessageReachesAWaitingAgent() async throws {
+        let (report, stack) = try await agentspan("messages")
+        let status = try #require(report["status"] as? [String: Any])
+        #expect(status["status"] as? String == "COMPLETED", "\(report)")
+        let types = events(report).compactMap { $0["type"] as? String }
+        #expect(types.contains("waiting") && types.last == "done", "\(types)")
+        let answer = (status["output"] as? [String: Any])?["result"] as? String ?? ""
+        #expect(answer.contains("Lunch moved to 1pm"), "\(status)")
+        #expect(stack.openAIRequests.count == 2)
+    }
+
     /// `plan` and `deploy` go through the agent API; `run` by name then starts the deployed definition with
     /// Conductor's `POST /api/workflow`, its tool served by `serve(agent, blocking=False)`.
     @Test func agentspanDeployThenRunByName() async throws {

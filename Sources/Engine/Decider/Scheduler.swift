@@ -166,6 +166,7 @@ extension Session {
             var r = record
             markInProgress(&r, in: state)
         case .wait: try startWait(record, in: state)
+        case .pullMessages: try startPullMessages(record, in: state)
         case .llm, .http, .worker: break
         }
     }

@@ -85,6 +85,8 @@ enum TaskKind: Equatable {
     case doWhile, join, fork, dynamicFork, subWorkflow, human, wait
     /// `http`: run by the engine off the decider (HTTP, MCP, media generation).
     case llm, http
+    /// PULL_WORKFLOW_MESSAGES: run by the engine from the execution's message queue.
+    case pullMessages
     /// Anything else is a worker task polled by its name.
     case worker
 
@@ -98,6 +100,7 @@ enum TaskKind: Equatable {
         case "SUB_WORKFLOW": self = .subWorkflow
         case "HUMAN": self = .human
         case "WAIT": self = .wait
+        case "PULL_WORKFLOW_MESSAGES": self = .pullMessages
         case "LLM_CHAT_COMPLETE": self = .llm
         case "HTTP", "LIST_MCP_TOOLS", "CALL_MCP_TOOL": self = .http
         case let type where MediaGenerationTask.types.contains(type): self = .http

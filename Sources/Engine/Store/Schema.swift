@@ -104,6 +104,18 @@ enum Schema {
                     CREATE INDEX media_workflow ON media(workflow_id);
                     """)
         }
+        m.registerMigration("v4: workflow message queue") { db in
+            // Messages pushed to an execution (POST /api/workflow/{id}/messages) wait here, oldest first, until a
+            // PULL_WORKFLOW_MESSAGES task of that execution takes them; taking them and completing the task is one
+            // transaction, so a message is delivered exactly once, across restarts.
+            try db.execute(
+                sql: """
+                    CREATE TABLE workflow_message(
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, workflow_id TEXT NOT NULL, id TEXT NOT NULL,
+                        received_at TEXT NOT NULL, payload TEXT NOT NULL);
+                    CREATE INDEX workflow_message_queue ON workflow_message(workflow_id, seq);
+                    """)
+        }
         return m
     }
 }

@@ -10,7 +10,7 @@ struct AgentEventDeriver {
     /// Task types that are never tools, even when a task of that type completes.
     static let systemTypes: Set<String> = [
         "LLM_CHAT_COMPLETE", "SWITCH", "DO_WHILE", "INLINE", "SET_VARIABLE", "FORK_JOIN_DYNAMIC", "FORK_JOIN", "FORK",
-        "JOIN", "SUB_WORKFLOW", "HUMAN", "TERMINATE", "WAIT", "DECISION",
+        "JOIN", "SUB_WORKFLOW", "HUMAN", "TERMINATE", "WAIT", "DECISION", "PULL_WORKFLOW_MESSAGES",
     ]
     /// Media tasks the agent loop dispatches for `generate_*` tools; their whole output (files, types) is the result.
     static let mediaTypes: Set<String> = ["GENERATE_IMAGE", "GENERATE_AUDIO", "GENERATE_VIDEO", "GENERATE_PDF"]
@@ -70,7 +70,7 @@ struct AgentEventDeriver {
             draft.condensation = condensation
             return [draft]
         case .taskStarted:
-            guard let task, task.workflowTask?.type == "HUMAN" || task.taskType == "HUMAN" else { return [] }
+            guard let task, Self.waitsForAnswer(task) else { return [] }
             var draft = Draft(.waiting, entry.workflowID, entry.time)
             draft.pendingTool = Self.pendingTool(for: task)
             return [draft]
@@ -115,6 +115,16 @@ struct AgentEventDeriver {
                 drafts.append(draft)
             }
             return drafts
+        }
+        if type == "PULL_WORKFLOW_MESSAGES" {
+            guard task.status == .completed else { return [failure(task, entry: entry)] }
+            return (task.outputData["messages"]?.arrayValue ?? []).map { message in
+                var draft = Draft(.message, executionID, entry.time)
+                draft.toolName = task.taskDefName ?? task.referenceTaskName
+                draft.content = Self.messageText(message["payload"])
+                draft.result = message
+                return draft
+            }
         }
         if Self.isTool(task, type: type) {
             var call = Draft(.toolCall, executionID, entry.time)
@@ -178,9 +188,30 @@ struct AgentEventDeriver {
         return task.taskDefName ?? task.taskType
     }
 
-    /// `{taskRefName, tool_name, parameters, response_schema?, response_ui_schema?}` of a waiting HUMAN task.
+    /// A task whose start is a `waiting` event: a HUMAN task, or a pull task that found no message queued.
+    static func waitsForAnswer(_ task: ConductorTask) -> Bool {
+        let type = task.workflowTask?.type ?? task.taskType
+        return type == "HUMAN" || type == "PULL_WORKFLOW_MESSAGES"
+    }
+
+    /// What a `message` event shows of a message: the text of `{"message": "…"}` (what `agentspanc send` and the
+    /// SDKs' `send_message` make of text), else the payload as JSON.
+    static func messageText(_ payload: JSONValue?) -> String {
+        let payload = payload ?? .null
+        if case .object(let fields) = payload, fields.count == 1, let text = fields["message"]?.stringValue { return text }
+        return payload.jsonText()
+    }
+
+    /// `{taskRefName, tool_name, parameters, response_schema?, response_ui_schema?}` of a waiting HUMAN task; a pull
+    /// task waiting for a message is `{taskRefName, tool_name, parameters: null, waitingFor: "message"}`.
     static func pendingTool(for task: ConductorTask) -> JSONValue {
         var pending: [String: JSONValue] = ["taskRefName": .string(task.referenceTaskName)]
+        if (task.workflowTask?.type ?? task.taskType) == "PULL_WORKFLOW_MESSAGES" {
+            pending["tool_name"] = .string(task.taskDefName ?? task.referenceTaskName)
+            pending["parameters"] = .null
+            pending["waitingFor"] = "message"
+            return .object(pending)
+        }
         var toolName = task.inputData["tool_name"] ?? .null
         var parameters = task.inputData["parameters"] ?? .null
         if toolName == .null, let calls = task.inputData["tool_calls"]?.arrayValue, let first = calls.first {

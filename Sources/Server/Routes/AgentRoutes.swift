@@ -114,8 +114,13 @@ struct AgentRoutes {
             var request = request
             let id = try request.parameter("id", context)
             let body = try await request.decodeOptionalJSON([String: JSONValue].self, context: context) ?? [:]
-            guard let waiting = try await pendingHumanTask(id) else {
+            guard let waiting = try await pendingTask(id) else {
                 throw APIError.badRequest("No pending HUMAN task found in execution \(id)")
+            }
+            if Self.isWaitingForMessage(waiting) {
+                // As Agentspan does: the answer reaches a waiting pull task through the message queue, its real input.
+                _ = try await engine.sendMessages(workflowID: waiting.workflowInstanceId, [body])
+                return Reply.ok
             }
             _ = try await engine.updateTask(
                 workflowID: waiting.workflowInstanceId, taskRefName: waiting.referenceTaskName, status: .completed, output: body)
@@ -166,12 +171,12 @@ struct AgentRoutes {
         return run
     }
 
-    /// The first waiting HUMAN task of an execution, looking into running sub-workflows too.
-    private func pendingHumanTask(_ id: String) async throws -> ConductorTask? {
+    /// The first waiting HUMAN or PULL_WORKFLOW_MESSAGES task of an execution, looking into running sub-workflows too.
+    private func pendingTask(_ id: String) async throws -> ConductorTask? {
         let run = try await execution(id)
-        if let task = run.tasks.first(where: { Self.isWaitingHuman($0) }) { return task }
+        if let task = run.tasks.first(where: { Self.isWaiting($0) }) { return task }
         for task in run.tasks where task.status == .inProgress {
-            if let child = task.subWorkflowId, let found = try await pendingHumanTask(child) { return found }
+            if let child = task.subWorkflowId, let found = try await pendingTask(child) { return found }
         }
         return nil
     }
@@ -180,13 +185,20 @@ struct AgentRoutes {
         task.status == .inProgress && (task.taskType == "HUMAN" || task.workflowTask?.type == "HUMAN")
     }
 
+    static func isWaitingForMessage(_ task: ConductorTask) -> Bool {
+        task.status == .inProgress && (task.taskType == "PULL_WORKFLOW_MESSAGES" || task.workflowTask?.type == "PULL_WORKFLOW_MESSAGES")
+    }
+
+    /// A task the agent API reports as `pendingTool`: a HUMAN task or a pull task waiting for a message.
+    static func isWaiting(_ task: ConductorTask) -> Bool { isWaitingHuman(task) || isWaitingForMessage(task) }
+
     static func status(of run: WorkflowExecution) -> AgentStatusResponse {
         var status = AgentStatusResponse(
             executionId: run.workflowId, status: run.status, isComplete: run.status.isTerminal,
             isRunning: run.status == .running)
         if run.status.isTerminal { status.output = AgentOutput.presented(run.output) }
         if let reason = run.reasonForIncompletion, !reason.isEmpty { status.reasonForIncompletion = reason }
-        if let waiting = run.tasks.first(where: isWaitingHuman) {
+        if let waiting = run.tasks.first(where: isWaiting) {
             status.pendingTool = AgentEventDeriver.pendingTool(for: waiting)
             status.isWaiting = true
         }

@@ -137,7 +137,11 @@ struct EventPrinter {
             stalls.sawEvent()
             emit(event)
             if event.type == .waiting, interactive {
-                try await ask(handle)
+                if event.pendingTool?["waitingFor"].stringValue == "message" {
+                    try await askForMessage(AgentHandle(executionID: event.executionID, runtime: handle.runtime))
+                } else {
+                    try await ask(handle)
+                }
             }
             if event.executionID == handle.executionID, event.type == .done || (event.type == .error && event.toolName == "workflow") {
                 terminal = event
@@ -165,6 +169,14 @@ struct EventPrinter {
     /// Unbuffered, so each event shows the moment it arrives (also through a pipe).
     private func write(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Sends the line typed as the message the agent waits for (as `agentspanc send` sends it) to the execution
+    /// that waits (a sub-agent's own).
+    private func askForMessage(_ handle: AgentHandle) async throws {
+        FileHandle.standardError.write(Data("    message: ".utf8))
+        guard let line = readLine(strippingNewline: true) else { return }
+        try await handle.send(try SendCommand.messageValue(line))
     }
 
     private func ask(_ handle: AgentHandle) async throws {

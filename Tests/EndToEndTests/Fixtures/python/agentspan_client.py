@@ -1,7 +1,8 @@
 """The agentspan 0.2.0 SDK against an agentspanc server, one scenario per invocation.
 
 Usage: agentspan_client.py MODE   (MODE: run | stream | start | restart | deploy | sequential
-                                  | idempotent | async | controls | approve | reject | nested-approve | media)
+                                  | idempotent | async | controls | approve | reject | nested-approve | media | failing
+                                  | messages)
 
 Environment: AGENTSPAN_SERVER_URL (the server), AGENTSPAN_AUTO_START_SERVER=false. The model is openai/gpt-4o, which
 the server answers through its OpenAI provider. The `@tool` functions are served by the SDK's own workers.
@@ -17,7 +18,7 @@ import time
 # its request a no-op (it does not force), so the workers start.
 multiprocessing.set_start_method("fork", force=True)
 
-from agentspan.agents import Agent, AgentHandle, AgentRuntime, tool  # noqa: E402
+from agentspan.agents import Agent, AgentHandle, AgentRuntime, tool, wait_for_message_tool  # noqa: E402
 from agentspan.agents.tool import image_tool, pdf_tool  # noqa: E402
 
 
@@ -33,6 +34,12 @@ def get_weather(city: str) -> dict:
 def delete_file(path: str) -> dict:
     """Delete a file (needs a human's approval)."""
     return {"deleted": path}
+
+
+@tool
+def lookup_order(order_id: str) -> dict:
+    """Look an order up by its id (always fails: its database is down)."""
+    raise RuntimeError("order database unreachable")
 
 
 def weather_agent():
@@ -245,12 +252,37 @@ def media(runtime):
     }
 
 
+def failing(runtime):
+    """A tool that raises on every attempt: the run must still reach the model again and end with its answer."""
+    agent = Agent(
+        name="py_order_agent", model="openai/gpt-4o", tools=[lookup_order],
+        instructions="Look orders up with lookup_order.")
+    return {"result": result_record(runtime.run(agent, "Where is order A-17?"))}
+
+
+def messages(runtime):
+    """An agent with the SDK's wait_for_message_tool, fed by send_message once it waits."""
+    listen = wait_for_message_tool(name="wait_for_message", description="Wait until a message is sent to this agent.")
+    agent = Agent(
+        name="py_listener", model="openai/gpt-4o", tools=[listen], instructions="Wait for a message, then answer it.")
+    handle = runtime.start(agent, "Read my inbox")
+    deadline = time.monotonic() + 60
+    while not handle.get_status().is_waiting:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the agent never waited for a message")
+        time.sleep(0.1)
+    runtime.send_message(handle.execution_id, "Lunch moved to 1pm")
+    events = [event_record(event) for event in AgentHandle(execution_id=handle.execution_id, runtime=runtime).stream()]
+    status = handle.get_status()
+    return {"events": events, "status": {"status": str(status.status), "output": status.output}}
+
+
 def main():
     mode = sys.argv[1]
     scenarios = {
         "run": run, "stream": stream, "start": start, "restart": restart, "deploy": deploy, "sequential": sequential,
         "idempotent": idempotent, "async": asynchronous, "controls": controls, "approve": approve, "reject": reject,
-        "nested-approve": nested_approve, "media": media,
+        "nested-approve": nested_approve, "media": media, "failing": failing, "messages": messages,
     }
     scenario = scenarios[mode]
     with AgentRuntime() as runtime:
