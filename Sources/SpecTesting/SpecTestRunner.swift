@@ -146,9 +146,10 @@ public struct SpecTestRunner: Sendable {
         observation.status = execution.status.rawValue
         observation.reason = execution.reasonForIncompletion
         observation.output = try await handle.status().output ?? execution.output
-        let (turns, tokens) = try await Self.modelUse(of: execution, client: ConductorClient(baseURL: server.url))
-        observation.turns = turns
-        observation.tokens = tokens
+        let use = try await Self.modelUse(of: execution, client: ConductorClient(baseURL: server.url))
+        observation.turns = use.turns
+        observation.tokens = use.tokens
+        observation.calls = Self.inRequestOrder(observation.calls, requested: use.requested)
         return observation
     }
 
@@ -160,23 +161,53 @@ public struct SpecTestRunner: Sendable {
         }
     }
 
-    /// Model turns and tokens of an execution and its sub-agent executions.
-    private static func modelUse(of execution: WorkflowExecution, client: ConductorClient, depth: Int = 0) async throws -> (Int, Int) {
-        var turns = 0, tokens = 0
-        for task in execution.tasks where task.retried != true {
+    /// What the model did in an execution and its sub-agent executions: turns, tokens, and the tool calls it asked
+    /// for, in its order (turn by turn, each turn's calls as it listed them).
+    struct ModelUse {
+        var turns = 0
+        var tokens = 0
+        var requested: [Observation.Call] = []
+    }
+
+    private static func modelUse(of execution: WorkflowExecution, client: ConductorClient, depth: Int = 0) async throws -> ModelUse {
+        var use = ModelUse()
+        for task in execution.tasks.sorted(by: { ($0.seq ?? 0) < ($1.seq ?? 0) }) where task.retried != true {
             if task.taskType == "LLM_CHAT_COMPLETE", task.status == .completed {
-                turns += 1
+                use.turns += 1
                 let out = task.outputData
-                tokens += out["tokenUsed"]?.intValue
+                use.tokens += out["tokenUsed"]?.intValue
                     ?? ((out["promptTokens"]?.intValue ?? 0) + (out["completionTokens"]?.intValue ?? 0))
+                for call in out["toolCalls"]?.arrayValue ?? [] {
+                    guard let name = call["name"].stringValue else { continue }
+                    // The engine adds `method` (the tool name) to the arguments it hands the enrich script.
+                    var args = call["inputParameters"].objectValue ?? call["arguments"].objectValue ?? [:]
+                    args["method"] = nil
+                    use.requested.append(.init(name: name, args: .object(args)))
+                }
             }
             if let child = task.subWorkflowId, depth < 16 {
-                let (t, k) = try await modelUse(of: try await client.workflow(id: child, includeTasks: true), client: client, depth: depth + 1)
-                turns += t
-                tokens += k
+                let inner = try await modelUse(of: try await client.workflow(id: child, includeTasks: true), client: client, depth: depth + 1)
+                use.turns += inner.turns
+                use.tokens += inner.tokens
+                use.requested += inner.requested
             }
         }
-        return (turns, tokens)
+        return use
+    }
+
+    /// The calls that ran, in the order the model asked for them: calls of one turn run in parallel, so the order
+    /// their events arrive in depends on which finishes first. Calls the model did not list keep their event order,
+    /// after the others.
+    static func inRequestOrder(_ ran: [Observation.Call], requested: [Observation.Call]) -> [Observation.Call] {
+        var pool = ran
+        var ordered: [Observation.Call] = []
+        for want in requested {
+            guard let i = pool.firstIndex(where: {
+                $0.name == want.name && ArgumentMatcher.matches($0.args, want.args.objectValue ?? [:], exact: false)
+            }) else { continue }
+            ordered.append(pool.remove(at: i))
+        }
+        return ordered + pool
     }
 
     /// The worker for a case: the spec's system workers, its real `run:` tools unless the case gives fixtures,
