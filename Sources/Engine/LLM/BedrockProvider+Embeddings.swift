@@ -30,19 +30,7 @@ extension BedrockProvider: EmbeddingProvider {
     }
 
     private func invoke(_ request: EmbeddingRequest, body: JSONValue) async throws -> JSONValue {
-        let path = "/model/\(SigV4Signer.encode(request.model))/invoke"
-        guard let components = URLComponents(string: root), let host = components.host else {
-            throw LLMError(message: "\(request.qualifiedModel): invalid Bedrock endpoint \(root) (AWS_BEDROCK_BASE_URL)", retryable: false)
-        }
-        let prefix = components.path.hasSuffix("/") ? String(components.path.dropLast()) : components.path
-        let data = Data(body.jsonText().utf8)
-        let hostHeader = components.port.map { "\(host):\($0)" } ?? host
-        let headers = [("Host", hostHeader), ("Content-Type", "application/json"), ("Accept", "application/json")]
-        let signed = signer.signingHeaders(method: "POST", path: prefix + path, headers: headers, body: data, date: now())
-        let payload = try await transport.request(
-            method: .POST, url: LLMTransport.join(root, path), headers: headers + signed, body: data,
-            label: request.qualifiedModel, keyVariable: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY")
-        return try LLMTransport.json(payload.data, label: request.qualifiedModel)
+        try await post(model: request.model, action: "invoke", body: body, label: request.qualifiedModel)
     }
 
     private static func vector(_ value: JSONValue, _ request: EmbeddingRequest) throws -> [Float] {

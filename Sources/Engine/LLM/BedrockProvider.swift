@@ -32,21 +32,26 @@ public struct BedrockProvider: LLMProvider {
     var root: String { baseURL ?? "https://bedrock-runtime.\(signer.region).amazonaws.com" }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        let json = try await post(model: request.model, action: "converse", body: Self.requestBody(for: request), label: request.qualifiedModel)
+        return try Self.response(from: json, label: request.qualifiedModel)
+    }
+
+    /// A SigV4-signed `POST {root}/model/{model}/{action}` with a JSON body; the JSON answer.
+    func post(model: String, action: String, body: JSONValue, label: String) async throws -> JSONValue {
         // Model ids hold `:` (`…-v2:0`), which goes on the wire percent-encoded.
-        let modelID = SigV4Signer.encode(request.model)
-        let path = "/model/\(modelID)/converse"
+        let path = "/model/\(SigV4Signer.encode(model))/\(action)"
         guard let components = URLComponents(string: root), let host = components.host else {
-            throw LLMError(message: "\(request.qualifiedModel): invalid Bedrock endpoint \(root) (AWS_BEDROCK_BASE_URL)")
+            throw LLMError(message: "\(label): invalid Bedrock endpoint \(root) (AWS_BEDROCK_BASE_URL)")
         }
         let prefix = components.path.hasSuffix("/") ? String(components.path.dropLast()) : components.path
-        let body = Data(Self.requestBody(for: request).jsonText().utf8)
+        let data = Data(body.jsonText().utf8)
         let hostHeader = components.port.map { "\(host):\($0)" } ?? host
         let headers = [("Host", hostHeader), ("Content-Type", "application/json"), ("Accept", "application/json")]
-        let signed = signer.signingHeaders(method: "POST", path: prefix + path, headers: headers, body: body, date: now())
+        let signed = signer.signingHeaders(method: "POST", path: prefix + path, headers: headers, body: data, date: now())
         let payload = try await transport.request(
-            method: .POST, url: LLMTransport.join(root, path), headers: headers + signed, body: body,
-            label: request.qualifiedModel, keyVariable: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY")
-        return try Self.response(from: LLMTransport.json(payload.data, label: request.qualifiedModel), label: request.qualifiedModel)
+            method: .POST, url: LLMTransport.join(root, path), headers: headers + signed, body: data,
+            label: label, keyVariable: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY")
+        return try LLMTransport.json(payload.data, label: label)
     }
 
     /// The JSON body of a Converse request.

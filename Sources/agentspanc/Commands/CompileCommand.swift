@@ -196,7 +196,7 @@ enum CompiledOutput {
 enum SpecFiles {
     /// Cassettes (scripted model turns, `NAME.cassette.yaml`) and test files (`NAME.test.yaml`) often sit next to
     /// their specs; they are not specs.
-    static func isCassette(_ path: String) -> Bool {
+    static func isCompanionFile(_ path: String) -> Bool {
         path.hasSuffix(".cassette.yaml") || path.hasSuffix(".cassette.yml") || path.hasSuffix(SpecTestLoader.suffix)
     }
 
@@ -207,7 +207,7 @@ enum SpecFiles {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                 let found = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
-                    .filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !isCassette($0) }
+                    .filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !isCompanionFile($0) }
                     .sorted()
                     .map { (path.hasSuffix("/") ? path : path + "/") + $0 }
                 files += found

@@ -50,7 +50,7 @@ struct WorkerSpecs: Sendable {
                 watched.append(path)
                 load.snapshot.record(path)
             }
-            let files = inDirectory ? SpecFiles.expand([path]).filter { !SpecFiles.isCassette($0) } : [path]
+            let files = inDirectory ? SpecFiles.expand([path]) : [path]
             for file in files {
                 watched.append(file)
                 load.snapshot.record(file)
