@@ -6,9 +6,11 @@ import Workflow
 public enum CompiledJSON {
     /// The pretty, sorted JSON of `value`, ending with a newline.
     public static func data<T: Encodable>(_ value: T) throws -> Data {
+        let slot = Slot()
+        try slot.store(value)
         var out: [UInt8] = []
         out.reserveCapacity(64 * 1024)
-        write(try jsonValue(value), indent: 0, into: &out)
+        write(slot, indent: 0, into: &out)
         out.append(0x0A)
         return Data(out)
     }
@@ -23,7 +25,7 @@ public enum CompiledJSON {
     /// `value` as a `JSONValue` (absent optionals omitted, as `JSONEncoder` does).
     public static func jsonValue<T: Encodable>(_ value: T) throws -> JSONValue {
         let slot = Slot()
-        try slot.store(value, path: [])
+        try slot.store(value)
         return slot.json
     }
 
@@ -57,39 +59,84 @@ public enum CompiledJSON {
         case .object(let object):
             guard !object.isEmpty else { return out.append(contentsOf: "{}".utf8) }
             out.append(UInt8(ascii: "{"))
-            for (i, key) in object.keys.sorted().enumerated() {
+            for (i, member) in object.sorted(by: { $0.key < $1.key }).enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent.map { $0 + 1 }, into: &out)
-                quote(key, into: &out)
+                quote(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 if indent != nil { out.append(UInt8(ascii: " ")) }
-                write(object[key]!, indent: indent.map { $0 + 1 }, into: &out)
+                write(member.value, indent: indent.map { $0 + 1 }, into: &out)
             }
             newline(indent, into: &out)
             out.append(UInt8(ascii: "}"))
         }
     }
 
+    /// Appends what `slot` holds, as ``write(_:indent:into:)`` would append its `json`, without building it.
+    private static func write(_ slot: Slot, indent: Int, into out: inout [UInt8]) {
+        if let object = slot.object {
+            guard !object.isEmpty else { return out.append(contentsOf: "{}".utf8) }
+            out.append(UInt8(ascii: "{"))
+            for (i, member) in object.sorted(by: { $0.key < $1.key }).enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                newline(indent + 1, into: &out)
+                quote(member.key, into: &out)
+                out.append(contentsOf: ": ".utf8)
+                write(member.value, indent: indent + 1, into: &out)
+            }
+            newline(indent, into: &out)
+            out.append(UInt8(ascii: "}"))
+        } else if let array = slot.array {
+            guard !array.isEmpty else { return out.append(contentsOf: "[]".utf8) }
+            out.append(UInt8(ascii: "["))
+            for (i, item) in array.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                newline(indent + 1, into: &out)
+                write(item, indent: indent + 1, into: &out)
+            }
+            newline(indent, into: &out)
+            out.append(UInt8(ascii: "]"))
+        } else {
+            write(slot.scalar, indent: indent, into: &out)
+        }
+    }
+
     private static func newline(_ indent: Int?, into out: inout [UInt8]) {
         guard let indent else { return }
         out.append(0x0A)
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
+        var remaining = indent * 2
+        while remaining > 0 {
+            let n = min(remaining, spaces.count)
+            out.append(contentsOf: spaces[0..<n])
+            remaining -= n
+        }
     }
 
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
     private static let hex = Array("0123456789abcdef".utf8)
+    /// Bytes that a JSON string cannot hold as they are: control characters, `"` and `\`.
+    private static let needsEscape: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
 
     private static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         let utf8 = s.utf8
         // Fast path: copy runs of bytes that need no escaping in one go.
         let copied: Bool = utf8.withContiguousStorageIfAvailable { bytes in
-            var start = 0
-            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                out.append(contentsOf: bytes[start..<i])
-                escape(byte, into: &out)
-                start = i + 1
+            needsEscape.withUnsafeBufferPointer { table in
+                var start = 0
+                var i = 0
+                let count = bytes.count
+                while i < count {
+                    let byte = bytes[i]
+                    if table[Int(byte)] {
+                        if i > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i])) }
+                        escape(byte, into: &out)
+                        start = i + 1
+                    }
+                    i += 1
+                }
+                if count > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<count])) }
             }
-            out.append(contentsOf: bytes[start...])
             return true
         } ?? false
         if !copied {
@@ -130,39 +177,46 @@ private final class Slot {
         return scalar
     }
 
-    func store<T: Encodable>(_ value: T, path: [any CodingKey]) throws {
-        switch value {
-        case let json as JSONValue: scalar = json
-        case let string as String: scalar = .string(string)
-        case let int as Int: scalar = .int(int)
-        case let bool as Bool: scalar = .bool(bool)
-        case let double as Double: scalar = .double(double)
-        default: try value.encode(to: SlotEncoder(slot: self, codingPath: path))
+    /// Comparing types first keeps the common leaves (strings, JSON values) off the runtime's dynamic casts.
+    func store<T: Encodable>(_ value: T) throws {
+        if T.self == JSONValue.self {
+            scalar = value as! JSONValue
+        } else if T.self == String.self {
+            scalar = .string(value as! String)
+        } else if T.self == Int.self {
+            scalar = .int(value as! Int)
+        } else if T.self == Bool.self {
+            scalar = .bool(value as! Bool)
+        } else if T.self == Double.self {
+            scalar = .double(value as! Double)
+        } else {
+            try value.encode(to: SlotEncoder(slot: self))
         }
     }
 }
 
+/// The encoder keeps no coding path: compiled types never throw while encoding, so no error needs one.
 private struct SlotEncoder: Encoder {
     let slot: Slot
-    var codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if slot.object == nil { slot.object = [:] }
-        return KeyedEncodingContainer(KeyedSlot<Key>(slot: slot, codingPath: codingPath))
+        return KeyedEncodingContainer(KeyedSlot<Key>(slot: slot))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         if slot.array == nil { slot.array = [] }
-        return UnkeyedSlot(slot: slot, codingPath: codingPath)
+        return UnkeyedSlot(slot: slot)
     }
 
-    func singleValueContainer() -> any SingleValueEncodingContainer { SingleSlot(slot: slot, codingPath: codingPath) }
+    func singleValueContainer() -> any SingleValueEncodingContainer { SingleSlot(slot: slot) }
 }
 
 private struct KeyedSlot<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let slot: Slot
-    var codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
 
     private func child(_ key: Key) -> Slot {
         let child = Slot()
@@ -171,7 +225,7 @@ private struct KeyedSlot<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 
     mutating func encodeNil(forKey key: Key) throws { child(key).scalar = .null }
-    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try child(key).store(value, path: codingPath + [key]) }
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try child(key).store(value) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { child(key).scalar = .bool(value) }
     mutating func encode(_ value: String, forKey key: Key) throws { child(key).scalar = .string(value) }
     mutating func encode(_ value: Double, forKey key: Key) throws { child(key).scalar = .double(value) }
@@ -188,20 +242,20 @@ private struct KeyedSlot<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt64, forKey key: Key) throws { child(key).scalar = .int(Int(truncatingIfNeeded: value)) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-        SlotEncoder(slot: child(key), codingPath: codingPath + [key]).container(keyedBy: keyType)
+        SlotEncoder(slot: child(key)).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        SlotEncoder(slot: child(key), codingPath: codingPath + [key]).unkeyedContainer()
+        SlotEncoder(slot: child(key)).unkeyedContainer()
     }
 
-    mutating func superEncoder() -> any Encoder { SlotEncoder(slot: slot, codingPath: codingPath) }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { SlotEncoder(slot: child(key), codingPath: codingPath + [key]) }
+    mutating func superEncoder() -> any Encoder { SlotEncoder(slot: slot) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { SlotEncoder(slot: child(key)) }
 }
 
 private struct UnkeyedSlot: UnkeyedEncodingContainer {
     let slot: Slot
-    var codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     var count: Int { slot.array!.count }
 
     private func next() -> Slot {
@@ -211,7 +265,7 @@ private struct UnkeyedSlot: UnkeyedEncodingContainer {
     }
 
     mutating func encodeNil() throws { next().scalar = .null }
-    mutating func encode<T: Encodable>(_ value: T) throws { try next().store(value, path: codingPath + [ArrayIndexKey(count)]) }
+    mutating func encode<T: Encodable>(_ value: T) throws { try next().store(value) }
     mutating func encode(_ value: Bool) throws { next().scalar = .bool(value) }
     mutating func encode(_ value: String) throws { next().scalar = .string(value) }
     mutating func encode(_ value: Double) throws { next().scalar = .double(value) }
@@ -228,22 +282,22 @@ private struct UnkeyedSlot: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt64) throws { next().scalar = .int(Int(truncatingIfNeeded: value)) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        SlotEncoder(slot: next(), codingPath: codingPath).container(keyedBy: keyType)
+        SlotEncoder(slot: next()).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        SlotEncoder(slot: next(), codingPath: codingPath).unkeyedContainer()
+        SlotEncoder(slot: next()).unkeyedContainer()
     }
 
-    mutating func superEncoder() -> any Encoder { SlotEncoder(slot: next(), codingPath: codingPath) }
+    mutating func superEncoder() -> any Encoder { SlotEncoder(slot: next()) }
 }
 
 private struct SingleSlot: SingleValueEncodingContainer {
     let slot: Slot
-    var codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil() throws { slot.scalar = .null }
-    mutating func encode<T: Encodable>(_ value: T) throws { try slot.store(value, path: codingPath) }
+    mutating func encode<T: Encodable>(_ value: T) throws { try slot.store(value) }
     mutating func encode(_ value: Bool) throws { slot.scalar = .bool(value) }
     mutating func encode(_ value: String) throws { slot.scalar = .string(value) }
     mutating func encode(_ value: Double) throws { slot.scalar = .double(value) }

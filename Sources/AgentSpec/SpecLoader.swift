@@ -213,10 +213,12 @@ private struct LoadContext {
     mutating func readFile(path: String, text: String, stack: [String]) -> JSONValue? {
         files.append(path)
         let source = SpecReader.Source(path: path, text: text)
+        let document: YAMLGuard.Document
         do {
             var budget = SpecLoader.limits
             budget.maxNodes = max(budget.maxNodes - nodes, 0)
-            nodes += try YAMLGuard.check(text, limits: budget)
+            document = try YAMLGuard.compose(text, limits: budget)
+            nodes += document.nodes
         } catch {
             var problem = error
             if problem.kind == .tooManyNodes, nodes > 0 {
@@ -230,13 +232,13 @@ private struct LoadContext {
             return nil
         }
         let node: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else {
-                diagnostics.append(Diagnostic(file: path, line: 1, column: 1, message: "the spec is empty; expected an agent mapping"))
-                return nil
-            }
+        switch document.root {
+        case .success(let composed?):
             node = composed
-        } catch {
+        case .success(nil):
+            diagnostics.append(Diagnostic(file: path, line: 1, column: 1, message: "the spec is empty; expected an agent mapping"))
+            return nil
+        case .failure(let error):
             diagnostics.append(SpecLoader.yamlDiagnostic(error, file: path))
             return nil
         }

@@ -12,7 +12,13 @@ struct EventWalk {
         /// Nodes so far, this one included, with aliases expanded.
         var size = 1
         var expectingKey = true
-        var keys: [Node: (line: Int, column: Int)] = [:]
+        var keys: [Key: (line: Int, column: Int)] = [:]
+    }
+
+    /// A mapping key as the composer compares keys: its text and its resolved tag (`1` and `'1'` differ).
+    private struct Key: Hashable {
+        var text: String
+        var tag: String
     }
 
     private var frames: [Frame] = []
@@ -24,8 +30,8 @@ struct EventWalk {
     init(limits: YAMLLimits) { self.limits = limits }
 
     /// The first limit crossed or key repeated; nil when the text is within bounds or has a syntax error (which the
-    /// composer then reports).
-    mutating func run(_ text: String) -> YAMLGuardProblem? {
+    /// composer then reports). With a `builder`, the checked events are also composed into nodes.
+    mutating func run(_ text: String, building builder: UnsafeMutablePointer<NodeBuilder>? = nil) -> YAMLGuardProblem? {
         var bytes = Array(text.utf8)
         guard !bytes.isEmpty else { return nil }
         var parser = yaml_parser_t()
@@ -36,10 +42,14 @@ struct EventWalk {
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             var event = yaml_event_t()
             while true {
-                guard yaml_parser_parse(&parser, &event) == 1 else { return nestingProblem(parser) }
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    builder?.pointee.syntaxError()
+                    return nestingProblem(parser)
+                }
                 defer { yaml_event_delete(&event) }
                 if event.type == YAML_STREAM_END_EVENT { return nil }
                 if let problem = visit(event) { return problem }
+                builder?.pointee.consume(event)
             }
         }
     }
@@ -55,11 +65,18 @@ struct EventWalk {
             guard let frame = frames.last, frame.isMapping, frame.expectingKey else {
                 return completed(size: 1, key: nil, line: line, column: column)
             }
-            // A key is compared as the composer compares keys: text and resolved tag (`1` and `'1'` differ).
             let value = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
-            let tag: Tag.Name = scalar.quoted_implicit == 1 ? .str : name(scalar.tag).map(Tag.Name.init(rawValue:)) ?? .implicit
-            let style: Node.Scalar.Style = scalar.style == YAML_PLAIN_SCALAR_STYLE ? .plain : .singleQuoted
-            return completed(size: 1, key: Node(value, Tag(tag), style), line: line, column: column)
+            let tag: String
+            if scalar.quoted_implicit == 1 {
+                tag = Tag.Name.str.rawValue
+            } else if let explicit = name(scalar.tag) {
+                tag = explicit == "!" ? Tag.Name.str.rawValue : explicit
+            } else if NodeBuilder.resolvesToString(value) {
+                tag = Tag.Name.str.rawValue
+            } else {
+                tag = Node(value, Tag(.implicit), .plain).tag.description
+            }
+            return completed(size: 1, key: Key(text: value, tag: tag), line: line, column: column)
         case YAML_ALIAS_EVENT:
             aliases += 1
             let anchor = name(event.data.alias.anchor) ?? ""
@@ -109,7 +126,7 @@ struct EventWalk {
 
     /// A child node of the innermost list or mapping is complete: its size counts towards the parent's, and a
     /// scalar key is checked against the mapping's earlier keys.
-    private mutating func completed(size: Int, key: Node?, line: Int, column: Int) -> YAMLGuardProblem? {
+    private mutating func completed(size: Int, key: Key?, line: Int, column: Int) -> YAMLGuardProblem? {
         guard !frames.isEmpty else { return nil }
         let index = frames.count - 1
         frames[index].size += size
@@ -117,7 +134,7 @@ struct EventWalk {
         defer { frames[index].expectingKey.toggle() }
         guard frames[index].expectingKey, let key else { return nil }
         if let first = frames[index].keys[key] {
-            let text = key.string ?? ""
+            let text = key.text
             guard Self.isIdentifier(text) else {
                 return YAMLGuardProblem(
                     kind: .duplicateKey, line: line, column: column,

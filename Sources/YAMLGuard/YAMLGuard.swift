@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 /// Checks YAML text against ``YAMLLimits`` before anything composes it, so a hostile file is refused with a
 /// located message instead of exhausting memory, time or the stack.
@@ -50,6 +51,28 @@ public enum YAMLGuard {
         var walk = EventWalk(limits: limits)
         if let problem = walk.run(text) { throw problem }
         return walk.nodes
+    }
+
+    /// A checked document: its node count (aliases expanded) and its root node.
+    public struct Document {
+        /// The document's node count with aliases expanded.
+        public var nodes: Int
+        /// The root node (nil for an empty stream), or the syntax error Yams' composer reports for the text.
+        public var root: Result<Node?, any Error>
+    }
+
+    /// Checks decoded text like ``check(_:limits:)`` and composes it in the same pass over libyaml's events, with
+    /// the nodes, tags and marks `Yams.compose(yaml:)` gives; syntax errors are Yams' own.
+    public static func compose(_ text: String, limits: YAMLLimits = .standard) throws(YAMLGuardProblem) -> Document {
+        try checkSize(text.utf8.count, limits: limits)
+        try checkCharacters(text)
+        var walk = EventWalk(limits: limits)
+        var builder = NodeBuilder()
+        if let problem = walk.run(text, building: &builder) { throw problem }
+        if builder.needsComposer {
+            return Document(nodes: walk.nodes, root: Result { try Yams.compose(yaml: text) })
+        }
+        return Document(nodes: walk.nodes, root: .success(builder.root))
     }
 
     private static func checkSize(_ count: Int, limits: YAMLLimits) throws(YAMLGuardProblem) {
