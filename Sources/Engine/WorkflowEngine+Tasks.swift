@@ -9,7 +9,7 @@ extension WorkflowEngine {
     public func poll(taskType: String, workerID: String?, domain: String?, count: Int, timeout: Duration) async throws
         -> [ConductorTask]
     {
-        let queue = domain.flatMap { $0.isEmpty ? nil : "\($0):\(taskType)" } ?? taskType
+        let queue = Self.queueName(taskType: taskType, domain: domain)
         pollData.record(taskType: taskType, domain: domain, workerID: workerID, time: Clock.nowMillis())
         let deadline = ContinuousClock.now + timeout
         while true {
@@ -26,27 +26,30 @@ extension WorkflowEngine {
     }
 
     private func claim(queue: String, workerID: String?, count: Int) async throws -> [ConductorTask] {
-        try await perform { session in
-            let rows = try Row.fetchAll(
-                session.db,
-                sql: """
-                    SELECT id, workflow_id FROM task WHERE queue = ? AND status = 'SCHEDULED' AND wake_at <= ?
-                    ORDER BY priority DESC, wake_at, seq LIMIT ?
-                    """,
-                arguments: [queue, session.now, count])
-            var claimed: [ConductorTask] = []
-            for row in rows {
-                guard let state = try session.load(row["workflow_id"]), let i = state.position(of: row["id"]) else { continue }
-                var r = state.tasks[i]
-                r.task.workerId = workerID
-                r.task.pollCount = (r.task.pollCount ?? 0) + 1
-                r.task.callbackAfterSeconds = 0
-                r.wakeAt = try Self.responseDeadline(r, session)
-                session.markInProgress(&r, in: state)
-                claimed.append(r.task)
-            }
-            return claimed
+        try await perform { session in try Self.claim(queue: queue, workerID: workerID, count: count, in: session) }
+    }
+
+    /// Marks up to `count` ready tasks of `queue` IN_PROGRESS for `workerID`, in `session`'s transaction.
+    private static func claim(queue: String, workerID: String?, count: Int, in session: Session) throws -> [ConductorTask] {
+        let rows = try Row.fetchAll(
+            session.db,
+            sql: """
+                SELECT id, workflow_id FROM task WHERE queue = ? AND status = 'SCHEDULED' AND wake_at <= ?
+                ORDER BY priority DESC, wake_at, seq LIMIT ?
+                """,
+            arguments: [queue, session.now, count])
+        var claimed: [ConductorTask] = []
+        for row in rows {
+            guard let state = try session.load(row["workflow_id"]), let i = state.position(of: row["id"]) else { continue }
+            var r = state.tasks[i]
+            r.task.workerId = workerID
+            r.task.pollCount = (r.task.pollCount ?? 0) + 1
+            r.task.callbackAfterSeconds = 0
+            r.wakeAt = try Self.responseDeadline(r, session)
+            session.markInProgress(&r, in: state)
+            claimed.append(r.task)
         }
+        return claimed
     }
 
     static func responseDeadline(_ r: TaskRecord, _ session: Session) throws -> Int64? {
@@ -69,74 +72,110 @@ extension WorkflowEngine {
 
     /// Like ``updateTask(_:)``, then hands out one ready task of the same type (and domain) when the updated task
     /// ended. It does not wait for one: the worker's own long poll does that without holding its update.
+    /// The update, its decide and the claim of the next task are one write transaction.
     public func updateTaskV2(_ result: TaskResult) async throws -> ConductorTask? {
-        guard let (type, domain, ended) = try await applyResult(result), ended else { return nil }
-        return try await poll(taskType: type, workerID: result.workerId, domain: domain, count: 1, timeout: .zero).first
+        try Self.checkResult(result)
+        let (applied, next) = try await perform({ session in try Self.apply(result, in: session) }) { session, applied in
+            guard let (type, domain, ended) = applied, ended else { return nil as ConductorTask? }
+            let queue = Self.queueName(taskType: type, domain: domain)
+            return try Self.claim(queue: queue, workerID: result.workerId, count: 1, in: session).first
+        }
+        logApplied(result, applied)
+        if let next, let (type, domain, _) = applied {
+            pollData.record(taskType: type, domain: domain, workerID: result.workerId, time: Clock.nowMillis())
+            configuration.logger.debug(
+                "task handed to a worker",
+                metadata: Self.logMetadata(next.taskId, next.workflowInstanceId, next.taskType, next.workflowType, result.workerId))
+        }
+        return next
+    }
+
+    static func queueName(taskType: String, domain: String?) -> String {
+        domain.flatMap { $0.isEmpty ? nil : "\($0):\(taskType)" } ?? taskType
+    }
+
+    private static func checkResult(_ result: TaskResult) throws {
+        guard !result.taskId.isEmpty else { throw EngineError.invalid("taskId cannot be empty") }
+        try TimeSettingLimits.check(result)
     }
 
     /// Returns the updated task's type, domain and whether it is now terminal.
     private func applyResult(_ result: TaskResult) async throws -> (String, String?, Bool)? {
-        guard !result.taskId.isEmpty else { throw EngineError.invalid("taskId cannot be empty") }
-        try TimeSettingLimits.check(result)
-        let applied: (String, String?, Bool)? = try await perform { session in
-            guard let workflowID = try String.fetchOne(
-                session.db, sql: "SELECT workflow_id FROM task WHERE id = ?", arguments: [result.taskId]),
-                let state = try session.load(workflowID), let i = state.position(of: result.taskId)
-            else { throw EngineError.notFound("No such task found by id: \(result.taskId)") }
-            var r = state.tasks[i]
-            let domain = r.queue.flatMap { q in q.contains(":") ? String(q.split(separator: ":")[0]) : nil }
-            let type = r.task.taskType
-            guard !r.status.isTerminal, !state.status.isTerminal else { return (type, domain, true) }
-            if result.extendLease == true {
-                r.task.updateTime = session.now
-                if r.queue != nil { r.wakeAt = try Self.responseDeadline(r, session) }
-                state.update(r)
-                return (type, domain, false)
-            }
-            if let workerID = result.workerId { r.task.workerId = workerID }
-            switch result.status ?? .inProgress {
-            case .inProgress:
-                if let output = result.outputData {
-                    if let problem = session.payloadProblem(output, "output") {
-                        state.update(r)
-                        try session.finish(r.id, in: state, status: .failedWithTerminalError, output: ["error": .string(problem)], reason: problem)
-                        session.requestDecide(state.id)
-                        return (type, domain, true)
-                    }
-                    r.task.outputData = output
-                }
-                r.task.callbackAfterSeconds = result.callbackAfterSeconds ?? 0
-                r.task.updateTime = session.now
-                if r.queue != nil {
-                    r.task.status = .scheduled
-                    r.wakeAt = Int64.saturatingDeadline(session.now, plusSeconds: result.callbackAfterSeconds ?? 0)
-                }
-                state.update(r)
-                return (type, domain, false)
-            case .completed:
-                state.update(r)
-                try session.finish(r.id, in: state, status: .completed, output: result.outputData ?? [:], reason: result.reasonForIncompletion)
-            case .failed:
-                state.update(r)
-                try session.finish(r.id, in: state, status: .failed, output: result.outputData ?? r.task.outputData, reason: result.reasonForIncompletion)
-            case .failedWithTerminalError:
-                state.update(r)
-                try session.finish(
-                    r.id, in: state, status: .failedWithTerminalError, output: result.outputData ?? r.task.outputData,
-                    reason: result.reasonForIncompletion)
-            case .canceled:
-                state.update(r)
-                try session.finish(r.id, in: state, status: .canceled, output: result.outputData, reason: result.reasonForIncompletion)
-            }
-            session.requestDecide(state.id)
-            return (type, domain, true)
-        }
+        try Self.checkResult(result)
+        let applied = try await perform { session in try Self.apply(result, in: session) }
+        logApplied(result, applied)
+        return applied
+    }
+
+    private func logApplied(_ result: TaskResult, _ applied: (String, String?, Bool)?) {
         if result.extendLease != true, let (type, _, _) = applied {
             var metadata = Self.logMetadata(result.taskId, result.workflowInstanceId, type, nil, result.workerId)
             metadata["status"] = .string((result.status ?? .inProgress).rawValue)
             configuration.logger.debug("task result from a worker", metadata: metadata)
         }
-        return applied
+    }
+
+    /// The execution holding task `taskID`: the one the result names when it holds the task (the state cache
+    /// usually has it), else the one the task table says.
+    private static func execution(holding taskID: String, named workflowID: String, in session: Session) throws -> ExecutionState? {
+        if !workflowID.isEmpty, let state = try session.load(workflowID), state.position(of: taskID) != nil { return state }
+        guard let owner = try String.fetchOne(session.db, sql: "SELECT workflow_id FROM task WHERE id = ?", arguments: [taskID])
+        else { return nil }
+        return try session.load(owner)
+    }
+
+    /// Applies `result` in `session`; returns the task's type, domain and whether it is now terminal.
+    private static func apply(_ result: TaskResult, in session: Session) throws -> (String, String?, Bool)? {
+        guard let state = try execution(holding: result.taskId, named: result.workflowInstanceId, in: session),
+            let i = state.position(of: result.taskId)
+        else { throw EngineError.notFound("No such task found by id: \(result.taskId)") }
+        var r = state.tasks[i]
+        let domain = r.queue.flatMap { q in q.contains(":") ? String(q.split(separator: ":")[0]) : nil }
+        let type = r.task.taskType
+        guard !r.status.isTerminal, !state.status.isTerminal else { return (type, domain, true) }
+        if result.extendLease == true {
+            r.task.updateTime = session.now
+            if r.queue != nil { r.wakeAt = try Self.responseDeadline(r, session) }
+            state.update(r)
+            return (type, domain, false)
+        }
+        if let workerID = result.workerId { r.task.workerId = workerID }
+        switch result.status ?? .inProgress {
+        case .inProgress:
+            if let output = result.outputData {
+                if let problem = session.payloadProblem(output, "output") {
+                    state.update(r)
+                    try session.finish(r.id, in: state, status: .failedWithTerminalError, output: ["error": .string(problem)], reason: problem)
+                    session.requestDecide(state.id)
+                    return (type, domain, true)
+                }
+                r.task.outputData = output
+            }
+            r.task.callbackAfterSeconds = result.callbackAfterSeconds ?? 0
+            r.task.updateTime = session.now
+            if r.queue != nil {
+                r.task.status = .scheduled
+                r.wakeAt = Int64.saturatingDeadline(session.now, plusSeconds: result.callbackAfterSeconds ?? 0)
+            }
+            state.update(r)
+            return (type, domain, false)
+        case .completed:
+            state.update(r)
+            try session.finish(r.id, in: state, status: .completed, output: result.outputData ?? [:], reason: result.reasonForIncompletion)
+        case .failed:
+            state.update(r)
+            try session.finish(r.id, in: state, status: .failed, output: result.outputData ?? r.task.outputData, reason: result.reasonForIncompletion)
+        case .failedWithTerminalError:
+            state.update(r)
+            try session.finish(
+                r.id, in: state, status: .failedWithTerminalError, output: result.outputData ?? r.task.outputData,
+                reason: result.reasonForIncompletion)
+        case .canceled:
+            state.update(r)
+            try session.finish(r.id, in: state, status: .canceled, output: result.outputData, reason: result.reasonForIncompletion)
+        }
+        session.requestDecide(state.id)
+        return (type, domain, true)
     }
 
     /// The ids a log line about a task carries (the names the worker's lines use too).

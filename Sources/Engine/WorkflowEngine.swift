@@ -183,16 +183,28 @@ public final class WorkflowEngine: Sendable {
 
     /// Runs `body` and the decides it asks for in one write transaction; publishes the effects after commit.
     func perform<T: Sendable>(_ body: @escaping @Sendable (Session) throws -> T) async throws -> T {
+        try await perform(body, then: { _, _ in () }).0
+    }
+
+    /// Runs `body` and its decides, then `next` (which sees everything `body` wrote) and its decides, in one write
+    /// transaction; publishes the effects of both after commit.
+    func perform<T: Sendable, U: Sendable>(
+        _ body: @escaping @Sendable (Session) throws -> T, then next: @escaping @Sendable (Session, T) throws -> U
+    ) async throws -> (T, U) {
         let services = self.services
         do {
             return try await writer.write { db in
                 guard !self.isHalted.withLock({ $0 }) else { throw EngineError(.internal, "the engine has been halted") }
                 let session = Session(db: db, services: services)
-                let result = try body(session)
+                let first = try body(session)
+                try session.runDecides()
+                // Saving now lets `next` query what `body` and its decides wrote; the session keeps the states.
+                _ = try session.commit()
+                let second = try next(session, first)
                 try session.runDecides()
                 let effects = try session.commit()
                 db.afterNextTransaction(onCommit: { [weak self] _ in self?.publish(effects) })
-                return result
+                return (first, second)
             }
         } catch let error as EngineError {
             throw error

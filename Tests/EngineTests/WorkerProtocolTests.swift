@@ -29,6 +29,42 @@ import Workflow
         }
     }
 
+    @Test func aResultNamingTheWrongExecutionStillUpdatesTheTasksOwn() async throws {
+        let engine = try await makeEngine()
+        defer { Task { await engine.shutdown() } }
+        let id = try await engine.startWorkflow(StartWorkflowRequest(name: "pair", workflowDef: try decodeDef(Self.def)))
+        let other = try await engine.startWorkflow(StartWorkflowRequest(name: "pair", workflowDef: try decodeDef(Self.def)))
+        let t = try await engine.pollOne("first")
+        let owner = t.workflowInstanceId
+        // The result names the other execution (or none): the task's own execution advances, the other does not.
+        let named = owner == id ? other : id
+        let next = try await engine.updateTaskV2(TaskResult(workflowInstanceId: named, taskId: t.taskId, status: .completed))
+        #expect(next != nil)
+        #expect(try await engine.task(id: t.taskId)?.status == .completed)
+        let ownTasks = try #require(try await engine.workflow(id: owner, includeTasks: true)).tasks
+        #expect(ownTasks.map(\.referenceTaskName) == ["first", "again"])
+        let namedFirst = try #require(try await engine.workflow(id: named, includeTasks: true)?.tasks.first)
+        #expect(namedFirst.status != .completed)
+        let unnamed = try await engine.pollOne("first")
+        try await engine.updateTask(TaskResult(workflowInstanceId: "", taskId: unnamed.taskId, status: .completed))
+        #expect(try await engine.task(id: unnamed.taskId)?.status == .completed)
+    }
+
+    @Test func updateV2CommitsTheResultTheDecideAndTheClaimTogether() async throws {
+        let engine = try await makeEngine()
+        defer { Task { await engine.shutdown() } }
+        let id = try await engine.startWorkflow(StartWorkflowRequest(name: "pair", workflowDef: try decodeDef(Self.def)))
+        let t = try await engine.pollOne("first")
+        let before = try await engine.journal(rootWorkflowID: id, afterSeq: 0).last?.seq ?? 0
+        let next = try #require(try await engine.updateTaskV2(TaskResult(workflowInstanceId: id, taskId: t.taskId, status: .completed)))
+        let entries = try await engine.journal(rootWorkflowID: id, afterSeq: before)
+        // One transaction: every entry has the same commit time, in the order the steps happened.
+        #expect(Set(entries.map(\.time)).count == 1)
+        #expect(entries.map(\.kind) == [.taskEnded, .taskScheduled, .taskStarted])
+        #expect(entries.last?.taskID == next.taskId)
+        #expect(try await engine.task(id: next.taskId)?.status == .inProgress)
+    }
+
     @Test func inProgressWithCallbackRequeuesTheSameTask() async throws {
         let engine = try await makeEngine()
         defer { Task { await engine.shutdown() } }
