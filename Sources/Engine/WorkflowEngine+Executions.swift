@@ -46,15 +46,24 @@ extension WorkflowEngine {
 
     /// Executions, newest first, without tasks.
     public func searchWorkflows(name: String?, status: WorkflowStatus?, limit: Int) async throws -> [WorkflowExecution] {
+        try await searchWorkflowPage(name: name, status: status, start: 0, limit: limit).results
+    }
+
+    /// One page of executions (newest first) and how many match in all, as Conductor's search reports them.
+    public func searchWorkflowPage(name: String?, status: WorkflowStatus?, start: Int, limit: Int) async throws
+        -> (totalHits: Int, results: [WorkflowExecution])
+    {
         try await read { db in
-            var sql = "SELECT json FROM execution WHERE 1 = 1"
+            var filter = " WHERE 1 = 1"
             var args: [any DatabaseValueConvertible] = []
-            if let name { sql += " AND name = ?"; args.append(name) }
-            if let status { sql += " AND status = ?"; args.append(status.rawValue) }
-            sql += " ORDER BY create_time DESC, rowid DESC LIMIT ?"
-            args.append(max(limit, 0))
-            return try String.fetchAll(db, sql: sql, arguments: StatementArguments(args))
-                .map { try JSONValue.decodeJSON(ExecutionRecord.self, $0).execution }
+            if let name { filter += " AND name = ?"; args.append(name) }
+            if let status { filter += " AND status = ?"; args.append(status.rawValue) }
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution" + filter, arguments: StatementArguments(args)) ?? 0
+            let results = try String.fetchAll(
+                db, sql: "SELECT json FROM execution" + filter + " ORDER BY create_time DESC, rowid DESC LIMIT ? OFFSET ?",
+                arguments: StatementArguments(args + [max(limit, 0), max(start, 0)])
+            ).map { try JSONValue.decodeJSON(ExecutionRecord.self, $0).execution }
+            return (total, results)
         }
     }
 

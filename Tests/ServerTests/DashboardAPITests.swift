@@ -35,6 +35,21 @@ import Workflow
         return try JSONValue.parse(text)
     }
 
+    @Test func conductorSearchReportsTheTotalNotThePageSize() async throws {
+        let server = try await TestServer.start(llm: Self.llm)
+        defer { Task { await server.stop() } }
+        let client = AgentClient(serverURL: server.url)
+        let ids = [try await Self.run(client, "one"), try await Self.run(client, "two"), try await Self.run(client, "three")]
+        let page: JSONValue = try JSONValue.parse(
+            try await server.request(.GET, "/api/workflow/search?workflowType=pipeline&size=2&start=1").1)
+        #expect(page["totalHits"] == 3, "all matches, as Conductor counts them, not the 2 on the page")
+        #expect(page["results"].arrayValue?.compactMap { $0["workflowId"].stringValue } == [ids[1], ids[0]])
+        let agents: JSONValue = try JSONValue.parse(
+            try await server.request(.GET, "/api/agent/executions?agentName=pipeline&size=1").1)
+        #expect(agents["totalHits"] == 3)
+        #expect(agents["results"].arrayValue?.count == 1)
+    }
+
     @Test func searchFiltersPagesAndSumsTokensThroughSubAgents() async throws {
         let server = try await TestServer.start(llm: Self.llm)
         defer { Task { await server.stop() } }

@@ -58,8 +58,9 @@ struct AgentRoutes {
         agent.get("executions") { request, _ in
             let size = try RequestValidation.integer(request, "size", in: 0...1000) ?? 20
             let status = try RequestValidation.workflowStatus(request)
-            let found = try await engine.searchWorkflows(name: request.query("agentName"), status: status, limit: size)
-            let results = found.map { run -> [String: JSONValue] in
+            let start = try RequestValidation.integer(request, "start", in: 0...Int(Int32.max)) ?? 0
+            let page = try await engine.searchWorkflowPage(name: request.query("agentName"), status: status, start: start, limit: size)
+            let results = page.results.map { run -> [String: JSONValue] in
                 [
                     "executionId": .string(run.workflowId), "agentName": .string(run.workflowName),
                     "version": .int(run.workflowVersion ?? 1), "status": .string(run.status.rawValue),
@@ -69,7 +70,7 @@ struct AgentRoutes {
                     "output": .string(JSONValue.object(AgentOutput.presented(run.output)).jsonText()),
                 ]
             }
-            return try Reply.json(["totalHits": JSONValue.int(results.count), "results": .array(results.map(JSONValue.object))])
+            return try Reply.json(["totalHits": JSONValue.int(page.totalHits), "results": .array(results.map(JSONValue.object))])
         }
         agent.get("executions/:id") { request, context in
             let run = try await execution(try request.parameter("id", context))

@@ -22,8 +22,9 @@ struct WorkflowRoutes {
         workflows.get("search") { request, _ in
             let size = try RequestValidation.integer(request, "size", in: 0...1000) ?? 100
             let status = try RequestValidation.workflowStatus(request)
-            let found = try await engine.searchWorkflows(name: request.query("workflowType"), status: status, limit: size)
-            return try Reply.json(SearchResult(totalHits: found.count, results: found))
+            let start = try RequestValidation.integer(request, "start", in: 0...Int(Int32.max)) ?? 0
+            let page = try await engine.searchWorkflowPage(name: request.query("workflowType"), status: status, start: start, limit: size)
+            return try Reply.json(SearchResult(totalHits: page.totalHits, results: page.results))
         }
         workflows.post(":id") { request, context in
             var request = request
