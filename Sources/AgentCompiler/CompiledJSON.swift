@@ -74,10 +74,10 @@ public enum CompiledJSON {
 
     /// Appends what `slot` holds, as ``write(_:indent:into:)`` would append its `json`, without building it.
     private static func write(_ slot: Slot, indent: Int, into out: inout [UInt8]) {
-        if let object = slot.object {
-            guard !object.isEmpty else { return out.append(contentsOf: "{}".utf8) }
+        if let members = slot.object {
+            guard !members.isEmpty else { return out.append(contentsOf: "{}".utf8) }
             out.append(UInt8(ascii: "{"))
-            for (i, member) in object.sorted(by: { $0.key < $1.key }).enumerated() {
+            for (i, member) in Slot.sorted(members).enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent + 1, into: &out)
                 quote(member.key, into: &out)
@@ -168,13 +168,30 @@ public enum CompiledJSON {
 /// One value under construction.
 private final class Slot {
     var scalar: JSONValue = .null
-    var object: [String: Slot]?
+    /// Members in the order they were encoded; a key encoded twice keeps its last value (see ``sorted(_:)``).
+    var object: [(key: String, value: Slot)]?
     var array: [Slot]?
 
     var json: JSONValue {
-        if let object { return .object(object.mapValues(\.json)) }
+        if let object { return .object(Dictionary(object.map { ($0.key, $0.value.json) }, uniquingKeysWith: { _, last in last })) }
         if let array { return .array(array.map(\.json)) }
         return scalar
+    }
+
+    /// Members sorted by key, the last of any repeated key kept (as a dictionary would keep it).
+    static func sorted(_ members: [(key: String, value: Slot)]) -> [(key: String, value: Slot)] {
+        // The sort is stable, so of equal keys the last encoded comes last.
+        let ordered = members.enumerated().sorted { $0.element.key < $1.element.key || ($0.element.key == $1.element.key && $0.offset < $1.offset) }
+        var result: [(key: String, value: Slot)] = []
+        result.reserveCapacity(ordered.count)
+        for (_, member) in ordered {
+            if let last = result.last, last.key == member.key {
+                result[result.count - 1] = member
+            } else {
+                result.append(member)
+            }
+        }
+        return result
     }
 
     /// Comparing types first keeps the common leaves (strings, JSON values) off the runtime's dynamic casts.
@@ -202,7 +219,7 @@ private struct SlotEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if slot.object == nil { slot.object = [:] }
+        if slot.object == nil { slot.object = [] }
         return KeyedEncodingContainer(KeyedSlot<Key>(slot: slot))
     }
 
@@ -220,7 +237,7 @@ private struct KeyedSlot<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     private func child(_ key: Key) -> Slot {
         let child = Slot()
-        slot.object![key.stringValue] = child
+        slot.object!.append((key.stringValue, child))
         return child
     }
 
