@@ -88,5 +88,7 @@ public enum SpecTestSchema {
         FieldSchema("answers", .array(.object(answer)), "answers to the run's waits, in order"),
         FieldSchema("expect", .object(expectation), "what must hold at the end"),
         FieldSchema("timeoutSeconds", .number, range: .positive, "fail the case after this long (default 60)"),
+        FieldSchema("recorded", .boolean,
+                    "true: written by `agentspanc run --record-test`; `agentspanc test --update` rewrites its tools and expect"),
     ])
 }

@@ -9,6 +9,9 @@ struct Observation: Sendable {
     struct Call: Sendable {
         var name: String
         var args: JSONValue
+        /// What the tool returned (`tool_result`), or why it failed (`error`), once known.
+        var result: JSONValue? = nil
+        var error: String? = nil
     }
 
     var status: String
