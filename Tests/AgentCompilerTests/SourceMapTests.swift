@@ -100,7 +100,9 @@ struct SourceMapTests {
         let path = try Self.write()
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
         let def = try AgentCompiler().compile(SpecLoader.load(path: path).config)
-        #expect(!(def.metadata?["agentDef"]?.jsonText() ?? "").contains("_sourceMap"))
+        let recorded: String = def.metadata?["agentDef"].map { $0.jsonText() } ?? ""
+        #expect(recorded.contains("desk"))
+        #expect(!recorded.contains("_sourceMap"))
     }
 
     @Test func aSpecWritingTheKeyItselfIsRefused() {
