@@ -148,12 +148,13 @@ struct AgentEventDeriver {
                 call.args = .object(task.inputData.filter { !Self.internalArgumentKeys.contains($0.key) })
             }
             switch task.status {
-            case .completed, .completedWithErrors:
+            case .completed:
                 var result = Draft(.toolResult, executionID, entry.time)
                 result.toolName = call.toolName
                 result.result = Self.mediaTypes.contains(type) ? .object(task.outputData) : task.outputData["result"] ?? .object(task.outputData)
                 return [call, result]
             default:
+                // COMPLETED_WITH_ERRORS too: an optional tool task that failed for good (the model reads the error).
                 var error = failure(task, entry: entry)
                 error.toolName = call.toolName
                 return [call, error]
