@@ -48,6 +48,8 @@ public struct SpecTestCase: Sendable, Hashable {
         public var name: String
         public var args: [String: JSONValue]?
         public var exact: Bool
+        /// What the tool must have returned (a subset for objects; `~regex` strings), when given.
+        public var result: JSONValue? = nil
         /// Where the expectation is written.
         public var location: SourceLocation
     }

@@ -124,7 +124,7 @@ public enum SpecTestLoader {
             expect.toolCalls = calls.enumerated().map { i, call in
                 SpecTestCase.ExpectedCall(
                     name: call["name"].stringValue ?? "", args: call["args"].objectValue, exact: call["exact"].boolValue ?? false,
-                    location: at(i < elements.count ? elements[i] : child("toolCalls")))
+                    result: call.objectValue?["result"], location: at(i < elements.count ? elements[i] : child("toolCalls")))
             }
         }
         expect.notCalled = object["notCalled"]?.arrayValue?.compactMap(\.stringValue) ?? []

@@ -45,6 +45,7 @@ public enum SpecTestSchema {
         FieldSchema("name", .string, required: true, "the tool"),
         FieldSchema("args", .map(.any), "arguments it must have (strings starting with ~ are regexes)"),
         FieldSchema("exact", .boolean, "true: args must be exactly these, not a subset"),
+        FieldSchema("result", .any, "what the tool returned (objects as a subset; strings starting with ~ are regexes)"),
     ])
 
     /// What the output must be.

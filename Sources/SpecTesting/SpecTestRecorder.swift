@@ -184,7 +184,8 @@ public struct SpecTestRecorder: Sendable {
             lines.append("    order: exact")
             lines.append("    toolCalls:")
             for call in observation.calls {
-                lines.append("      - {name: \(yaml(.string(call.name))), args: \(yaml(call.args)), exact: true}")
+                let result = call.result.map { ", result: \(yaml($0))" } ?? ""
+                lines.append("      - {name: \(yaml(.string(call.name))), args: \(yaml(call.args)), exact: true\(result)}")
             }
         }
         if !observation.handoffs.isEmpty { lines.append("    handoffs: \(yaml(.array(observation.handoffs.map(JSONValue.string))))") }

@@ -78,7 +78,7 @@ struct RecordTestTests {
         #expect(recorded.contains("recorded: true"))
         #expect(recorded.contains("cassette: \"prober.recorded.cassette.yaml\""), "\(recorded)")
         #expect(recorded.contains("\"state\":\"green\""), "the tool's real output is a fixture:\n\(recorded)")
-        #expect(recorded.contains("{name: \"probe\", args: {\"target\":\"x\"}, exact: true}"), "\(recorded)")
+        #expect(recorded.contains(#"{name: "probe", args: {"target":"x"}, exact: true, result: {"state":"green","target":"x"}}"#), "\(recorded)")
         #expect(FileManager.default.fileExists(atPath: directory + "/prober.recorded.cassette.yaml"))
 
         // Offline: no model key, no model server (stopped), the tool changed: the recording still replays and passes.
@@ -90,6 +90,24 @@ struct RecordTestTests {
         try writeProbe(state: "red", in: directory)
         let (changedCode, changed, _) = try await agentspanc(["test", "prober.test.yaml"], in: directory)
         #expect(changedCode == 0, "the recorded output (green) wins over the tool's new one (red):\n\(changed)")
+
+        // The spec's binding itself changed to a program that is not there: still the recorded output.
+        let spec = directory + "/prober.yaml"
+        let broken = try String(contentsOfFile: spec, encoding: .utf8)
+            .replacingOccurrences(of: #"command: [./probe.sh, "{target}"]"#, with: #"command: [./missing-probe.sh, "{target}"]"#)
+        #expect(broken.contains("missing-probe.sh"))
+        try broken.write(toFile: spec, atomically: true, encoding: .utf8)
+        let (brokenCode, brokenOut, _) = try await agentspanc(["test", "prober.test.yaml"], in: directory)
+        #expect(brokenCode == 0, "the recorded output wins over a binding that cannot run now:\n\(brokenOut)")
+
+        // The same case with the real tool instead of the recorded outputs fails: the replay above answered from them.
+        let recordedCase = try String(contentsOfFile: directory + "/prober.test.yaml", encoding: .utf8)
+        let tools = try #require(recordedCase.range(of: "  tools:\n")), expect = try #require(recordedCase.range(of: "  expect:\n"))
+        try (String(recordedCase[..<tools.lowerBound]) + "  tools:\n    probe: {run: true}\n" + String(recordedCase[expect.lowerBound...]))
+            .write(toFile: directory + "/real.test.yaml", atomically: true, encoding: .utf8)
+        let (realCode, real, _) = try await agentspanc(["test", "real.test.yaml"], in: directory)
+        #expect(realCode == 1, "\(real)")
+        #expect(real.contains("expected tool call probe {\"target\":\"x\"} → {\"state\":\"green\""), "\(real)")
     }
 
     @Test func updateRewritesOnlyTheRecordedSectionsFromARunWithTheRealTools() async throws {
