@@ -65,6 +65,7 @@ struct LocatedFailureTests {
         let id = try await Self.newestExecution(stack, agent: "located_ops")
         let (status, statusErr) = try await Self.status(stack, id)
         let failure = try #require(status["errors"].arrayValue?.first { $0["toolName"] == .string(tool) }, "\(status.jsonText())")
+        #expect(status["errors"].arrayValue?.count == 1, "one failed call (its last attempt), nothing that only passed it on: \(status.jsonText())")
         #expect(failure["location"]["file"] == "Fixtures/located_failures.yaml")
         #expect(failure["location"]["line"] == .int(line))
         #expect(failure["location"]["column"] == .int(column))

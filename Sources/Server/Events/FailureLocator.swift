@@ -50,8 +50,11 @@ struct FailureLocator: Sendable {
                 }
                 let terminated = type == "TERMINATE" && task.status == .completed
                     && ["FAILED", "TERMINATED"].contains(task.inputData["terminationStatus"]?.stringValue ?? "")
-                guard Self.failedStatuses.contains(task.status) || terminated else { continue }
-                let tool = AgentEventDeriver.isTool(task, type: type) ? AgentEventDeriver.toolName(of: task) : nil
+                let isTool = AgentEventDeriver.isTool(task, type: type)
+                // COMPLETED_WITH_ERRORS is a failure of the tool call itself; a JOIN over it only passes it on.
+                let failed = task.status == .completedWithErrors ? isTool : Self.failedStatuses.contains(task.status)
+                guard failed || terminated else { continue }
+                let tool = isTool ? AgentEventDeriver.toolName(of: task) : nil
                 let message = terminated
                     ? task.inputData["terminationReason"]?.stringValue ?? run.reasonForIncompletion ?? "terminated"
                     : task.status == .timedOut ? "Task timed out" : task.reasonForIncompletion ?? "Task \(task.status.rawValue.lowercased())"
