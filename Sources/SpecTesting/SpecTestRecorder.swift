@@ -53,7 +53,7 @@ public struct SpecTestRecorder: Sendable {
 
     /// Runs `prompt` against the spec at `specPath` with the real model (configured from `environment`, as a server
     /// is) and the spec's real tools, and writes the case to `testFile`: appended, or replacing the case of the
-    /// same name.
+    /// same name. A run that does not complete writes nothing.
     public func record(
         specPath: String, prompt: String, testFile: String, name: String? = nil, context: [String: JSONValue]? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
@@ -69,6 +69,10 @@ public struct SpecTestRecorder: Sendable {
             name: caseName, specPath: specPath, prompt: prompt, context: context, timeoutSeconds: 600, recorded: true,
             location: location)
         let observation = try await observe(testCase, model: model)
+        guard observation.status == "COMPLETED" else {
+            // A failed run (no key, a tool that cannot run) is no behaviour worth pinning down: nothing is written.
+            throw Problem("the run ended \(observation.status)\(observation.reason.map { ": \($0)" } ?? ""); nothing recorded in \(testFile)")
+        }
         let directory = URL(fileURLWithPath: testFile).deletingLastPathComponent().standardizedFileURL.path
         let text = Self.caseText(
             name: caseName, spec: Self.relative(specPath, to: directory), prompt: prompt, context: context,

@@ -110,6 +110,17 @@ struct RecordTestTests {
         #expect(real.contains("expected tool call probe {\"target\":\"x\"} → {\"state\":\"green\""), "\(real)")
     }
 
+    @Test func aRunThatDoesNotCompleteRecordsNothing() async throws {
+        // No model server: the model call fails, the run ends FAILED.
+        let directory = try project(state: "green")
+        let (code, _, err) = try await agentspanc(
+            ["run", "prober.yaml", "Probe the east gate.", "--record-test", "prober.test.yaml"], in: directory,
+            environment: ["OPENAI_API_KEY": "test", "OPENAI_BASE_URL": "http://127.0.0.1:\(freePort())/v1"])
+        #expect(code == 1)
+        #expect(err.contains("the run ended FAILED") && err.contains("nothing recorded in prober.test.yaml"), "\(err)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/prober.test.yaml"))
+    }
+
     @Test func updateRewritesOnlyTheRecordedSectionsFromARunWithTheRealTools() async throws {
         let directory = try project(state: "green")
         let (modelURL, model) = try await startModel()
