@@ -52,13 +52,15 @@ struct RecordTestTests {
         let double = try ChildProcess(
             "/usr/bin/env", ["python3", PythonClients.fixtures + "/openai_double.py", portFile, scratch + "/requests.jsonl"],
             processGroup: true)
-        let deadline = ContinuousClock.now + .seconds(30)
+        // Generous: on a loaded machine the interpreter alone can take many seconds to start.
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text) {
                 return ("http://127.0.0.1:\(port)/v1", double)
             }
             try await Task.sleep(for: .milliseconds(50))
         }
+        Issue.record("the OpenAI test double did not start within 120 s; stderr:\n\(double.stderr)")
         await double.killGroup()
         throw CancellationError()
     }
