@@ -10,8 +10,12 @@ public struct AgentCompiler: Sendable {
 
     /// Compiles `config` into its workflow definition.
     /// - Throws: ``CompileError`` for configurations the server rejects (no model, bad strategy, …).
+    /// When the config carries the spec's locations (``AgentConfig/sourceMap``), the workflow and its inline
+    /// sub-workflows get `metadata.sourceMap` (``WorkflowSourceMap``).
     public func compile(_ config: AgentConfig) throws(CompileError) -> WorkflowDef {
-        try compileAgent(config)
+        var def = try compileAgent(config)
+        SourceMapBuilder(config: config)?.stamp(&def)
+        return def
     }
 
     /// Compiles one agent (root or child): dispatch (§0.3), then post-processing.
@@ -113,6 +117,6 @@ public struct AgentCompiler: Sendable {
 
     /// `metadata.agentDef`: the config as the server serialises it, without our `run:` bindings.
     static func agentDefinition(_ config: AgentConfig) -> JSONValue {
-        (try? CompiledJSON.jsonValue(config.withoutBindings)) ?? .null
+        (try? CompiledJSON.jsonValue(config.withoutBindings.withoutSourceMaps)) ?? .null
     }
 }

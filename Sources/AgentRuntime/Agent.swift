@@ -1,4 +1,5 @@
 import AgentSpec
+import Foundation
 import Workflow
 
 /// An agent to run: its Agentspan agent config, and the spec file it came from (if any).
@@ -20,10 +21,12 @@ public struct Agent: Sendable, Hashable {
 
 extension Agent {
     /// An agent from a spec file: validated by the spec loader (located errors), `ref:` sub-agents inlined (as far
-    /// as `options` let them reach).
+    /// as `options` let them reach). Its source map is anchored at the spec's absolute directory, so a failure is
+    /// located in the spec from whatever directory it is shown.
     public static func load(path: String, options: SpecLoadOptions = SpecLoadOptions()) throws(SpecError) -> Agent {
         let spec = try SpecLoader.load(path: path, options: options)
-        return Agent(config: spec.json, specPath: spec.path)
+        let directory = URL(fileURLWithPath: spec.path).deletingLastPathComponent().standardizedFileURL.path
+        return Agent(config: spec.json.withSourceDirectory(directory), specPath: spec.path)
     }
 
     /// An agent built in Swift.

@@ -1,3 +1,4 @@
+import Foundation
 import Workflow
 
 /// What happened in an agent execution, as `AgentRuntime.stream` and `AgentHandle.stream` yield it.
@@ -43,6 +44,8 @@ public struct AgentEvent: Sendable, Hashable {
     public var messagesBefore: Int?
     public var messagesAfter: Int?
     public var exchangesCondensed: Int?
+    /// Errors and failed guardrails: where in the spec the failing part is written.
+    public var location: SpecLocation?
 
     /// Converts a wire event.
     public init(_ event: AgentStreamEvent) {
@@ -61,6 +64,31 @@ public struct AgentEvent: Sendable, Hashable {
         messagesBefore = event.messagesBefore
         messagesAfter = event.messagesAfter
         exchangesCondensed = event.exchangesCondensed
+        location = event.location
+    }
+
+    /// The error as a compiler-style line, `specs/ops_agent.yaml:14:7: error: tool 'x' failed: …`, with the file
+    /// relative to `directory`; nil when the event is not a located failure.
+    public func diagnostic(relativeTo directory: String = FileManager.default.currentDirectoryPath) -> String? {
+        guard type == .error || type == .guardrailFail, let location else { return nil }
+        return location.diagnostic(
+            Self.failureMessage(
+                kind: location.kind, name: type == .error && toolName != "workflow" ? toolName : nil,
+                content ?? ""),
+            relativeTo: directory)
+    }
+
+    /// "tool 'check_service' failed: …", "guardrail 'no_pii' failed: …", "model call failed: …", …
+    public static func failureMessage(kind: SpecLocation.Kind?, name: String?, _ message: String) -> String {
+        let named = name.map { " '\($0)'" } ?? ""
+        switch kind {
+        case .tool: return "tool\(named) failed: \(message)"
+        case .guardrail: return "guardrail\(named) failed: \(message)"
+        case .gate: return "gate failed: \(message)"
+        case .handoff: return "handoff failed: \(message)"
+        case .llm: return "model call failed: \(message)"
+        case .agent, nil: return message
+        }
     }
 }
 

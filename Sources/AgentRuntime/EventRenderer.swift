@@ -43,9 +43,9 @@ public struct EventRenderer: Sendable {
         case .guardrailPass:
             return " [guardrail_pass] \(event.guardrailName ?? "")"
         case .guardrailFail:
-            return " [guardrail_fail] \(event.guardrailName ?? ""): \(event.content ?? "")"
+            return " [guardrail_fail] \(event.guardrailName ?? ""): \(event.content ?? "")" + located(event)
         case .error:
-            return " [error] \(event.toolName.map { "\($0): " } ?? "")\(event.content ?? "")"
+            return " [error] \(event.toolName.map { "\($0): " } ?? "")\(event.content ?? "")" + located(event)
         case .done:
             let output = event.output ?? .null
             if case .string(let reason) = output["rejectionReason"], !reason.isEmpty {
@@ -61,6 +61,11 @@ public struct EventRenderer: Sendable {
         case .message, .subagentStart, .subagentStop:
             return event.content.map { " [\(event.type.rawValue.lowercased())] \($0)" }
         }
+    }
+
+    /// A located failure's compiler-style line (relative to the current directory) on a line of its own.
+    private func located(_ event: AgentEvent) -> String {
+        event.diagnostic().map { "\n" + $0 } ?? ""
     }
 
     /// The answer inside a `done` output: `output.result` as text.

@@ -76,6 +76,12 @@ public struct AgentConfig: Codable, Sendable, Hashable {
     /// Newer SDKs send `false` to skip the final synthesis turn; accepted and kept, not compiled (the reference
     /// compiler studied predates it).
     public var synthesize: Bool?
+    /// Where the spec file wrote this agent (`_sourceMap`; the loader sets it, the compiler turns it into the
+    /// workflow's `metadata.sourceMap`). Not an Agentspan field: a server that does not know it ignores it.
+    public var sourceMap: AgentSourceMap?
+
+    /// The JSON key of ``sourceMap``.
+    public static let sourceMapKey = "_sourceMap"
 
     /// Creates a configuration; every field but `name` is optional.
     public init(
@@ -89,7 +95,7 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         metadata: [String: JSONValue]? = nil, codeExecution: CodeExecutionConfig? = nil, cliConfig: CliConfig? = nil,
         includeContents: String? = nil, thinkingConfig: ThinkingConfig? = nil, planner: Bool? = nil,
         requiredTools: [String]? = nil, gate: GateConfig? = nil, credentials: [String]? = nil, external: Bool? = nil,
-        promptTemplate: JSONValue? = nil, synthesize: Bool? = nil
+        promptTemplate: JSONValue? = nil, synthesize: Bool? = nil, sourceMap: AgentSourceMap? = nil
     ) {
         self.name = name
         self.description = description
@@ -125,6 +131,7 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         self.external = external
         self.promptTemplate = promptTemplate
         self.synthesize = synthesize
+        self.sourceMap = sourceMap
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -132,6 +139,7 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         case memory, maxTurns, maxTokens, timeoutSeconds, temperature, stopWhen, termination, handoffs, callbacks
         case allowedTransitions, introduction, metadata, codeExecution, cliConfig, includeContents, thinkingConfig
         case planner, requiredTools, gate, credentials, external, promptTemplate, synthesize
+        case sourceMap = "_sourceMap"
     }
 
     /// Lenient decoding like the server's: unknown keys are ignored and `tools`/`agents` default to empty.
@@ -172,6 +180,8 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         external = try c.decodeIfPresent(Bool.self, forKey: .external)
         promptTemplate = try c.decodeIfPresent(JSONValue.self, forKey: .promptTemplate)
         synthesize = try c.decodeIfPresent(Bool.self, forKey: .synthesize)
+        // A map that does not read (another producer's `_sourceMap`) only costs the locations.
+        sourceMap = try? c.decodeIfPresent(AgentSourceMap.self, forKey: .sourceMap)
     }
 
     /// Encodes the set fields only (`tools`/`agents` when non-empty), as the server's `NON_NULL` output does.
@@ -211,6 +221,7 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         try c.encodeIfPresent(external, forKey: .external)
         try c.encodeIfPresent(promptTemplate, forKey: .promptTemplate)
         try c.encodeIfPresent(synthesize, forKey: .synthesize)
+        try c.encodeIfPresent(sourceMap, forKey: .sourceMap)
     }
 }
 

@@ -58,7 +58,7 @@ public enum SpecLoader {
     public static func load(source: String, path: String, options: SpecLoadOptions = SpecLoadOptions()) throws(SpecError) -> LoadedSpec {
         let directory = resolved(URL(fileURLWithPath: path).deletingLastPathComponent().path)
         var context = LoadContext(
-            refRoots: options.allowsAnyRef ? nil : [directory] + options.refRoots.map(resolved))
+            refRoots: options.allowsAnyRef ? nil : [directory] + options.refRoots.map(resolved), specDirectory: directory)
         let json = context.readFile(path: path, text: source, stack: [resolved(path)])
         context.diagnostics.sort { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
         let errors = context.diagnostics.filter { $0.severity == .error }
@@ -192,6 +192,8 @@ private final class RefResolver {
 private struct LoadContext {
     /// Resolved directories `ref:` may read from; nil: anywhere.
     var refRoots: [String]?
+    /// The top-level spec's resolved directory, which source maps name files relative to.
+    var specDirectory: String
     var diagnostics: [Diagnostic] = []
     var files: [String] = []
     /// Nodes read so far over all files, against the one budget of ``SpecLoader/limits``.
@@ -199,7 +201,17 @@ private struct LoadContext {
     /// The budget ran out (reported once; later refs fail silently).
     var budgetExhausted = false
 
-    init(refRoots: [String]?) { self.refRoots = refRoots }
+    init(refRoots: [String]?, specDirectory: String) {
+        self.refRoots = refRoots
+        self.specDirectory = specDirectory
+    }
+
+    /// How a source map names `path`: relative to the spec's directory when inside it, else absolute.
+    func locationFile(_ path: String) -> String {
+        let file = SpecLoader.resolved(path)
+        guard SpecLoader.isInside(file, root: specDirectory), file != specDirectory else { return file }
+        return String(file.dropFirst(specDirectory == "/" ? 1 : specDirectory.count + 1))
+    }
 
     /// An agent key, an `x-` or merge key, or a near miss of an agent key (which gets a "did you mean").
     static func looksLikeAgentKey(_ key: String?) -> Bool {
@@ -296,6 +308,7 @@ private struct LoadContext {
             let referencedDirectory = (refPath as NSString).deletingLastPathComponent
             return agent.map { BindingPaths.rebase(agent: $0, by: referencedDirectory) }
         }
+        reader.locationFile = locationFile(path)
         resolver.context = self
         let value = reader.readAgent(node)
         self = resolver.context

@@ -24,12 +24,15 @@ struct SpecReader {
     }
 
     let source: Source
+    /// How source maps name this file: relative to the top-level spec's directory, or absolute outside it.
+    var locationFile: String
     /// Loads `{ref: path}` sub-agents: (path as written, mark of the path) → the agent's JSON, or nil on failure.
     let resolveRef: (String, Mark?) -> JSONValue?
     var diagnostics: [Diagnostic] = []
 
     init(source: Source, resolveRef: @escaping (String, Mark?) -> JSONValue?) {
         self.source = source
+        self.locationFile = source.path
         self.resolveRef = resolveRef
     }
 
@@ -255,9 +258,10 @@ struct SpecReader {
     /// Reads an agent mapping and checks the rules that span several keys.
     mutating func readAgent(_ node: Node) -> JSONValue {
         let (value, nodes) = readObject(node, schema: SpecSchema.agent)
-        guard case .object(let agent) = value else { return value }
+        guard case .object(var agent) = value else { return value }
         checkAgent(agent, nodes: nodes, mark: node.mark)
-        return value
+        if let map = try? JSONValue.from(sourceMap(of: node, nodes: nodes)) { agent[AgentConfig.sourceMapKey] = map }
+        return .object(agent)
     }
 
     private mutating func checkAgent(_ agent: [String: JSONValue], nodes: [String: Node], mark: Mark?) {
@@ -400,7 +404,7 @@ struct SpecReader {
     }
 
     /// The value of `key` in a mapping node.
-    private func child(_ node: Node?, _ key: String) -> Node? {
+    func child(_ node: Node?, _ key: String) -> Node? {
         guard case .mapping(let mapping)? = node else { return nil }
         return mapping.first { $0.key.string == key }?.value
     }

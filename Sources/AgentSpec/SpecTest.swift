@@ -48,6 +48,8 @@ public struct SpecTestCase: Sendable, Hashable {
         public var name: String
         public var args: [String: JSONValue]?
         public var exact: Bool
+        /// What the tool must have returned (a subset for objects; `~regex` strings), when given.
+        public var result: JSONValue? = nil
         /// Where the expectation is written.
         public var location: SourceLocation
     }
@@ -77,6 +79,9 @@ public struct SpecTestCase: Sendable, Hashable {
         public var maxTokens: Int?
         /// Where `expect:` is written (or the case, when it has none).
         public var location: SourceLocation
+
+        /// The defaults: the run completes; nothing else is checked.
+        public init(location: SourceLocation) { self.location = location }
     }
 
     public var name: String
@@ -92,8 +97,30 @@ public struct SpecTestCase: Sendable, Hashable {
     public var answers: [Answer]
     public var expect: Expectation
     public var timeoutSeconds: Double
+    /// Written by `agentspanc run --record-test`: `agentspanc test --update` may rewrite its `tools:` and `expect:`.
+    public var recorded: Bool = false
     /// Where the case starts.
     public var location: SourceLocation
+
+    /// A case with the given parts; the others take the format's defaults (real tools, no answers, 60 s).
+    public init(
+        name: String, specPath: String, prompt: String, context: [String: JSONValue]? = nil, inlineTurns: JSONValue? = nil,
+        cassettePath: String? = nil, tools: [String: ToolMode] = [:], answers: [Answer] = [], expect: Expectation? = nil,
+        timeoutSeconds: Double = 60, recorded: Bool = false, location: SourceLocation
+    ) {
+        self.name = name
+        self.specPath = specPath
+        self.prompt = prompt
+        self.context = context
+        self.inlineTurns = inlineTurns
+        self.cassettePath = cassettePath
+        self.tools = tools
+        self.answers = answers
+        self.expect = expect ?? Expectation(location: location)
+        self.timeoutSeconds = timeoutSeconds
+        self.recorded = recorded
+        self.location = location
+    }
 }
 
 /// A loaded test file: its cases, in file order.

@@ -49,7 +49,7 @@ public enum SpecTestLoader {
             }
             let specName = object["spec"]?.stringValue ?? defaultSpec(for: path)
             let specPath = specName.hasPrefix("/") ? specName : directory + "/" + specName
-            let testCase = SpecTestCase(
+            var testCase = SpecTestCase(
                 name: object["name"]?.stringValue ?? "", specPath: specPath, prompt: object["prompt"]?.stringValue ?? "",
                 context: object["context"]?.objectValue,
                 inlineTurns: object["turns"].map { ["conversations": [["match": [:], "turns": $0]]] },
@@ -58,6 +58,7 @@ public enum SpecTestLoader {
                 answers: (object["answers"]?.arrayValue ?? []).map(answer),
                 expect: expectation(object["expect"], node: nodes["expect"], at: at),
                 timeoutSeconds: object["timeoutSeconds"]?.doubleValue ?? 60, location: location)
+            testCase.recorded = object["recorded"]?.boolValue ?? false
             if object["turns"] != nil, object["cassette"] != nil {
                 reader.report("give the model's turns inline (turns:) or in a cassette file (cassette:), not both", at: nodes["cassette"]?.mark)
             }
@@ -123,7 +124,7 @@ public enum SpecTestLoader {
             expect.toolCalls = calls.enumerated().map { i, call in
                 SpecTestCase.ExpectedCall(
                     name: call["name"].stringValue ?? "", args: call["args"].objectValue, exact: call["exact"].boolValue ?? false,
-                    location: at(i < elements.count ? elements[i] : child("toolCalls")))
+                    result: call.objectValue?["result"], location: at(i < elements.count ? elements[i] : child("toolCalls")))
             }
         }
         expect.notCalled = object["notCalled"]?.arrayValue?.compactMap(\.stringValue) ?? []

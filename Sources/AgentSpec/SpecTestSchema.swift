@@ -45,6 +45,7 @@ public enum SpecTestSchema {
         FieldSchema("name", .string, required: true, "the tool"),
         FieldSchema("args", .map(.any), "arguments it must have (strings starting with ~ are regexes)"),
         FieldSchema("exact", .boolean, "true: args must be exactly these, not a subset"),
+        FieldSchema("result", .any, "what the tool returned (objects as a subset; strings starting with ~ are regexes)"),
     ])
 
     /// What the output must be.
@@ -88,5 +89,7 @@ public enum SpecTestSchema {
         FieldSchema("answers", .array(.object(answer)), "answers to the run's waits, in order"),
         FieldSchema("expect", .object(expectation), "what must hold at the end"),
         FieldSchema("timeoutSeconds", .number, range: .positive, "fail the case after this long (default 60)"),
+        FieldSchema("recorded", .boolean,
+                    "true: written by `agentspanc run --record-test`; `agentspanc test --update` rewrites its tools and expect"),
     ])
 }

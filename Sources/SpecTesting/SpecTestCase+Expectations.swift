@@ -9,6 +9,9 @@ struct Observation: Sendable {
     struct Call: Sendable {
         var name: String
         var args: JSONValue
+        /// What the tool returned (`tool_result`), or why it failed (`error`), once known.
+        var result: JSONValue? = nil
+        var error: String? = nil
     }
 
     var status: String
@@ -31,9 +34,12 @@ struct Observation: Sendable {
 extension SpecTestCase.ExpectedCall {
     func isMet(by call: Observation.Call) -> Bool {
         call.name == name && (args.map { ArgumentMatcher.matches(call.args, $0, exact: exact) } ?? true)
+            && (result.map { ArgumentMatcher.matches(call.result ?? .null, $0, exact: false) } ?? true)
     }
 
-    var rendered: String { args.map { "\(name) \(JSONValue.object($0).jsonText())" } ?? name }
+    var rendered: String {
+        (args.map { "\(name) \(JSONValue.object($0).jsonText())" } ?? name) + (result.map { " → \($0.jsonText())" } ?? "")
+    }
 }
 
 extension SpecTestCase.Expectation {
@@ -47,7 +53,11 @@ extension SpecTestCase.Expectation {
             fail("expected status \(status), the run ended \(observation.status)"
                 + (observation.reason.map { ": \($0)" } ?? ""))
         }
-        let actual = observation.calls.map { "\($0.name) \($0.args.jsonText())" }
+        let showResults = toolCalls?.contains { $0.result != nil } ?? false
+        let actual = observation.calls.map { call in
+            "\(call.name) \(call.args.jsonText())"
+                + (showResults ? " → " + (call.result?.jsonText() ?? call.error.map { "error: \($0)" } ?? "null") : "")
+        }
         if let expected = toolCalls {
             let missing = unmet(expected, observation.calls)
             if expected.isEmpty, order == "exact", !observation.calls.isEmpty {

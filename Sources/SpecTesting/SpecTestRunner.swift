@@ -52,7 +52,7 @@ public struct SpecTestRunner: Sendable {
         var result = SpecTestResult(name: testCase.name, location: testCase.location, failures: [], executionID: nil, duration: .zero)
         let executionID = Mutex<String?>(nil)
         do {
-            let observation = try await observe(testCase) { id in executionID.withLock { $0 = id } }
+            let observation = try await observe(testCase, model: try model(for: testCase)) { id in executionID.withLock { $0 = id } }
             result.failures = testCase.expect.failures(observation)
         } catch let failure as SpecTestFailure {
             result.failures = [failure]
@@ -64,7 +64,7 @@ public struct SpecTestRunner: Sendable {
         return result
     }
 
-    private func model(for testCase: SpecTestCase) throws -> any LLMProvider {
+    func model(for testCase: SpecTestCase) throws -> any LLMProvider {
         do {
             if let path = testCase.cassettePath { return try CassetteProvider(contentsOf: URL(fileURLWithPath: path)) }
             let document = testCase.inlineTurns ?? ["conversations": []]
@@ -75,15 +75,15 @@ public struct SpecTestRunner: Sendable {
         }
     }
 
-    /// Runs the case and gathers what happened; throws a located failure when it cannot run to an end.
-    private func observe(_ testCase: SpecTestCase, started: @Sendable (String) -> Void) async throws -> Observation {
+    /// Runs the case with `provider` answering its model calls and gathers what happened; throws a located failure
+    /// when it cannot run to an end.
+    func observe(_ testCase: SpecTestCase, model provider: any LLMProvider, started: @Sendable (String) -> Void) async throws -> Observation {
         let agent: Agent
         do {
             agent = try Agent.load(path: testCase.specPath)
         } catch {
             throw SpecTestFailure(location: testCase.location, message: "the spec does not load:\n\(error)")
         }
-        let provider = try model(for: testCase)
         let server = try await EmbeddedServer.start(llm: provider, logger: logger)
         defer { server.stop() }
         let worker = try makeWorker(testCase, agent: agent, serverURL: server.url)
@@ -109,6 +109,13 @@ public struct SpecTestRunner: Sendable {
                     switch event.type {
                     case .toolCall:
                         if let name = event.toolName { seen.calls.append(.init(name: name, args: event.args ?? .object([:]))) }
+                    case .toolResult, .error:
+                        // A call's outcome follows it; the latest call of that tool without one is the call it ends.
+                        if let name = event.toolName,
+                            let i = seen.calls.lastIndex(where: { $0.name == name && $0.result == nil && $0.error == nil })
+                        {
+                            if event.type == .toolResult { seen.calls[i].result = event.result ?? .null } else { seen.calls[i].error = event.content ?? "failed" }
+                        }
                     case .handoff:
                         if let target = event.target { seen.handoffs.append(target) }
                     case .guardrailPass, .guardrailFail:

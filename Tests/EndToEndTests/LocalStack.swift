@@ -6,12 +6,13 @@ import Testing
 final class LocalStack: @unchecked Sendable {
     let port: Int
     let dataDirectory: String
-    let cassette: String
+    /// The scripted model; nil: the server's real providers (configured from the environment).
+    let cassette: String?
     private(set) var server: ChildProcess?
     private(set) var worker: ChildProcess?
     var url: String { "http://127.0.0.1:\(port)" }
 
-    init(cassette: String = TestEnvironment.packageRoot + "/specs/ops_agent.cassette.yaml") throws {
+    init(cassette: String? = TestEnvironment.packageRoot + "/specs/ops_agent.cassette.yaml") throws {
         port = freePort()
         dataDirectory = try makeTemporaryDirectory()
         self.cassette = cassette
@@ -21,7 +22,8 @@ final class LocalStack: @unchecked Sendable {
     func startServer() async throws {
         let server = try ChildProcess(
             TestEnvironment.binary,
-            ["server", "--port", String(port), "--data", dataDirectory, "--llm-cassette", cassette, "--log-level", "warning"])
+            ["server", "--port", String(port), "--data", dataDirectory, "--log-level", "warning"]
+                + (cassette.map { ["--llm-cassette", $0] } ?? []))
         self.server = server
         let deadline = ContinuousClock.now + .seconds(30)
         while !isListening(port) {

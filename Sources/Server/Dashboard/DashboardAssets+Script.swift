@@ -561,6 +561,10 @@ async function executionPage(id, signal) {
       parts.push(h('div', {}, 'Root cause ', where, ': ', cause.task.reasonForIncompletion || cause.task.status, ' ',
         h('a', { href: `/executions/${enc(cause.workflow.workflowId)}#task-${cause.task.taskId}`, id: 'jump-to-failure' }, 'Jump to the failed step')));
     }
+    try {
+      const status = await api(`/api/agent/${enc(id)}/status`, { signal });
+      for (const failure of status.errors || []) parts.push(specLocation(failure.location, failure.message));
+    } catch (_) { /* the banner still names the failed step */ }
     banner.replaceChildren(h('div', { class: 'banner', role: 'alert' }, parts));
   }
 
@@ -676,6 +680,14 @@ async function executionPage(id, signal) {
   }
 }
 
+/** Where in the spec a failure comes from, compiler-style (`specs/ops_agent.yaml:14:7: error: …`); the file as the
+ * client that deployed the spec recorded it. */
+function specLocation(loc, message) {
+  if (!loc || !loc.file) return null;
+  return h('div', { class: 'spec-location' }, h('code', {}, `${loc.file}:${loc.line}:${loc.column}: error: ${message || ''}`),
+    loc.kind ? h('span', { class: 'muted' }, ' (' + loc.kind + ')') : null);
+}
+
 function timelineItem(e, pageId) {
   const head = (kind, ...rest) => h('div', { class: 'ev-head' }, h('span', { class: 'ev-kind' }, kind), ...rest, h('span', { class: 'ev-time' }, fmtClock(e.timestamp)));
   const where = e.executionId !== pageId ? h('a', { href: '/executions/' + enc(e.executionId), class: 'muted' }, 'in sub-agent') : null;
@@ -692,9 +704,9 @@ function timelineItem(e, pageId) {
       break;
     }
     case 'guardrail_pass': body = [head('Guardrail passed', h('code', {}, e.guardrailName), where)]; break;
-    case 'guardrail_fail': body = [head('Guardrail failed', h('code', {}, e.guardrailName), where), h('div', { class: 'ev-body' }, e.content || '')]; break;
+    case 'guardrail_fail': body = [head('Guardrail failed', h('code', {}, e.guardrailName), where), h('div', { class: 'ev-body' }, e.content || ''), specLocation(e.location, e.content)]; break;
     case 'context_condensed': body = [head('Context condensed', where), h('div', {}, `${e.messagesBefore} → ${e.messagesAfter} messages (${e.exchangesCondensed} exchanges summarised); ${e.content || ''}`)]; break;
-    case 'error': body = [head('Error', e.toolName ? h('code', {}, e.toolName) : null, where), h('div', { class: 'ev-body error-text' }, e.content || '')]; break;
+    case 'error': body = [head('Error', e.toolName ? h('code', {}, e.toolName) : null, where), h('div', { class: 'ev-body error-text' }, e.content || ''), specLocation(e.location, e.content)]; break;
     case 'done': body = [head('Done'), pre((e.output || {}).result !== undefined ? e.output.result : e.output)]; break;
     default: body = [head(e.type, where), pre(e)];
   }

@@ -38,6 +38,7 @@ h2 { font-size: 1.1rem; margin: 18px 0 8px; }
 h3 { font-size: 1rem; margin: 10px 0 6px; }
 .muted { color: var(--muted); }
 .error-text { color: var(--bad); }
+.spec-location code { color: var(--bad); white-space: pre-wrap; word-break: break-all; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; margin-bottom: 14px; }
 .row { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-end; }
 label { display: block; font-size: .82rem; color: var(--muted); margin-bottom: 3px; }

@@ -34,6 +34,8 @@ struct AgentEventDeriver {
         var guardrailName: String?
         var pendingTool: JSONValue?
         var condensation: JSONValue?
+        /// Where in the spec the failing task comes from (errors and guardrail failures).
+        var location: SpecLocation?
 
         init(_ type: AgentStreamEvent.Kind, _ executionId: String, _ timestamp: Int64) {
             self.type = type
@@ -47,13 +49,17 @@ struct AgentEventDeriver {
                 args: args, result: result, target: target, output: output, guardrailName: guardrailName,
                 pendingTool: pendingTool, messagesBefore: condensation?["messagesBefore"].intValue,
                 messagesAfter: condensation?["messagesAfter"].intValue,
-                exchangesCondensed: condensation?["exchangesCondensed"].intValue)
+                exchangesCondensed: condensation?["exchangesCondensed"].intValue, location: location)
         }
     }
 
     /// Events of `entry` for the stream of `rootID`. `task` is the record named by `entry.taskID`; `workflow` the
-    /// execution named by `entry.workflowID` (without tasks).
-    func events(for entry: JournalEntry, rootID: String, task: ConductorTask?, workflow: WorkflowExecution?) -> [Draft] {
+    /// execution named by `entry.workflowID` (without tasks). `failure` locates an error: the source map of the
+    /// task's execution for a task entry, the located failing task for a workflow's end.
+    func events(
+        for entry: JournalEntry, rootID: String, task: ConductorTask?, workflow: WorkflowExecution?,
+        failure: FailureLocator.Located? = nil
+    ) -> [Draft] {
         switch entry.kind {
         case .workflowStarted:
             guard entry.workflowID != rootID, entry.parentWorkflowID != nil, let workflow else { return [] }
@@ -76,7 +82,12 @@ struct AgentEventDeriver {
             return [draft]
         case .taskEnded:
             guard let task else { return [] }
-            return taskEnded(task, entry: entry)
+            return taskEnded(task, entry: entry).map { draft in
+                guard draft.type == .error || draft.type == .guardrailFail, let map = failure?.sourceMap else { return draft }
+                var located = draft
+                located.location = map.location(referenceName: task.referenceTaskName, toolName: Self.toolName(of: task))
+                return located
+            }
         case .workflowPaused:
             var draft = Draft(.waiting, entry.workflowID, entry.time)
             draft.pendingTool = .object([:])
@@ -94,6 +105,7 @@ struct AgentEventDeriver {
             draft.toolName = "workflow"
             let reason = workflow.reasonForIncompletion ?? ""
             draft.content = reason.isEmpty ? "Workflow \(workflow.status.rawValue.lowercased())" : reason
+            draft.location = failure?.location
             return [draft]
         default:
             return []
@@ -136,12 +148,13 @@ struct AgentEventDeriver {
                 call.args = .object(task.inputData.filter { !Self.internalArgumentKeys.contains($0.key) })
             }
             switch task.status {
-            case .completed, .completedWithErrors:
+            case .completed:
                 var result = Draft(.toolResult, executionID, entry.time)
                 result.toolName = call.toolName
                 result.result = Self.mediaTypes.contains(type) ? .object(task.outputData) : task.outputData["result"] ?? .object(task.outputData)
                 return [call, result]
             default:
+                // COMPLETED_WITH_ERRORS too: an optional tool task that failed for good (the model reads the error).
                 var error = failure(task, entry: entry)
                 error.toolName = call.toolName
                 return [call, error]
@@ -256,13 +269,5 @@ struct AgentEventDeriver {
     }
 
     /// `ref__3` → `ref`, `work__2__1` → `work` (nested loops add one suffix per level).
-    static func stripIteration(_ ref: String) -> String {
-        var name = Substring(ref)
-        while let range = name.range(of: "__", options: .backwards), !name[range.upperBound...].isEmpty,
-            name[range.upperBound...].allSatisfy(\.isNumber)
-        {
-            name = name[..<range.lowerBound]
-        }
-        return String(name)
-    }
+    static func stripIteration(_ ref: String) -> String { WorkflowSourceMap.stripIteration(ref) }
 }

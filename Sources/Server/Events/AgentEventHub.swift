@@ -49,6 +49,8 @@ actor AgentEventHub {
     private let workInput: AsyncStream<Work>.Continuation
     /// How long a finished execution's events stay in memory without subscribers.
     private let retention: TimeInterval = 300
+    /// Source maps of executions that had a failure, by execution id (definitions do not change while they run).
+    private var sourceMaps: [String: WorkflowSourceMap?] = [:]
 
     init(engine: WorkflowEngine, logger: Logger) {
         self.engine = engine
@@ -97,7 +99,7 @@ actor AgentEventHub {
         for await item in work {
             switch item {
             case .entry(let update):
-                live(update)
+                await live(update)
             case .subscribe(let root, let after, let id, let continuation):
                 await load(root)
                 guard var execution = executions[root] else { continuation.finish(); continue }
@@ -154,7 +156,8 @@ actor AgentEventHub {
                 break
             }
             lastSeq = max(lastSeq, entry.seq)
-            drafts += deriver.events(for: entry, rootID: root, task: task, workflow: workflow)
+            let failure = await locate(entry, task: task, workflow: workflow)
+            drafts += deriver.events(for: entry, rootID: root, task: task, workflow: workflow, failure: failure)
         }
         if incomplete {
             executions[root]?.awaitingRetry = true
@@ -168,11 +171,35 @@ actor AgentEventHub {
     }
 
     /// Derives a live entry from the records it carries, unless the journal read of its execution covers it.
-    private func live(_ update: JournalUpdate) {
+    private func live(_ update: JournalUpdate) async {
         let root = update.entry.rootWorkflowID
         guard let execution = executions[root], !execution.awaitingRetry, update.entry.seq > execution.lastSeq else { return }
         let (task, workflow) = Self.records(of: update)
-        deliver(deriver.events(for: update.entry, rootID: root, task: task, workflow: workflow), root: root, lastSeq: update.entry.seq)
+        let failure = await locate(update.entry, task: task, workflow: workflow)
+        deliver(
+            deriver.events(for: update.entry, rootID: root, task: task, workflow: workflow, failure: failure), root: root,
+            lastSeq: update.entry.seq)
+    }
+
+    /// What locates a failure of `entry` in the spec: the source map of a failed (or guardrail) task's execution,
+    /// or the TERMINATE task that ended an execution. Nil for everything else (no read).
+    private func locate(_ entry: JournalEntry, task: ConductorTask?, workflow: WorkflowExecution?) async -> FailureLocator.Located? {
+        let locator = FailureLocator(engine: engine)
+        switch entry.kind {
+        case .taskEnded:
+            guard let task, FailureLocator.failedStatuses.contains(task.status) || task.referenceTaskName.contains("guardrail")
+            else { return nil }
+            if sourceMaps.count > 1000 { sourceMaps = [:] }
+            if let cached = sourceMaps[entry.workflowID] { return FailureLocator.Located(sourceMap: cached) }
+            let map = await locator.sourceMap(of: entry.workflowID)
+            sourceMaps[entry.workflowID] = map
+            return FailureLocator.Located(sourceMap: map)
+        case .workflowEnded:
+            guard let workflow, workflow.status.isTerminal, workflow.status != .completed else { return nil }
+            return await locator.terminator(of: workflow)
+        default:
+            return nil
+        }
     }
 
     /// Numbers the drafts, encodes each frame once and hands it to every subscriber; ends them after the terminal

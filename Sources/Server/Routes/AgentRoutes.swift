@@ -109,7 +109,10 @@ struct AgentRoutes {
         }
         agent.get(":id/status") { request, context in
             let run = try await execution(try request.parameter("id", context))
-            return try Reply.json(Self.status(of: run))
+            var status = Self.status(of: run)
+            let errors = await FailureLocator(engine: engine).failures(of: run)
+            if !errors.isEmpty { status.errors = errors }
+            return try Reply.json(status)
         }
         agent.post(":id/respond") { request, context in
             var request = request

@@ -69,6 +69,9 @@ public struct AgentStatusResponse: Codable, Sendable, Hashable {
     public var pendingTool: JSONValue?
     /// Present (true) only while a HUMAN task waits.
     public var isWaiting: Bool?
+    /// The execution's failed tasks (sub-agents included, the last attempt of each), with where in the spec each
+    /// comes from; absent when nothing failed.
+    public var errors: [ExecutionFailure]?
 
     public init(
         executionId: String, status: WorkflowStatus, isComplete: Bool, isRunning: Bool,
@@ -83,5 +86,28 @@ public struct AgentStatusResponse: Codable, Sendable, Hashable {
         self.reasonForIncompletion = reasonForIncompletion
         self.pendingTool = pendingTool
         self.isWaiting = isWaiting
+    }
+}
+
+/// One failed task of an execution, as `GET /api/agent/{id}/status` lists it.
+public struct ExecutionFailure: Codable, Sendable, Hashable {
+    /// The execution the task belongs to (a sub-agent's own id for its tasks).
+    public var executionId: String
+    /// The task's reference name.
+    public var taskRefName: String
+    /// The tool's name, for a tool the model called.
+    public var toolName: String?
+    /// Why it failed.
+    public var message: String
+    /// Where in the spec it comes from, when the workflow has a source map.
+    public var location: SpecLocation?
+
+    /// Creates a failure.
+    public init(executionId: String, taskRefName: String, toolName: String? = nil, message: String, location: SpecLocation? = nil) {
+        self.executionId = executionId
+        self.taskRefName = taskRefName
+        self.toolName = toolName
+        self.message = message
+        self.location = location
     }
 }

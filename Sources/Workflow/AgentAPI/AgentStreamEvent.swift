@@ -37,12 +37,15 @@ public struct AgentStreamEvent: Codable, Sendable, Hashable {
     public var messagesBefore: Int?
     public var messagesAfter: Int?
     public var exchangesCondensed: Int?
+    /// `error` and `guardrail_fail`: where in the spec the failing tool, guardrail, gate, handoff, model or agent is
+    /// written (from the workflow's source map), when the spec was compiled with one.
+    public var location: SpecLocation?
 
     public init(
         id: Int, type: Kind, executionId: String, timestamp: Int64, content: String? = nil, toolName: String? = nil,
         args: JSONValue? = nil, result: JSONValue? = nil, target: String? = nil, output: JSONValue? = nil,
         guardrailName: String? = nil, pendingTool: JSONValue? = nil, messagesBefore: Int? = nil,
-        messagesAfter: Int? = nil, exchangesCondensed: Int? = nil
+        messagesAfter: Int? = nil, exchangesCondensed: Int? = nil, location: SpecLocation? = nil
     ) {
         self.id = id
         self.type = type
@@ -59,6 +62,7 @@ public struct AgentStreamEvent: Codable, Sendable, Hashable {
         self.messagesBefore = messagesBefore
         self.messagesAfter = messagesAfter
         self.exchangesCondensed = exchangesCondensed
+        self.location = location
     }
 
     /// `done`, or an `error` about the whole workflow: nothing follows on the stream.

@@ -68,8 +68,33 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        let status = try await AgentHandle(executionID: executionID, runtime: client.runtime).status()
-        print(try JSONValue.from(status).jsonText(pretty: true))
+        var status = try await AgentHandle(executionID: executionID, runtime: client.runtime).status()
+        status.errors = status.errors?.map { failure in
+            var shown = failure
+            shown.location = failure.location?.shownFromHere
+            return shown
+        }
+        var json = try JSONValue.from(status)
+        if case .object(var top) = json, case .array(let errors)? = top["errors"], let failures = status.errors {
+            // Each located failure also as the compiler-style line an editor jumps to.
+            top["errors"] = .array(zip(errors, failures).map { value, failure in
+                guard case .object(var object) = value, let line = Self.diagnostic(failure) else { return value }
+                object["diagnostic"] = .string(line)
+                return .object(object)
+            })
+            json = .object(top)
+        }
+        print(json.jsonText(pretty: true))
+        for line in (status.errors ?? []).compactMap(Self.diagnostic) {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    /// `specs/ops_agent.yaml:14:7: error: tool 'x' failed: …` for a located failure.
+    static func diagnostic(_ failure: ExecutionFailure) -> String? {
+        guard let location = failure.location else { return nil }
+        let name = location.kind == .tool ? failure.toolName : nil
+        return location.diagnostic(AgentEvent.failureMessage(kind: location.kind, name: name, failure.message))
     }
 }
 

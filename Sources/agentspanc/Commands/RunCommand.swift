@@ -1,6 +1,7 @@
 import AgentRuntime
 import ArgumentParser
 import Foundation
+import SpecTesting
 import Synchronization
 import Workflow
 
@@ -43,15 +44,28 @@ struct RunCommand: AsyncParsableCommand {
         "Stop waiting after this many seconds (exit 124); the execution goes on.", valueName: "seconds"))
     var timeout: Double?
 
+    @Option(name: .customLong("record-test"), help: ArgumentHelp(
+        "Run on an embedded engine with the real model and tools, and write the run as a test case to this *.test.yaml "
+            + "(its model turns in NAME.recorded.cassette.yaml beside it, the tools' outputs as fixtures).", valueName: "file"))
+    var recordTest: String?
+
+    @Option(name: .customLong("test-name"), help: "The recorded case's name (default: the prompt's first line).")
+    var testName: String?
+
     @OptionGroup var client: ClientOptions
     @OptionGroup var refs: RefOptions
 
     func validate() throws {
+        if let recordTest, !recordTest.hasSuffix(".test.yaml") {
+            throw ValidationError("--record-test \(recordTest): a test file's name ends in .test.yaml")
+        }
+        if testName != nil && recordTest == nil { throw ValidationError("--test-name needs --record-test FILE") }
         if noStream && json { throw ValidationError("--no-stream and --json cannot be combined") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
     func run() async throws {
+        if let recordTest { return try await record(into: recordTest) }
         let runtime = client.runtime
         let resolved = try await AgentSource.resolve(agent, runtime: runtime, client: client, refs: refs)
         let served = noWorker ? nil : try await InProcessWorker.start(for: resolved, runtime: runtime)
@@ -63,6 +77,27 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if !succeeded { throw ExitCode.failure }
+    }
+
+    /// `--record-test FILE`: the run on an embedded engine (real model, real tools), written as a test case.
+    private func record(into testFile: String) async throws {
+        guard FileManager.default.fileExists(atPath: agent) else {
+            throw ValidationError("--record-test needs a spec file; \(agent) is not one")
+        }
+        let outcome: SpecTestRecorder.Outcome
+        do {
+            outcome = try await SpecTestRecorder().record(specPath: agent, prompt: prompt, testFile: testFile, name: testName)
+        } catch let problem as SpecTestRecorder.Problem {
+            FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
+            throw ExitCode.failure
+        }
+        print(outcome.output)
+        let verb = outcome.replaced ? "replaced" : "recorded"
+        FileHandle.standardError.write(Data((
+            "\(verb) case '\(outcome.name)' in \(testFile): \(outcome.status), \(outcome.toolCalls) tool call(s), "
+                + "\(outcome.turns) model turn(s); model turns in \(outcome.cassette ?? "-")\n"
+                + "replay it offline with `agentspanc test \(testFile)`\n").utf8))
+        if outcome.status != "COMPLETED" { throw ExitCode.failure }
     }
 
     /// Runs `body`, or gives up after `limit`: the execution (`executionID`) keeps running on the server; the note
@@ -101,7 +136,9 @@ struct RunCommand: AsyncParsableCommand {
             let result = try await handle.result()
             FileHandle.standardOutput.write(Data((result.text + "\n").utf8))
             if !result.isSuccess {
-                FileHandle.standardError.write(Data("error: \(result.reason ?? result.status.rawValue)\n".utf8))
+                let located = ((try? await handle.status().errors) ?? []).compactMap(StatusCommand.diagnostic)
+                let lines = located.isEmpty ? ["error: \(result.reason ?? result.status.rawValue)"] : located
+                FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
             }
             return result.isSuccess
         }
@@ -159,7 +196,7 @@ struct EventPrinter {
                 toolName: event.toolName, args: event.args, result: event.result, target: event.target,
                 output: event.output, guardrailName: event.guardrailName, pendingTool: event.pendingTool,
                 messagesBefore: event.messagesBefore, messagesAfter: event.messagesAfter,
-                exchangesCondensed: event.exchangesCondensed)
+                exchangesCondensed: event.exchangesCondensed, location: event.location?.shownFromHere)
             if let value = try? JSONValue.from(wire) { write(value.jsonText()) }
         } else if let text = renderer.render(event) {
             write(text)

@@ -27,6 +27,11 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: "Cases run at once (default: twice the processor count).")
     var parallel: Int?
 
+    @Flag(help: ArgumentHelp(
+        "First re-run each recorded case (recorded: true) with its cassette and the spec's real tools, and rewrite its "
+            + "tools: and expect: from that run; then run the tests."))
+    var update = false
+
     @OptionGroup var refs: RefOptions
 
     func run() async throws {
@@ -34,6 +39,7 @@ struct TestCommand: AsyncParsableCommand {
         guard !files.isEmpty else {
             throw ValidationError("no test files (*.test.yaml) found in \(paths.isEmpty ? "." : paths.joined(separator: ", "))")
         }
+        if update { try await refresh(files) }
         var cases: [SpecTestCase] = []
         var invalid = 0
         for file in files {
@@ -63,6 +69,29 @@ struct TestCommand: AsyncParsableCommand {
             + (invalid > 0 ? "; \(invalid) test file(s) invalid" : ""))
         if let junit { try TestReport.junit(results, elapsed: elapsed, relativeTo: here).write(toFile: junit, atomically: true, encoding: .utf8) }
         if failed > 0 || invalid > 0 { throw ExitCode(1) }
+    }
+}
+
+extension TestCommand {
+    /// `--update`: rewrites the recorded parts of every recorded case in `files`.
+    func refresh(_ files: [String]) async throws {
+        let recorder = SpecTestRecorder()
+        let here = FileManager.default.currentDirectoryPath
+        var failed = false
+        for file in files {
+            do {
+                for outcome in try await recorder.update(testFile: file, options: refs.loadOptions) {
+                    print("UPDATED  \(TestReport.shorten(file, here))  \(outcome.name)  (\(outcome.status), \(outcome.toolCalls) tool call(s))")
+                }
+            } catch let error as SpecError {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                failed = true
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
     }
 }
 

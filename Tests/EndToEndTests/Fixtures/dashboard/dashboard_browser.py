@@ -272,6 +272,10 @@ def failed_sub_agent(execution_id):
         banner = wait_until(lambda: q(driver, "#error-banner .banner"), "the error banner")[0]
         check("in sub-agent broken" in banner.text, f"the banner names the sub-agent that failed ({banner.text[:300]})")
         check("no conversation matches" in banner.text, "and the root cause, not only 'sub-workflow failed'")
+        # broken's `model:` value (line 10, column 12 of failing_team.yaml) is where the failed model call comes from.
+        located = [e.text for e in q(driver, "#error-banner .spec-location")]
+        check(any("failing_team.yaml:10:12: error: " in t and "no conversation matches" in t and "(llm)" in t for t in located),
+              f"the banner shows the failure at the spec line that caused it ({located})")
         shot(driver, "execution-failed")
         driver.find_element(By.ID, "jump-to-failure").click()
         wait_until(lambda: execution_id not in driver.current_url and "#task-" in driver.current_url, "the failed sub-agent's page")
