@@ -17,6 +17,7 @@ public struct AgentEvent: Sendable, Hashable {
         case contextCondensed = "CONTEXT_CONDENSED"
         case subagentStart = "SUBAGENT_START"
         case subagentStop = "SUBAGENT_STOP"
+        case budgetExhausted = "BUDGET_EXHAUSTED"
     }
 
     public var type: EventType
@@ -43,6 +44,8 @@ public struct AgentEvent: Sendable, Hashable {
     public var messagesBefore: Int?
     public var messagesAfter: Int?
     public var exchangesCondensed: Int?
+    /// A tool call's declared effect (`read`, `write`, `destructive`).
+    public var effect: String?
 
     /// Converts a wire event.
     public init(_ event: AgentStreamEvent) {
@@ -61,6 +64,7 @@ public struct AgentEvent: Sendable, Hashable {
         messagesBefore = event.messagesBefore
         messagesAfter = event.messagesAfter
         exchangesCondensed = event.exchangesCondensed
+        effect = event.effect
     }
 }
 
@@ -80,6 +84,7 @@ extension AgentEvent.EventType {
         case .contextCondensed: self = .contextCondensed
         case .subagentStart: self = .subagentStart
         case .subagentStop: self = .subagentStop
+        case .budgetExhausted: self = .budgetExhausted
         }
     }
 }

@@ -76,6 +76,8 @@ public struct AgentConfig: Codable, Sendable, Hashable {
     /// Newer SDKs send `false` to skip the final synthesis turn; accepted and kept, not compiled (the reference
     /// compiler studied predates it).
     public var synthesize: Bool?
+    /// What a run may spend before it is stopped cleanly (ours).
+    public var budget: BudgetConfig?
 
     /// Creates a configuration; every field but `name` is optional.
     public init(
@@ -89,7 +91,7 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         metadata: [String: JSONValue]? = nil, codeExecution: CodeExecutionConfig? = nil, cliConfig: CliConfig? = nil,
         includeContents: String? = nil, thinkingConfig: ThinkingConfig? = nil, planner: Bool? = nil,
         requiredTools: [String]? = nil, gate: GateConfig? = nil, credentials: [String]? = nil, external: Bool? = nil,
-        promptTemplate: JSONValue? = nil, synthesize: Bool? = nil
+        promptTemplate: JSONValue? = nil, synthesize: Bool? = nil, budget: BudgetConfig? = nil
     ) {
         self.name = name
         self.description = description
@@ -125,13 +127,14 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         self.external = external
         self.promptTemplate = promptTemplate
         self.synthesize = synthesize
+        self.budget = budget
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, model, baseUrl, instructions, tools, agents, strategy, router, outputType, guardrails
         case memory, maxTurns, maxTokens, timeoutSeconds, temperature, stopWhen, termination, handoffs, callbacks
         case allowedTransitions, introduction, metadata, codeExecution, cliConfig, includeContents, thinkingConfig
-        case planner, requiredTools, gate, credentials, external, promptTemplate, synthesize
+        case planner, requiredTools, gate, credentials, external, promptTemplate, synthesize, budget
     }
 
     /// Lenient decoding like the server's: unknown keys are ignored and `tools`/`agents` default to empty.
@@ -172,6 +175,7 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         external = try c.decodeIfPresent(Bool.self, forKey: .external)
         promptTemplate = try c.decodeIfPresent(JSONValue.self, forKey: .promptTemplate)
         synthesize = try c.decodeIfPresent(Bool.self, forKey: .synthesize)
+        budget = try c.decodeIfPresent(BudgetConfig.self, forKey: .budget)
     }
 
     /// Encodes the set fields only (`tools`/`agents` when non-empty), as the server's `NON_NULL` output does.
@@ -211,6 +215,7 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         try c.encodeIfPresent(external, forKey: .external)
         try c.encodeIfPresent(promptTemplate, forKey: .promptTemplate)
         try c.encodeIfPresent(synthesize, forKey: .synthesize)
+        try c.encodeIfPresent(budget, forKey: .budget)
     }
 }
 

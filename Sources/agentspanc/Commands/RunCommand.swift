@@ -159,7 +159,7 @@ struct EventPrinter {
                 toolName: event.toolName, args: event.args, result: event.result, target: event.target,
                 output: event.output, guardrailName: event.guardrailName, pendingTool: event.pendingTool,
                 messagesBefore: event.messagesBefore, messagesAfter: event.messagesAfter,
-                exchangesCondensed: event.exchangesCondensed)
+                exchangesCondensed: event.exchangesCondensed, effect: event.effect)
             if let value = try? JSONValue.from(wire) { write(value.jsonText()) }
         } else if let text = renderer.render(event) {
             write(text)
