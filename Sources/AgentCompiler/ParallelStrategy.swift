@@ -15,9 +15,9 @@ struct ParallelStrategy {
             "parentCtx": "${workflow.variables.context}", "agentNames": .array(base.subAgents.map { .string($0.name) }),
         ]
         for sub in base.subAgents {
-            if let (agent, tool) = Self.destructiveTool(in: sub) {
+            if let found = Self.destructiveTool(in: sub) {
                 throw CompileError(
-                    "tool '\(tool)' of agent '\(agent)' is destructive and may not run in a parallel branch of '\(base.agent.x)'")
+                    "tool '\(found.1)' of agent '\(found.0)' is destructive and may not run in a parallel branch of '\(base.agent.x)'")
             }
         }
         for (i, sub) in base.subAgents.enumerated() {

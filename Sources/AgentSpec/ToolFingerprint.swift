@@ -36,16 +36,16 @@ public struct ToolFingerprint: Codable, Sendable, Hashable {
         var parts: [String: String] = [:]
         let binding = tool.run
         if let binding {
-            parts["argv"] = Self.sha256(canonical([
-                "command": binding.command.map { .array($0.map(JSONValue.string)) } ?? .null,
+            parts["argv"] = Self.sha256(Self.canonical([
+                "command": binding.command.map { JSONValue.array($0.map(JSONValue.string)) } ?? .null,
                 "plugin": binding.plugin.map(JSONValue.string) ?? .null,
                 "shell": binding.shell.map(JSONValue.bool) ?? .null,
                 "allowLeadingDash": binding.allowLeadingDash.map(JSONValue.bool) ?? .null,
             ]))
-            parts["io"] = Self.sha256(canonical([
-                "stdin": binding.stdin.map { .string($0.rawValue) } ?? .null,
-                "env": binding.env.map { .object($0.mapValues(JSONValue.string)) } ?? .null,
-                "inheritEnv": binding.inheritEnv.map { .array($0.map(JSONValue.string)) } ?? .null,
+            parts["io"] = Self.sha256(Self.canonical([
+                "stdin": binding.stdin.map { JSONValue.string($0.rawValue) } ?? .null,
+                "env": binding.env.map { JSONValue.object($0.mapValues(JSONValue.string)) } ?? .null,
+                "inheritEnv": binding.inheritEnv.map { JSONValue.array($0.map(JSONValue.string)) } ?? .null,
                 "cwd": binding.cwd.map(JSONValue.string) ?? .null,
                 "maxOutputBytes": binding.maxOutputBytes.map(JSONValue.int) ?? .null,
             ]))
@@ -55,14 +55,14 @@ public struct ToolFingerprint: Codable, Sendable, Hashable {
                 parts["program"] = FileManager.default.contents(atPath: path).map(Self.sha256) ?? Self.sha256("missing")
             }
         } else {
-            parts["argv"] = Self.sha256(canonical([
+            parts["argv"] = Self.sha256(Self.canonical([
                 "toolType": .string(tool.effectiveType), "config": tool.config.map(JSONValue.object) ?? .null,
             ]))
         }
-        parts["inputSchema"] = Self.sha256(canonical(tool.inputSchema ?? .null))
+        parts["inputSchema"] = Self.sha256(Self.canonical(tool.inputSchema ?? .null))
         let policy = tool.policy
-        parts["effects"] = Self.sha256(canonical([
-            "effect": policy.effect.map { .string($0.rawValue) } ?? .null, "approval": .bool(policy.requiresApproval),
+        parts["effects"] = Self.sha256(Self.canonical([
+            "effect": policy.effect.map { JSONValue.string($0.rawValue) } ?? .null, "approval": .bool(policy.requiresApproval),
             "retriable": .bool(policy.retriable), "idempotent": .bool(policy.idempotent),
             "timeoutSeconds": binding?.timeoutSeconds.map(JSONValue.double) ?? tool.timeoutSeconds.map(JSONValue.int) ?? .null,
         ]))

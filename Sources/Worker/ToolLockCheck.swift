@@ -69,7 +69,8 @@ public enum ToolLockCheck {
         var drifts: [LockDrift] = []
         var verified: [String] = []
         for tool in tools.sorted(by: { $0.name < $1.name }) {
-            guard let (workflow, want) = expected[tool.name], let have = tool.lock else { continue }
+            guard let entry = expected[tool.name], let have = tool.lock else { continue }
+            let (workflow, want) = entry
             if have.hash == want.hash {
                 verified.append(tool.name)
                 continue

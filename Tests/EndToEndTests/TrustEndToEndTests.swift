@@ -201,6 +201,20 @@ struct TrustEndToEndTests {
         #expect(!plain.contains("lock_agent_check_approval"), "without the policy the spec needs none")
     }
 
+    @Test func planDiffShowsWhatAChangeLetsTheAgentRun() async throws {
+        let fixture = try LockedSpec()
+        let old = fixture.directory + "/old.yaml"
+        try FileManager.default.copyItem(atPath: fixture.spec, toPath: old)
+        try fixture.writeSpec(command: #"[/usr/bin/curl, --, "{service}"]"#)
+        let (code, out, err) = try await Self.agentspanc(["plan", "--diff", old, fixture.spec])
+        #expect(code == 0, "\(err)")
+        #expect(out.contains("+ command /usr/bin/curl"), "\(out)")
+        #expect(out.contains("- command ./tools/check.sh"), "\(out)")
+        #expect(out.contains("~ tool check_health"), "\(out)")
+        let (_, plan, _) = try await Self.agentspanc(["plan", fixture.spec])
+        #expect(plan.contains("policy: read · retried on failure"), "\(plan)")
+    }
+
     /// One spec per budget, each with a tool the cassette's model calls forever.
     @Test(arguments: [
         ("maxToolCalls: 3", "calls", "maxToolCalls"), ("maxTokens: 400", "tokens", "maxTokens"),

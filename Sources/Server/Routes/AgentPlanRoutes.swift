@@ -32,10 +32,17 @@ struct AgentPlanRoutes {
                     ["workerId": .string(entry.workerId), "domain": entry.domain.map(JSONValue.string) ?? .null,
                      "lastPollTime": .int(Int(entry.lastPollTime))]
                 }
+                let expected = def.metadata?["toolLock"]?[tool]["hash"].stringValue
+                let served = taskDef?.workerLock
                 workerTools.append([
                     "agent": .string(agent), "name": .string(tool),
                     "binding": taskDef?.workerBinding ?? .null,
                     "workers": .array(workers),
+                    // Whether the registered worker serves the version of the tool this workflow was compiled with.
+                    "lock": [
+                        "expected": expected.map(JSONValue.string) ?? .null, "registered": served.map(JSONValue.string) ?? .null,
+                        "matches": expected != nil && served != nil ? .bool(expected == served) : .null,
+                    ],
                 ])
             }
             let plan = AgentPlan(config, registeredBindings: registered)

@@ -69,6 +69,9 @@ public struct AgentStatusResponse: Codable, Sendable, Hashable {
     public var pendingTool: JSONValue?
     /// Present (true) only while a HUMAN task waits.
     public var isWaiting: Bool?
+    /// For an agent with a `budget:`: `{spent: {tokens, promptTokens, completionTokens, toolCalls, costUSD,
+    /// wallSeconds}, limits: {maxTokens?, …}}` so far.
+    public var budget: JSONValue?
 
     public init(
         executionId: String, status: WorkflowStatus, isComplete: Bool, isRunning: Bool,

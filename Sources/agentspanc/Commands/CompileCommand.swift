@@ -65,15 +65,18 @@ struct CompileCommand: ParsableCommand {
         // the writes then go in file order, so the output and the diagnostics stay the same run after run.
         let products = Mutex([Product](repeating: Product(), count: files.count))
         let options = refs.loadOptions
-        let operatorPolicy: OperatorPolicy?
-        do {
-            operatorPolicy = try policy.map { path throws(OperatorPolicy.Violation) in try OperatorPolicy.load(path: path) }
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
+        var operatorPolicy: OperatorPolicy?
+        if let policy {
+            do {
+                operatorPolicy = try OperatorPolicy.load(path: policy)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
         }
+        let narrowing = operatorPolicy
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            let product = Self.compile(files[i], options: options, policy: operatorPolicy)
+            let product = Self.compile(files[i], options: options, policy: narrowing)
             products.withLock { $0[i] = product }
         }
         let compiled = clock.now

@@ -177,7 +177,7 @@ struct WorkerCommand: AsyncParsableCommand {
         for drift in outcome.drifts { report("error: \(drift.description)", logger) }
         report(
             "error: refusing to serve \(outcome.drifts.count) tool(s) that differ from the deployed workflow; deploy the "
-                + "current spec (agentspanc run/deploy), restore the reviewed one, or pass --allow-drift", logger)
+                + "current spec (agentspanc run or start), restore the reviewed one, or pass --allow-drift", logger)
         throw ExitCode(1)
     }
 
