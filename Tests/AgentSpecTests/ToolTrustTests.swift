@@ -204,7 +204,7 @@ struct PlanDiffTests {
         let plan = AgentPlan(AgentConfig(name: "ops", model: "openai/gpt-4o", tools: [
             ToolConfig(name: "put", run: ToolBinding(command: ["./put.sh"]), effects: .write),
         ]))
-        #expect(plan.lines.contains("  policy: write · never retried"), "\(plan.lines)")
+        #expect(plan.lines.contains("    policy: write · never retried"), "\(plan.lines)")
         #expect(plan.lines.contains { $0.contains("never retried") && $0.hasPrefix("    ") }, "the binding line agrees: \(plan.lines)")
     }
 }
