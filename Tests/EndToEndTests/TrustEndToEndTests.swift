@@ -260,6 +260,11 @@ struct TrustEndToEndTests {
         #expect(exhausted["content"].stringValue?.hasPrefix("budget exhausted: \(limit)") == true, "\(exhausted)")
         #expect(exhausted["output"]["limit"].stringValue == limit)
         #expect(events.last?["type"] == "done")
+        let id = try #require(exhausted["executionId"].stringValue)
+        let (_, statusText, _) = try await stack.cli(["status", id])
+        let status = try JSONValue.parse(statusText)
+        #expect(status["budget"]["spent"] == exhausted["output"]["spent"], "the status shows the spend: \(statusText)")
+        #expect(status["budget"]["limits"] == exhausted["output"]["limits"], "\(statusText)")
         let ticks = events.filter { $0["type"] == "tool_call" && $0["toolName"] == "tick" }.count
         let spent = exhausted["output"]["spent"]
         switch limit {
