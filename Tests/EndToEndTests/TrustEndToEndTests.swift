@@ -118,6 +118,33 @@ struct TrustEndToEndTests {
         #expect(overridden.stderr.contains("input schema changed"), "\(overridden.stderr)")
     }
 
+    @Test func aReloadThatWouldServeADriftedToolIsRefusedAndTheReviewedOneKeepsServing() async throws {
+        let fixture = try LockedSpec()
+        let out = fixture.directory + "/out"
+        let (compiled, _, compileErr) = try await Self.agentspanc(["compile", fixture.spec, "-o", out])
+        try #require(compiled == 0, "\(compileErr)")
+        let stack = try LocalStack()
+        try await stack.startServer()
+        let worker = try ChildProcess(TestEnvironment.binary, ["worker", fixture.spec, "--server", stack.url])
+        defer { Task { await worker.terminate(); await stack.stopAll() } }
+        let def = try JSONDecoder().decode(WorkflowDef.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/lock_agent.json")))
+        try await ConductorClient(baseURL: stack.url).registerWorkflowDef(def)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !worker.stdout.contains("agentspanc worker: serving"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try #require(worker.stdout.contains("agentspanc worker: serving"), "\(worker.stderr)")
+
+        try fixture.writeSpec(command: #"[./tools/check.sh, --verbose, "{service}"]"#)
+        worker.signal(SIGHUP)
+        while !worker.stderr.contains("reload failed"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(worker.stderr.contains("tool 'check_health' differs from what workflow 'lock_agent' on the server was compiled with: argv template changed"),
+                "\(worker.stderr)")
+        #expect(worker.stderr.contains("reload failed (1 error): still serving check_health"), "\(worker.stderr)")
+    }
+
     @Test func aDestructiveToolWaitsForApprovalAndIsNotRetriedAfterAFailure() async throws {
         let directory = try makeTemporaryDirectory(prefix: "trust")
         let spec = directory + "/wipe_agent.yaml"

@@ -125,7 +125,9 @@ struct WorkerCommand: AsyncParsableCommand {
             services.append(MetricsServer(metrics: worker.metrics, port: metricsPort, logger: logger))
         }
         let specs = WorkerSpecs(paths: specs, options: refs.loadOptions, policy: try operatorPolicy())
-        services.append(SpecReloader(worker: worker, specs: specs, hangups: hangups, watch: watch, initial: load, logger: logger))
+        services.append(SpecReloader(
+            worker: worker, specs: specs, hangups: hangups, watch: watch, initial: load, logger: logger, lockServer: client,
+            allowDrift: allowDrift))
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // The worker bounds its own shutdown (grace, then failing the rest); this is the backstop.
