@@ -298,6 +298,11 @@ struct SpecReader {
             report("passthrough agent '\(name)' must have one worker tool", at: mark)
         }
         checkTools(tools, listNode: nodes["tools"])
+        if let budgetNode = nodes["budget"], tools.isEmpty {
+            report(
+                "budget applies to the tool loop of an agent with tools; '\(name)' has none (put it on the sub-agents that do)",
+                at: budgetNode.mark, severity: .warning)
+        }
         if strategy == "parallel", tools.isEmpty, case .sequence(let items)? = nodes["agents"] {
             for (index, sub) in subAgents.enumerated() where index < items.count {
                 guard let tool = Self.destructiveTool(in: sub) else { continue }

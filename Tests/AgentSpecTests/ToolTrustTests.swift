@@ -102,6 +102,17 @@ struct ToolEffectTests {
         }
     }
 
+    @Test func aBudgetOnAnAgentWithoutToolsIsAWarning() throws {
+        let spec = try SpecLoader.load(source: """
+            name: team
+            strategy: sequential
+            budget: {maxTokens: 100}
+            agents:
+              - {name: a, model: openai/gpt-4o}
+            """, path: "specs/team.yaml")
+        #expect(spec.warnings.contains { $0.line == 3 && $0.message.contains("budget applies to the tool loop") }, "\(spec.warnings)")
+    }
+
     @Test func aDestructiveToolInAParallelBranchIsALocatedError() {
         let source = """
             name: team
