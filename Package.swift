@@ -33,7 +33,14 @@ let package = Package(
         ),
         // Bounds on YAML read from files (aliases, expanded size, nesting, duplicate keys), checked before composing.
         .target(name: "YAMLGuard", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "AgentSpec", dependencies: ["Workflow", "YAMLGuard", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "AgentSpec",
+            dependencies: [
+                "Workflow", "YAMLGuard", .product(name: "Yams", package: "Yams"),
+                // SHA-256 of the tool lock.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(name: "Workflow"),
         .target(name: "AgentCompiler", dependencies: ["AgentSpec", "Workflow"]),
         .target(

@@ -5,8 +5,13 @@ import Workflow
 /// it: the same task types, reference names, inputs, `${…}` expressions, loops and switches, with our own
 /// ES5 INLINE scripts.
 public struct AgentCompiler: Sendable {
-    /// Creates a compiler.
-    public init() {}
+    /// Prices per model that `budget.maxCostUSD` turns token counts into cost with.
+    public var prices: PriceTable
+
+    /// Creates a compiler; `prices` defaults to ``PriceTable/standard``.
+    public init(prices: PriceTable = .standard) {
+        self.prices = prices
+    }
 
     /// Compiles `config` into its workflow definition.
     /// - Throws: ``CompileError`` for configurations the server rejects (no model, bad strategy, …).
@@ -47,6 +52,8 @@ public struct AgentCompiler: Sendable {
         var metadata = def.metadata ?? [:]
         metadata["agent_capabilities"] = .array(Self.capabilities(config).map(JSONValue.string))
         metadata["agentDef"] = Self.agentDefinition(config)
+        let lock = SpecLock(config).byTool
+        if !lock.isEmpty { metadata["toolLock"] = (try? CompiledJSON.jsonValue(lock)) ?? .null }
         def.metadata = metadata
         return def
     }

@@ -14,6 +14,12 @@ struct ParallelStrategy {
         var merge: [String: JSONValue] = [
             "parentCtx": "${workflow.variables.context}", "agentNames": .array(base.subAgents.map { .string($0.name) }),
         ]
+        for sub in base.subAgents {
+            if let found = Self.destructiveTool(in: sub) {
+                throw CompileError(
+                    "tool '\(found.1)' of agent '\(found.0)' is destructive and may not run in a parallel branch of '\(base.agent.x)'")
+            }
+        }
         for (i, sub) in base.subAgents.enumerated() {
             let ref = "\(r)_parallel_\(i)_\(sub.name)"
             branches.append([try base.compiler.subAgentTask(sub, ref: ref, prompt: "${workflow.input.prompt}", context: "${workflow.variables.context}")])
@@ -35,5 +41,12 @@ struct ParallelStrategy {
             "context": "${workflow.variables.context}",
         ]
         return def
+    }
+
+    /// The first `effects: destructive` tool of `agent` or its sub-agents, as (agent, tool).
+    static func destructiveTool(in agent: AgentConfig) -> (String, String)? {
+        if let tool = agent.tools.first(where: { $0.effects == .destructive }) { return (agent.name, tool.name) }
+        for sub in agent.agents { if let found = destructiveTool(in: sub) { return found } }
+        return nil
     }
 }

@@ -114,7 +114,7 @@ struct SingleAgentCompiler {
         }
         let callbacks = hybrid ? [:] : firstCallbacks()
         let discovery = DiscoveryBuilder(agent: agent, tools: tools)
-        let approval = tools.contains { $0.approvalRequired == true }
+        let approval = tools.contains(where: \.policy.requiresApproval)
 
         var top: [WorkflowTask] = []
         if let callback = callbacks["before_agent"] { top.append(callbackTask(callback, position: "before_agent")) }
@@ -151,6 +151,10 @@ struct SingleAgentCompiler {
         body.append(llm)
         if let callback = callbacks["after_model"] { body.append(callbackTask(callback, position: "after_model")) }
         body += guardrails.tasks
+        if let budget = config.budget {
+            body += try BudgetBuilder.tasks(
+                budget, agent: agent, llmRef: "\(r)_llm", startRef: "\(r)_ctx_resolve", prices: compiler.prices)
+        }
         body.append(router)
 
         var loopInputs: [String: JSONValue] = [

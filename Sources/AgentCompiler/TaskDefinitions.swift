@@ -9,7 +9,8 @@ extension AgentCompiler {
     /// registers some under the raw agent name, §22.1, §22.24).
     ///
     /// Defaults are the server's (2 linear-backoff retries 2 s apart, RETRY on a 3600 s response timeout); a
-    /// tool's `run.timeoutSeconds` sets its response timeout and `run.idempotent: false` disables retries.
+    /// tool's `run.timeoutSeconds` sets its response timeout, and a tool its ``ToolConfig/policy`` does not let
+    /// retry (destructive, write without `idempotent: true`, `idempotent: false`) gets none.
     public func taskDefinitions(_ config: AgentConfig) -> [TaskDef] {
         var defs: [String: TaskDef] = [:]
         func add(_ name: String, binding: ToolBinding? = nil, tool: ToolConfig? = nil) {
@@ -19,7 +20,7 @@ extension AgentCompiler {
                 timeoutSeconds: 0, timeoutPolicy: "RETRY", responseTimeoutSeconds: 3600)
             let timeout = binding?.timeoutSeconds ?? tool?.timeoutSeconds.map(Double.init)
             if let timeout, timeout > 0 { def.responseTimeoutSeconds = Int(timeout.rounded(.up)) + 30 }
-            if binding?.idempotent == false { def.retryCount = 0 }
+            if let tool, !tool.policy.retriable { def.retryCount = 0 } else if binding?.idempotent == false { def.retryCount = 0 }
             defs[name] = def
         }
         func walk(_ config: AgentConfig) {

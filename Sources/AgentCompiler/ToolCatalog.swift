@@ -101,7 +101,8 @@ enum ToolCatalog {
             default:
                 break
             }
-            if tool.run?.idempotent == false, tool.effectiveType == "worker" || tool.effectiveType == "cli" {
+            if let effect = tool.effects { t.effect[tool.name] = .string(effect.rawValue) }
+            if !tool.policy.retriable, tool.effectiveType == "worker" || tool.effectiveType == "cli" {
                 t.retry[tool.name] = ["retryCount": 0]
             }
         }

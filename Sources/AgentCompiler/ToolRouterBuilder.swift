@@ -31,7 +31,7 @@ struct ToolRouterBuilder {
                 content: "${\(r)_format_tool_calls.output.result.formatted}", iteration: "1", tool: true)
             toolCase += guardrails.tasks
         }
-        let approvals = tools.filter { $0.approvalRequired == true }.map(\.name)
+        let approvals = tools.filter(\.policy.requiresApproval).map(\.name)
         if approvals.isEmpty {
             toolCase += forkChain(prefix: nil)
         } else {

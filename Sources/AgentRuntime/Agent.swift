@@ -36,12 +36,22 @@ extension Agent {
 }
 
 extension Agent {
-    /// The config as sent to a server: the tools' `run:` bindings are local (paths, environment) and stay here.
+    /// The config as sent to a server: the tools' `run:` bindings are local (paths, environment) and stay here;
+    /// each tool carries its ``ToolFingerprint`` instead, so the compiled workflow records what its tools may do
+    /// and a worker serving a different version of a tool is refused.
     public var wireConfig: JSONValue {
         let local = self.config
-        guard let decoded = try? local.decode(AgentConfig.self), let wire = try? JSONValue.from(decoded.withoutBindings) else {
+        guard let decoded = try? local.decode(AgentConfig.self),
+            let wire = try? JSONValue.from(decoded.locked(baseDirectory: baseDirectory).withoutBindings)
+        else {
             return local
         }
         return wire
+    }
+
+    /// The directory relative paths of the tools' bindings resolve against: the spec file's, or the current one.
+    public var baseDirectory: String {
+        specPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().standardizedFileURL.path }
+            ?? FileManager.default.currentDirectoryPath
     }
 }

@@ -18,6 +18,7 @@ public struct AgentEvent: Sendable, Hashable {
         case contextCondensed = "CONTEXT_CONDENSED"
         case subagentStart = "SUBAGENT_START"
         case subagentStop = "SUBAGENT_STOP"
+        case budgetExhausted = "BUDGET_EXHAUSTED"
     }
 
     public var type: EventType
@@ -46,6 +47,8 @@ public struct AgentEvent: Sendable, Hashable {
     public var exchangesCondensed: Int?
     /// Errors and failed guardrails: where in the spec the failing part is written.
     public var location: SpecLocation?
+    /// A tool call's declared effect (`read`, `write`, `destructive`).
+    public var effect: String?
 
     /// Converts a wire event.
     public init(_ event: AgentStreamEvent) {
@@ -65,6 +68,7 @@ public struct AgentEvent: Sendable, Hashable {
         messagesAfter = event.messagesAfter
         exchangesCondensed = event.exchangesCondensed
         location = event.location
+        effect = event.effect
     }
 
     /// The error as a compiler-style line, `specs/ops_agent.yaml:14:7: error: tool 'x' failed: …`, with the file
@@ -108,6 +112,7 @@ extension AgentEvent.EventType {
         case .contextCondensed: self = .contextCondensed
         case .subagentStart: self = .subagentStart
         case .subagentStop: self = .subagentStop
+        case .budgetExhausted: self = .budgetExhausted
         }
     }
 }

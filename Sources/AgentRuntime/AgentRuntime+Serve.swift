@@ -62,9 +62,7 @@ extension AgentRuntime {
         var specTools = SpecTools()
         for agent in agents {
             let config = try agent.config.decode(AgentConfig.self)
-            let base = agent.specPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().standardizedFileURL.path }
-                ?? FileManager.default.currentDirectoryPath
-            try specTools.add(config, baseDirectory: base)
+            try specTools.add(config, baseDirectory: agent.baseDirectory)
         }
         return specTools
     }

@@ -25,7 +25,8 @@ public struct EventRenderer: Sendable {
         case .thinking:
             return " [thinking] \(cut(event.content ?? ""))"
         case .toolCall:
-            return " [tool_call] \(event.toolName ?? "?")(\(cut(Self.pythonRepr(event.args ?? .object([:])))))"
+            let effect = event.effect.map { " [\($0)]" } ?? ""
+            return " [tool_call] \(event.toolName ?? "?")(\(cut(Self.pythonRepr(event.args ?? .object([:])))))\(effect)"
         case .toolResult:
             return " [tool_result] \(event.toolName ?? "?") → \(cut(Self.pythonRepr(event.result ?? .null)))"
         case .handoff:
@@ -58,6 +59,8 @@ public struct EventRenderer: Sendable {
                     + (event.messagesBefore.flatMap { b in event.messagesAfter.map { " (\(b) → \($0) messages)" } } ?? "")
             } ?? ""
             return " [context_condensed] \(event.content ?? "")\(counts)"
+        case .budgetExhausted:
+            return " [budget_exhausted] \(event.content ?? "a budget limit was reached")"
         case .message, .subagentStart, .subagentStop:
             return event.content.map { " [\(event.type.rawValue.lowercased())] \($0)" }
         }

@@ -198,3 +198,24 @@ public struct GateConfig: Codable, Sendable, Hashable {
         self.run = run
     }
 }
+
+/// What a run may spend (`budget:` on an agent). When one limit is reached the run stops cleanly after the
+/// current turn, with a `budget_exhausted` event naming the limit and what was used.
+public struct BudgetConfig: Codable, Sendable, Hashable {
+    /// Tokens of every LLM call of the agent (prompt and completion).
+    public var maxTokens: Int?
+    /// Cost in US dollars, from the price table per model.
+    public var maxCostUSD: Double?
+    /// Tool calls the agent asked for.
+    public var maxToolCalls: Int?
+    /// Seconds since the run started.
+    public var maxWallSeconds: Double?
+
+    /// Creates a budget; unset limits do not apply.
+    public init(maxTokens: Int? = nil, maxCostUSD: Double? = nil, maxToolCalls: Int? = nil, maxWallSeconds: Double? = nil) {
+        self.maxTokens = maxTokens
+        self.maxCostUSD = maxCostUSD
+        self.maxToolCalls = maxToolCalls
+        self.maxWallSeconds = maxWallSeconds
+    }
+}

@@ -82,6 +82,8 @@ public struct AgentConfig: Codable, Sendable, Hashable {
 
     /// The JSON key of ``sourceMap``.
     public static let sourceMapKey = "_sourceMap"
+    /// What a run may spend before it is stopped cleanly (ours).
+    public var budget: BudgetConfig?
 
     /// Creates a configuration; every field but `name` is optional.
     public init(
@@ -95,7 +97,8 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         metadata: [String: JSONValue]? = nil, codeExecution: CodeExecutionConfig? = nil, cliConfig: CliConfig? = nil,
         includeContents: String? = nil, thinkingConfig: ThinkingConfig? = nil, planner: Bool? = nil,
         requiredTools: [String]? = nil, gate: GateConfig? = nil, credentials: [String]? = nil, external: Bool? = nil,
-        promptTemplate: JSONValue? = nil, synthesize: Bool? = nil, sourceMap: AgentSourceMap? = nil
+        promptTemplate: JSONValue? = nil, synthesize: Bool? = nil, sourceMap: AgentSourceMap? = nil,
+        budget: BudgetConfig? = nil
     ) {
         self.name = name
         self.description = description
@@ -132,13 +135,14 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         self.promptTemplate = promptTemplate
         self.synthesize = synthesize
         self.sourceMap = sourceMap
+        self.budget = budget
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, model, baseUrl, instructions, tools, agents, strategy, router, outputType, guardrails
         case memory, maxTurns, maxTokens, timeoutSeconds, temperature, stopWhen, termination, handoffs, callbacks
         case allowedTransitions, introduction, metadata, codeExecution, cliConfig, includeContents, thinkingConfig
-        case planner, requiredTools, gate, credentials, external, promptTemplate, synthesize
+        case planner, requiredTools, gate, credentials, external, promptTemplate, synthesize, budget
         case sourceMap = "_sourceMap"
     }
 
@@ -182,6 +186,7 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         synthesize = try c.decodeIfPresent(Bool.self, forKey: .synthesize)
         // A map that does not read (another producer's `_sourceMap`) only costs the locations.
         sourceMap = try? c.decodeIfPresent(AgentSourceMap.self, forKey: .sourceMap)
+        budget = try c.decodeIfPresent(BudgetConfig.self, forKey: .budget)
     }
 
     /// Encodes the set fields only (`tools`/`agents` when non-empty), as the server's `NON_NULL` output does.
@@ -222,6 +227,7 @@ public struct AgentConfig: Codable, Sendable, Hashable {
         try c.encodeIfPresent(promptTemplate, forKey: .promptTemplate)
         try c.encodeIfPresent(synthesize, forKey: .synthesize)
         try c.encodeIfPresent(sourceMap, forKey: .sourceMap)
+        try c.encodeIfPresent(budget, forKey: .budget)
     }
 }
 

@@ -14,6 +14,8 @@ public struct AgentPlan: Sendable {
     public var plugins: [String] = []
     /// Every LLM `provider/model` used.
     public var models: [String] = []
+    /// Each tool's own lines (its heading, policy, what it runs or reaches), by tool name, for ``diff(from:to:)``.
+    public var toolLines: [String: [String]] = [:]
 
     /// What workers registered for tools whose config carries no `run:` (a config as a server holds it).
     let registeredBindings: [String: ToolBinding]
@@ -87,6 +89,14 @@ public struct AgentPlan: Sendable {
             if let task = guardrail.taskName { detail += ", worker \(task)" }
             lines.append(pad + "  guardrail \(guardrail.name) (\(detail))")
         }
+        if let budget = config.budget {
+            var limits: [String] = []
+            if let tokens = budget.maxTokens { limits.append("\(tokens) tokens") }
+            if let cost = budget.maxCostUSD { limits.append("$\(cost.formatted)") }
+            if let calls = budget.maxToolCalls { limits.append("\(calls) tool calls") }
+            if let seconds = budget.maxWallSeconds { limits.append("\(seconds.formatted)s") }
+            lines.append(pad + "  budget: " + limits.joined(separator: ", "))
+        }
         if let termination = config.termination { lines.append(pad + "  stops on termination condition '\(termination.type)'") }
         if let stopWhen = config.stopWhen { lines.append(pad + "  stop_when worker \(stopWhen.taskName)") }
         for callback in config.callbacks ?? [] { lines.append(pad + "  callback \(callback.position) → worker \(callback.taskName)") }
@@ -108,9 +118,12 @@ public struct AgentPlan: Sendable {
 
     private mutating func addTool(_ tool: ToolConfig, pad: String) {
         var flags: [String] = [tool.effectiveType]
-        if tool.approvalRequired == true { flags.append("approval required") }
+        if tool.policy.requiresApproval { flags.append("approval required") }
         if !(tool.guardrails ?? []).isEmpty { flags.append("\(tool.guardrails!.count) guardrail(s)") }
+        let start = lines.count
+        defer { toolLines[tool.name] = lines[start...].map { $0.trimmingCharacters(in: .whitespaces) } }
         lines.append(pad + "tool \(tool.name) (\(flags.joined(separator: ", ")))")
+        lines.append(pad + "  policy: " + tool.policy.summary)
         let config = JSONValue.object(tool.config ?? [:])
         switch tool.effectiveType {
         case "http":
@@ -137,11 +150,12 @@ public struct AgentPlan: Sendable {
     }
 
     private mutating func addBinding(_ tool: ToolConfig, pad: String) {
-        guard let run = tool.run ?? registeredBindings[tool.name] else {
+        guard var run = tool.run ?? registeredBindings[tool.name] else {
             lines.append(pad + "no run: binding (served by a worker registered elsewhere)")
             return
         }
         if tool.run == nil { lines.append(pad + "as its agentspanc worker registered it:") }
+        if !tool.policy.retriable { run.idempotent = false }
         if let command = run.command {
             if run.shell == true { note("/bin/sh", in: \.commands) }
             if let program = command.first { note(program, in: \.commands) }

@@ -302,6 +302,20 @@ struct SpecReader {
             report("passthrough agent '\(name)' must have one worker tool", at: mark)
         }
         checkTools(tools, listNode: nodes["tools"])
+        if let budgetNode = nodes["budget"], tools.isEmpty {
+            report(
+                "budget applies to the tool loop of an agent with tools; '\(name)' has none (put it on the sub-agents that do)",
+                at: budgetNode.mark, severity: .warning)
+        }
+        if strategy == "parallel", tools.isEmpty, case .sequence(let items)? = nodes["agents"] {
+            for (index, sub) in subAgents.enumerated() where index < items.count {
+                guard let tool = Self.destructiveTool(in: sub) else { continue }
+                report(
+                    "tool '\(tool.tool)' of agent '\(tool.agent)' is destructive and may not run in a parallel branch of "
+                        + "'\(name)'; use a sequential strategy, or declare it effects: write",
+                    at: effectsMark(of: tool.tool, in: items[index]) ?? items[index].mark)
+            }
+        }
         checkGuardrails(agent["guardrails"]?.arrayValue ?? [], listNode: nodes["guardrails"])
         if let gate = agent["gate"], gate["taskName"].stringValue == nil {
             if gate["type"].stringValue == nil {
@@ -326,6 +340,30 @@ struct SpecReader {
                        at: nodes["handoffs"]?.mark, severity: .warning)
             }
         }
+    }
+
+    /// The first tool declared `effects: destructive` in `agent` or its sub-agents, as (agent, tool).
+    static func destructiveTool(in agent: JSONValue) -> (agent: String, tool: String)? {
+        for tool in agent["tools"].arrayValue ?? [] where tool["effects"].stringValue == ToolEffect.destructive.rawValue {
+            return (agent["name"].stringValue ?? "?", tool["name"].stringValue ?? "?")
+        }
+        for sub in agent["agents"].arrayValue ?? [] {
+            if let found = destructiveTool(in: sub) { return found }
+        }
+        return nil
+    }
+
+    /// Where `effects:` of the tool named `toolName` is written inside an inline agent node (nil for a `ref:`).
+    private func effectsMark(of toolName: String, in agentNode: Node) -> Mark? {
+        if case .sequence(let tools)? = child(agentNode, "tools") {
+            for tool in tools where child(tool, "name")?.string == toolName {
+                return child(tool, "effects")?.mark ?? tool.mark
+            }
+        }
+        if case .sequence(let subs)? = child(agentNode, "agents") {
+            for sub in subs { if let mark = effectsMark(of: toolName, in: sub) { return mark } }
+        }
+        return nil
     }
 
     private mutating func duplicateCheck(_ names: [String?], listNode: Node?, what: String, owner: String) {

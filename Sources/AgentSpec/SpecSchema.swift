@@ -162,6 +162,18 @@ public enum SpecSchema {
         FieldSchema("guardrails", .array(.object(guardrail)), "guardrails on the call arguments"),
         FieldSchema("stateful", .boolean, "route to the per-run task domain"),
         FieldSchema("run", .object(toolBinding), "how the generic worker runs this tool"),
+        FieldSchema(
+            "effects", .enumeration(ToolEffect.allCases.map(\.rawValue)),
+            "read, write or destructive: sets approval, retries and where the tool may run"),
+        FieldSchema("idempotent", .boolean, "a repeated call does no more than one (default: true for read only)"),
+    ])
+
+    /// `budget:` of an agent.
+    public static let budget = ObjectSchema("budget", [
+        FieldSchema("maxTokens", .integer, range: .positive, "stop when the run's LLM calls used this many tokens"),
+        FieldSchema("maxCostUSD", .number, range: .positive, "stop when the run cost this many US dollars (price table per model)"),
+        FieldSchema("maxToolCalls", .integer, range: .positive, "stop after this many tool calls"),
+        FieldSchema("maxWallSeconds", .number, range: .positive, "stop when the run has lasted this many seconds"),
     ])
 
     static let workerRef = ObjectSchema("worker reference", [
@@ -254,6 +266,7 @@ public enum SpecSchema {
         FieldSchema("temperature", .number, range: .between(0, 2), "LLM temperature"),
         FieldSchema("stopWhen", .object(workerRef), "worker deciding when to stop"),
         FieldSchema("termination", .object(termination), "termination condition"),
+        FieldSchema("budget", .object(budget), "tokens, cost, tool calls and time the run may spend"),
         FieldSchema("handoffs", .array(.object(handoff)), "swarm handoff conditions"),
         FieldSchema("callbacks", .array(.object(callback)), "lifecycle callbacks"),
         FieldSchema("allowedTransitions", .map(.array(.string)), "agent → agents it may hand over to"),

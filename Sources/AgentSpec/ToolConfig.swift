@@ -25,13 +25,20 @@ public struct ToolConfig: Codable, Sendable, Hashable {
     public var stateful: Bool?
     /// How the generic worker runs this tool (ours; ignored by the compiled workflow).
     public var run: ToolBinding?
+    /// What a call may do to the world: `read`, `write` or `destructive` (ours; see ``ToolEffect``).
+    public var effects: ToolEffect?
+    /// Whether running a call twice does no more than running it once; defaults by ``effects`` (read: true).
+    public var idempotent: Bool?
+    /// Content hashes of what the tool may do, stamped from the spec by the client that sends it (see
+    /// ``ToolFingerprint``); the compiled workflow carries them in `metadata.toolLock`. Never written in a spec.
+    public var lock: ToolFingerprint?
 
     /// Creates a tool; `toolType` nil means `worker`.
     public init(
         name: String, description: String? = nil, inputSchema: JSONValue? = nil, outputSchema: JSONValue? = nil,
         toolType: String? = nil, approvalRequired: Bool? = nil, timeoutSeconds: Int? = nil,
         config: [String: JSONValue]? = nil, guardrails: [GuardrailConfig]? = nil, stateful: Bool? = nil,
-        run: ToolBinding? = nil
+        run: ToolBinding? = nil, effects: ToolEffect? = nil, idempotent: Bool? = nil
     ) {
         self.name = name
         self.description = description
@@ -44,6 +51,8 @@ public struct ToolConfig: Codable, Sendable, Hashable {
         self.guardrails = guardrails
         self.stateful = stateful
         self.run = run
+        self.effects = effects
+        self.idempotent = idempotent
     }
 
     /// The effective tool type (`worker` when unset).

@@ -109,6 +109,16 @@ public struct ConductorClient: Sendable {
             body: try Self.encoder.encode(def))
     }
 
+    /// The latest version of a workflow definition: `GET /api/metadata/workflow/{name}`; nil when there is none.
+    public func workflowDef(name: String) async throws -> WorkflowDef? {
+        do {
+            let response = try await send(.GET, "/api/metadata/workflow/\(Self.pathComponent(name))")
+            return try decode(WorkflowDef.self, from: response, request: "GET /api/metadata/workflow/{name}")
+        } catch let error as ConductorClientError where error.status == 404 {
+            return nil
+        }
+    }
+
     // MARK: Workflows
 
     /// Starts a workflow (by name, or with an inline `workflowDef`): `POST /api/workflow`. Returns its id.

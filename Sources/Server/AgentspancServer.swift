@@ -1,3 +1,4 @@
+import AgentCompiler
 import Engine
 import Foundation
 import Hummingbird
@@ -27,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var allowedHosts: [String] = []
     /// PostgreSQL with pgvector for RAG tasks naming `vectorDB: pgvectordb` (`postgres://user:password@host/db`).
     public var pgvectorURL: String?
+    /// Prices per model that agent budgets (`budget.maxCostUSD`) turn tokens into cost with.
+    public var prices: PriceTable = .standard
 
     public init(
         host: String = "127.0.0.1", port: Int = 6767, dataDirectory: String? = nil, apiKey: String? = nil,
@@ -93,7 +96,7 @@ public struct AgentspancServer: Sendable {
         ExecutionFeedRoutes(feed: feed).register(on: routes)
         AgentPlanRoutes(engine: engine).register(on: routes)
         MediaRoutes(engine: engine).register(on: routes)
-        AgentRoutes(engine: engine, deployer: AgentDeployer(engine: engine)).register(on: routes)
+        AgentRoutes(engine: engine, deployer: AgentDeployer(engine: engine, prices: configuration.prices)).register(on: routes)
         DashboardRoutes().register(on: routes)
 
         let app = Application(

@@ -13,7 +13,7 @@ import Workflow
 public struct ArgumentValidator: Sendable {
     /// Keys the Agentspan server adds to every worker task's input; they are never tool arguments (unless a
     /// tool's schema declares one of them explicitly).
-    public static let internalKeys: Set<String> = ["_agent_state", "__agentspan_ctx__", "method", "_allowed_commands"]
+    public static let internalKeys: Set<String> = ["_agent_state", "__agentspan_ctx__", "method", "_allowed_commands", "_tool_effect"]
 
     public let toolName: String
     public let schema: JSONValue?

@@ -30,6 +30,7 @@ public struct CommandTool: ToolExecutor {
     public var description: String { definition.description }
     public var isIdempotent: Bool { definition.isIdempotent }
     public var registeredBinding: ToolBinding? { definition.binding.withoutEnvironmentValues }
+    public var registeredLock: String? { definition.lock?.hash }
 
     /// Checks the binding; throws for spec mistakes (empty command, placeholders in the wrong place, unknown
     /// parameters).

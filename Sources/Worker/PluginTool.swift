@@ -22,6 +22,7 @@ struct PluginTool: ToolExecutor {
     var description: String { definition.description }
     var isIdempotent: Bool { definition.isIdempotent }
     var registeredBinding: ToolBinding? { definition.binding.withoutEnvironmentValues }
+    var registeredLock: String? { definition.lock?.hash }
 
     struct TimedOut: Error {}
 

@@ -30,9 +30,13 @@ public struct SpecTools: Sendable, Hashable {
                 continue
             }
             if binding.timeoutSeconds == nil, let seconds = tool.timeoutSeconds { binding.timeoutSeconds = Double(seconds) }
-            let definition = WorkerToolDefinition(
+            // The effects policy decides retries: a destructive or non-idempotent write is never retried.
+            if !tool.policy.retriable { binding.idempotent = false } else if binding.idempotent == false { binding.idempotent = true }
+            var definition = WorkerToolDefinition(
                 name: tool.name, description: tool.description ?? "", inputSchema: tool.inputSchema, binding: binding,
                 baseDirectory: baseDirectory)
+            definition.lock = ToolFingerprint(tool: tool, baseDirectory: baseDirectory)
+            definition.effect = tool.effects
             try Self.appendOnce(
                 definition, to: &bound, name: \.name,
                 conflict: "defined twice with different settings (tool names are task names and must be unique)")

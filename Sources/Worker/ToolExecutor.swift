@@ -10,6 +10,9 @@ public protocol ToolExecutor: Sendable {
     /// The `run:` binding this executor runs, registered with the task definition so a server can show what the
     /// worker serving the tool runs (environment values left out: they may be credentials). `nil` for Swift tools.
     var registeredBinding: ToolBinding? { get }
+    /// The hash of the tool lock this executor serves (``ToolFingerprint/hash``), registered with the task
+    /// definition so the server can tell a worker serving another version of the tool. `nil` for Swift tools.
+    var registeredLock: String? { get }
     /// Runs one call. Never throws: every failure is an outcome the LLM can read. When the calling task is
     /// cancelled (worker shutdown) the executor stops its work and returns promptly.
     func execute(_ invocation: ToolInvocation) async -> ToolOutcome
@@ -17,4 +20,5 @@ public protocol ToolExecutor: Sendable {
 
 extension ToolExecutor {
     public var registeredBinding: ToolBinding? { nil }
+    public var registeredLock: String? { nil }
 }

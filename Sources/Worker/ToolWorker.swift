@@ -204,6 +204,7 @@ public final class ToolWorker: Service, Sendable {
                 timeoutSeconds: 0, timeoutPolicy: "RETRY", responseTimeoutSeconds: configuration.responseTimeoutSeconds)
             def.ownerEmail = "agentspanc@localhost"
             def.workerBinding = executor.registeredBinding.flatMap { try? JSONValue.from($0) }
+            def.workerLock = executor.registeredLock
             return def
         }
     }

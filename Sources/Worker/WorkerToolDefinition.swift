@@ -14,6 +14,11 @@ public struct WorkerToolDefinition: Sendable, Hashable {
     /// Directory of the spec file: relative paths in the binding (`command[0]`, `cwd`, `plugin`) resolve
     /// against it.
     public var baseDirectory: String
+    /// What the tool may do, hashed from the spec it was loaded from; compared with the lock of the server's
+    /// workflow before the tool is served.
+    public var lock: ToolFingerprint?
+    /// The declared effect (`read`, `write`, `destructive`), if any.
+    public var effect: ToolEffect?
 
     public init(
         name: String, description: String = "", inputSchema: JSONValue? = nil, binding: ToolBinding,

@@ -23,6 +23,9 @@ public struct TaskDef: Codable, Sendable, Hashable {
     /// The `run:` binding of the agentspanc worker that registered this task (environment values left out), for
     /// display; not a Conductor field (Conductor servers ignore it).
     public var workerBinding: JSONValue?
+    /// The tool-lock hash of what that worker serves (not a Conductor field), compared with the workflows'
+    /// `metadata.toolLock` by the agent plan route.
+    public var workerLock: String?
     public var createTime: Int64?
     public var updateTime: Int64?
 

@@ -12,6 +12,7 @@ struct DashboardTests {
     static let approval = "Tests/EndToEndTests/Fixtures/ops_approval.yaml"
     static let manual = "specs/examples/manual.yaml"
     static let failingTeam = fixtures + "/failing_team.yaml"
+    static let budgetProbe = fixtures + "/budget_probe.yaml"
     /// Where the scenarios write their screenshots (`$DASHBOARD_SCREENSHOTS`, else under `.build`).
     static let screenshots: String = {
         ProcessInfo.processInfo.environment["DASHBOARD_SCREENSHOTS"]
@@ -24,7 +25,7 @@ struct DashboardTests {
         let stack = try DashboardStack(
             cassette: TestEnvironment.packageRoot + "/" + fixtures + "/dashboard.cassette.yaml", serverArguments: extra)
         try await stack.startServer()
-        try stack.startWorker([quickCheck, approval, manual, failingTeam])
+        try stack.startWorker([quickCheck, approval, manual, failingTeam, budgetProbe])
         return stack
     }
 
@@ -54,6 +55,13 @@ struct DashboardTests {
         defer { Task { await stack.stopAll() } }
         let id = try await stack.start(Self.approval, "The payments service is throwing 503s. Investigate.")
         try await stack.browser("reject", [id])
+    }
+
+    @Test func theExecutionPageShowsTheSpendAgainstEachBudgetLimit() async throws {
+        let stack = try await Self.stack()
+        defer { Task { await stack.stopAll() } }
+        let id = try await stack.run(Self.budgetProbe, "budget probe: payments")
+        try await stack.browser("budget", [id])
     }
 
     @Test func pauseResumeSignalCancelAndRetryFromThePage() async throws {

@@ -214,6 +214,26 @@ import Workflow
         #expect(noType == 400 && noTypeText.contains("taskType"), "\(noTypeText)")
     }
 
+    @Test func outlineSaysWhetherTheRegisteredWorkerServesTheLockedVersionOfATool() async throws {
+        let server = try await TestServer.start(llm: Self.llm)
+        defer { Task { await server.stop() } }
+        let lock: JSONValue = ["hash": "sha256:aaa", "parts": ["argv": "sha256:bbb"]]
+        let agent: JSONValue = [
+            "name": "locked", "model": "openai/gpt-4o", "instructions": "Check.",
+            "tools": [["name": "check_locked", "inputSchema": ["type": "object"], "lock": lock]],
+        ]
+        let (deployed, text) = try await server.request(.POST, "/api/agent/deploy", body: JSONValue.object(["agentConfig": agent]).jsonText())
+        #expect(deployed == 200, "\(text)")
+        for (registered, matches) in [("sha256:other", false), ("sha256:aaa", true)] {
+            let defs: JSONValue = [["name": "check_locked", "workerLock": .string(registered)]]
+            let (status, _) = try await server.request(.POST, "/api/metadata/taskdefs", body: defs.jsonText())
+            #expect(status == 200)
+            let plan = try JSONValue.parse(try await server.request(.GET, "/api/agent/locked/plan").1)
+            let entry = plan["workerTools"].arrayValue?.first?["lock"] ?? .null
+            #expect(entry == ["expected": "sha256:aaa", "registered": .string(registered), "matches": .bool(matches)], "\(plan)")
+        }
+    }
+
     @Test func pageIsServedWithStrictHeadersAndHoldsNoDataWithoutTheKey() async throws {
         let server = try await TestServer.start(llm: Self.llm, apiKey: "sekret")
         defer { Task { await server.stop() } }

@@ -47,6 +47,9 @@ extension Scripts {
         var wmq: [String: JSONValue] = [:]
         /// Retry overrides for worker tools (`run.idempotent: false` → never retried).
         var retry: [String: JSONValue] = [:]
+        /// Declared effects (`read`, `write`, `destructive`) of worker and HTTP tools, stamped on each call's
+        /// inputs as `_tool_effect` so the event stream can show them.
+        var effect: [String: JSONValue] = [:]
     }
 
     /// Turns each LLM tool call into a Conductor task for the dynamic fork. `dynamic` reads the MCP and API
@@ -56,13 +59,13 @@ extension Scripts {
         var httpCfg = \(literal(.object(t.http))), mediaCfg = \(literal(.object(t.media)));
         var agentToolCfg = \(literal(.object(t.agentTool))), ragCfg = \(literal(.object(t.rag)));
         var humanCfg = \(literal(.object(t.human))), wmqCfg = \(literal(.object(t.wmq)));
-        var retryCfg = \(literal(.object(t.retry)));
+        var retryCfg = \(literal(.object(t.retry)));\(t.effect.isEmpty ? "" : "\nvar effectCfg = \(literal(.object(t.effect)));")
         var cliCfg = \(dynamic ? "{}" : literal(.object(t.cli)));
         var mcpCfg = \(dynamic ? "$.mcpConfig || {}" : literal(.object(t.mcp)));
         var apiCfg = \(dynamic ? "$.apiConfig || {}" : "{}");
         var agentRef = \(literal(agentRef));
         """
-        return iife(tables + "\n" + #"""
+        let script = iife(tables + "\n" + #"""
         var calls = $.toolCalls, state = $.agentState, ctx = $.agentspanCtx, userPrompt = $.userPrompt;
         var tasks = [];
         if (!__isArr(calls)) { return { dynamicTasks: tasks }; }
@@ -166,6 +169,12 @@ extension Scripts {
         }
         return { dynamicTasks: tasks };
         """#, helpers: true)
+        guard !t.effect.isEmpty else { return script }
+        return script.replacingAll("\n  tasks.push(t);", with: """
+
+              if (has(effectCfg, n) && (t.type === 'SIMPLE' || t.type === 'HTTP')) { t.inputParameters._tool_effect = effectCfg[n]; }
+              tasks.push(t);
+            """)
     }
 
     /// Shallow-merges every tool output's `_state_updates` into the shared state (lists gain new items only).

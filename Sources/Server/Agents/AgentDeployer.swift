@@ -7,6 +7,8 @@ import Workflow
 /// Compiles agent configs received over the agent API, registers what they need, and starts executions.
 struct AgentDeployer: Sendable {
     let engine: WorkflowEngine
+    /// Prices for agent budgets.
+    var prices: PriceTable = .standard
 
     /// Task definition the server registers for a worker tool nobody registered yet. A worker that starts later
     /// registers its own (shorter response timeout kept alive by heartbeats); the server never overwrites it.
@@ -48,7 +50,7 @@ struct AgentDeployer: Sendable {
             throw APIError.badRequest("invalid agentConfig: \(error.humanReadable)")
         }
         do {
-            let compiler = AgentCompiler()
+            let compiler = AgentCompiler(prices: prices)
             var def = try compiler.compile(config)
             let required = compiler.requiredWorkers(of: def, config: config)
             var metadata = def.metadata ?? [:]

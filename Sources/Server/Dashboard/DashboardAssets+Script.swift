@@ -546,9 +546,24 @@ async function executionPage(id, signal) {
           `${fmtNum(tokens.totalTokens)} (${fmtNum(tokens.promptTokens)} in / ${fmtNum(tokens.completionTokens)} out)`)),
         h('div', {}, h('dt', {}, 'Models'), h('dd', {}, (summary.models || []).join(', ') || '—')),
         h('div', {}, h('dt', {}, 'Finish reason'), h('dd', { id: 'finish' }, output.finishReason || '—')),
+        budgetFact(),
         h('div', {}, h('dt', {}, 'Execution id'), h('dd', {}, h('code', {}, wf.workflowId)))),
       wf.input && wf.input.prompt ? h('details', { class: 'panel' }, h('summary', {}, 'Prompt'), pre(wf.input.prompt)) : '',
       TERMINAL.has(wf.status) && output.result !== undefined ? h('details', { class: 'panel', open: wf.status === 'COMPLETED' }, h('summary', {}, 'Output'), pre(output.result)) : '');
+  }
+
+  // Spend so far against each limit of the agent's budget (`budget:`), or nothing for an agent without one.
+  function budgetFact() {
+    const spent = (wf.variables || {})._budget_spent;
+    const check = (wf.tasks || []).filter(t => t.taskType === 'INLINE' && stripIteration(t.referenceTaskName).endsWith('_budget')).pop();
+    if (!spent || !check) return '';
+    const limits = (check.inputData || {}).limits || {};
+    const parts = [];
+    if (limits.maxTokens != null) parts.push(`tokens ${fmtNum(spent.tokens)} / ${fmtNum(limits.maxTokens)}`);
+    if (limits.maxCostUSD != null) parts.push(`cost $${Number(spent.costUSD || 0).toFixed(4)} / $${limits.maxCostUSD}`);
+    if (limits.maxToolCalls != null) parts.push(`tool calls ${spent.toolCalls || 0} / ${limits.maxToolCalls}`);
+    if (limits.maxWallSeconds != null) parts.push(`time ${Number(spent.wallSeconds || 0).toFixed(1)} s / ${limits.maxWallSeconds} s`);
+    return h('div', {}, h('dt', {}, 'Budget'), h('dd', { id: 'budget' }, parts.join(' · ')));
   }
 
   async function renderBanner() {
@@ -694,7 +709,7 @@ function timelineItem(e, pageId) {
   let body;
   switch (e.type) {
     case 'thinking': body = [head('Thinking', where), h('div', { class: 'ev-body' }, e.content)]; break;
-    case 'tool_call': body = [head('Tool call', h('code', {}, e.toolName), where), pre(e.args)]; break;
+    case 'tool_call': body = [head('Tool call', h('code', {}, e.toolName), e.effect ? h('span', { class: 'effect' }, e.effect) : '', where), pre(e.args)]; break;
     case 'tool_result': body = [head('Tool result', h('code', {}, e.toolName), where), pre(e.result)]; break;
     case 'handoff': body = [head('Handoff', '→ ', h('a', { href: '/executions/' + enc(e.executionId), class: 'handoff-link' }, e.target))]; break;
     case 'waiting': {
@@ -705,6 +720,7 @@ function timelineItem(e, pageId) {
     }
     case 'guardrail_pass': body = [head('Guardrail passed', h('code', {}, e.guardrailName), where)]; break;
     case 'guardrail_fail': body = [head('Guardrail failed', h('code', {}, e.guardrailName), where), h('div', { class: 'ev-body' }, e.content || ''), specLocation(e.location, e.content)]; break;
+    case 'budget_exhausted': body = [head('Budget exhausted', where), h('div', { class: 'ev-body' }, e.content || '')]; break;
     case 'context_condensed': body = [head('Context condensed', where), h('div', {}, `${e.messagesBefore} → ${e.messagesAfter} messages (${e.exchangesCondensed} exchanges summarised); ${e.content || ''}`)]; break;
     case 'error': body = [head('Error', e.toolName ? h('code', {}, e.toolName) : null, where), h('div', { class: 'ev-body error-text' }, e.content || ''), specLocation(e.location, e.content)]; break;
     case 'done': body = [head('Done'), pre((e.output || {}).result !== undefined ? e.output.result : e.output)]; break;

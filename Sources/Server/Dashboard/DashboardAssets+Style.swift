@@ -93,6 +93,7 @@ pre { background: var(--code); padding: 8px 10px; border-radius: 6px; overflow: 
 .timeline li.t-done::before { background: var(--ok); width: 13px; height: 13px; }
 .ev-head { display: flex; gap: 10px; align-items: baseline; }
 .ev-kind { font-weight: 600; }
+.effect { font-size: .78rem; padding: 0 6px; border-radius: 8px; border: 1px solid var(--line); color: var(--muted); }
 .ev-time { font-size: .78rem; color: var(--muted); font-variant-numeric: tabular-nums; }
 .ev-body { white-space: pre-wrap; }
 .chat { display: flex; flex-direction: column; gap: 6px; margin: 6px 0; }

@@ -18,7 +18,9 @@ struct AgentEventDeriver {
     /// (`rag_index` / `rag_search` tools).
     static let serverToolTypes: Set<String> = ["LLM_INDEX_TEXT", "LLM_SEARCH_INDEX"]
     /// Keys the server or the compiled workflow add to tool arguments; not the model's arguments.
-    static let internalArgumentKeys: Set<String> = ["_agent_state", "__agentspan_ctx__", "method", "_allowed_commands", "_tool_name"]
+    static let internalArgumentKeys: Set<String> = [
+        "_agent_state", "__agentspan_ctx__", "method", "_allowed_commands", "_tool_name", "_tool_effect",
+    ]
 
     /// An event before the stream assigns it an id.
     struct Draft: Sendable, Hashable {
@@ -36,6 +38,7 @@ struct AgentEventDeriver {
         var condensation: JSONValue?
         /// Where in the spec the failing task comes from (errors and guardrail failures).
         var location: SpecLocation?
+        var effect: String?
 
         init(_ type: AgentStreamEvent.Kind, _ executionId: String, _ timestamp: Int64) {
             self.type = type
@@ -49,7 +52,7 @@ struct AgentEventDeriver {
                 args: args, result: result, target: target, output: output, guardrailName: guardrailName,
                 pendingTool: pendingTool, messagesBefore: condensation?["messagesBefore"].intValue,
                 messagesAfter: condensation?["messagesAfter"].intValue,
-                exchangesCondensed: condensation?["exchangesCondensed"].intValue, location: location)
+                exchangesCondensed: condensation?["exchangesCondensed"].intValue, location: location, effect: effect)
         }
     }
 
@@ -138,9 +141,17 @@ struct AgentEventDeriver {
                 return draft
             }
         }
+        if type == "INLINE", Self.stripIteration(task.referenceTaskName).hasSuffix("_budget"),
+           let check = task.outputData["result"], check["exhausted"].boolValue == true {
+            var draft = Draft(.budgetExhausted, executionID, entry.time)
+            draft.content = check["message"].stringValue
+            draft.output = check
+            return [draft]
+        }
         if Self.isTool(task, type: type) {
             var call = Draft(.toolCall, executionID, entry.time)
             call.toolName = Self.toolName(of: task)
+            call.effect = task.inputData["_tool_effect"]?.stringValue
             if type == "CALL_MCP_TOOL" {
                 // The model's arguments, not the server URL and headers around them.
                 call.args = task.inputData["arguments"] ?? .object([:])

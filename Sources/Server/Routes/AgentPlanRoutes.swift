@@ -32,11 +32,21 @@ struct AgentPlanRoutes {
                     ["workerId": .string(entry.workerId), "domain": entry.domain.map(JSONValue.string) ?? .null,
                      "lastPollTime": .int(Int(entry.lastPollTime))]
                 }
-                workerTools.append([
+                let expected = def.metadata?["toolLock"]?[tool]["hash"].stringValue
+                let served = taskDef?.workerLock
+                var entry: [String: JSONValue] = [
                     "agent": .string(agent), "name": .string(tool),
                     "binding": taskDef?.workerBinding ?? .null,
                     "workers": .array(workers),
-                ])
+                ]
+                if expected != nil || served != nil {
+                    // Whether the registered worker serves the version of the tool this workflow was compiled with.
+                    entry["lock"] = [
+                        "expected": expected.map(JSONValue.string) ?? .null, "registered": served.map(JSONValue.string) ?? .null,
+                        "matches": expected != nil && served != nil ? .bool(expected == served) : .null,
+                    ]
+                }
+                workerTools.append(.object(entry))
             }
             let plan = AgentPlan(config, registeredBindings: registered)
             let body: JSONValue = [

@@ -206,6 +206,10 @@ struct AgentRoutes {
             status.pendingTool = AgentEventDeriver.pendingTool(for: waiting)
             status.isWaiting = true
         }
+        if let spent = run.variables["_budget_spent"], spent != .null,
+           let check = run.tasks.last(where: { $0.taskType == "INLINE" && AgentEventDeriver.stripIteration($0.referenceTaskName).hasSuffix("_budget") }) {
+            status.budget = ["spent": spent, "limits": check.inputData["limits"] ?? .null]
+        }
         return status
     }
 

@@ -72,6 +72,9 @@ public struct AgentStatusResponse: Codable, Sendable, Hashable {
     /// The execution's failed tasks (sub-agents included, the last attempt of each), with where in the spec each
     /// comes from; absent when nothing failed.
     public var errors: [ExecutionFailure]?
+    /// For an agent with a `budget:`: `{spent: {tokens, promptTokens, completionTokens, toolCalls, costUSD,
+    /// wallSeconds}, limits: {maxTokens?, …}}` so far.
+    public var budget: JSONValue?
 
     public init(
         executionId: String, status: WorkflowStatus, isComplete: Bool, isRunning: Bool,

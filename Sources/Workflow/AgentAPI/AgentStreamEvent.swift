@@ -12,6 +12,9 @@ public struct AgentStreamEvent: Codable, Sendable, Hashable {
         case contextCondensed = "context_condensed"
         case subagentStart = "subagent_start"
         case subagentStop = "subagent_stop"
+        /// A `budget:` limit was reached and the run stopped; `content` says which and how much was used, `output`
+        /// holds the spend against every limit.
+        case budgetExhausted = "budget_exhausted"
     }
 
     /// Per-stream sequence number, starting at 1.
@@ -40,12 +43,14 @@ public struct AgentStreamEvent: Codable, Sendable, Hashable {
     /// `error` and `guardrail_fail`: where in the spec the failing tool, guardrail, gate, handoff, model or agent is
     /// written (from the workflow's source map), when the spec was compiled with one.
     public var location: SpecLocation?
+    /// `tool_call`: the tool's declared effect (`read`, `write`, `destructive`), when it declares one.
+    public var effect: String?
 
     public init(
         id: Int, type: Kind, executionId: String, timestamp: Int64, content: String? = nil, toolName: String? = nil,
         args: JSONValue? = nil, result: JSONValue? = nil, target: String? = nil, output: JSONValue? = nil,
         guardrailName: String? = nil, pendingTool: JSONValue? = nil, messagesBefore: Int? = nil,
-        messagesAfter: Int? = nil, exchangesCondensed: Int? = nil, location: SpecLocation? = nil
+        messagesAfter: Int? = nil, exchangesCondensed: Int? = nil, location: SpecLocation? = nil, effect: String? = nil
     ) {
         self.id = id
         self.type = type
@@ -63,6 +68,7 @@ public struct AgentStreamEvent: Codable, Sendable, Hashable {
         self.messagesAfter = messagesAfter
         self.exchangesCondensed = exchangesCondensed
         self.location = location
+        self.effect = effect
     }
 
     /// `done`, or an `error` about the whole workflow: nothing follows on the stream.

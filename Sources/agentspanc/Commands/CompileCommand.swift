@@ -11,8 +11,12 @@ struct CompileCommand: ParsableCommand {
         commandName: "compile",
         abstract: "Compile agent specs into Conductor workflow definitions.",
         discussion: """
-            Writes OUT/<workflow>.json (the WorkflowDef) and OUT/<workflow>.taskdefs.json (the task definitions \
-            its workers need) per spec. Output is deterministic: sorted keys, byte-identical across runs.
+            Writes OUT/<workflow>.json (the WorkflowDef), OUT/<workflow>.taskdefs.json (the task definitions \
+            its workers need) and OUT/<workflow>.lock.json (the tool lock: for each agent and tool, content hashes of \
+            its argv template, stdin/env/cwd rules, program file, input schema and effects) per spec. The compiled \
+            workflow carries the same hashes in metadata.toolLock; `agentspanc worker` refuses to serve a tool that \
+            no longer matches them. --check also fails when a spec's tools changed since the lock was written. \
+            Output is deterministic: sorted keys, byte-identical across runs.
             """)
 
     @Argument(help: "Spec files (.yaml, .yml, .json) or directories holding .yaml/.yml specs.")
@@ -26,6 +30,11 @@ struct CompileCommand: ParsableCommand {
 
     @Flag(help: "Write nothing; exit non-zero when a file in OUT is missing or differs (for CI).")
     var check = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "An operator policy file: forbidden programs and hosts, forced approval, a timeout cap (it only narrows specs).",
+        valueName: "FILE"))
+    var policy: String?
 
     @Flag(help: "Print load, compile and write times to standard error.")
     var timing = false
@@ -56,8 +65,18 @@ struct CompileCommand: ParsableCommand {
         // the writes then go in file order, so the output and the diagnostics stay the same run after run.
         let products = Mutex([Product](repeating: Product(), count: files.count))
         let options = refs.loadOptions
+        var operatorPolicy: OperatorPolicy?
+        if let policy {
+            do {
+                operatorPolicy = try OperatorPolicy.load(path: policy)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        let narrowing = operatorPolicy
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            let product = Self.compile(files[i], options: options)
+            let product = Self.compile(files[i], options: options, policy: narrowing)
             products.withLock { $0[i] = product }
         }
         let compiled = clock.now
@@ -123,7 +142,7 @@ struct CompileCommand: ParsableCommand {
     }
 
     /// Loads, compiles and encodes one spec; never prints (its messages are returned, in order).
-    static func compile(_ file: String, options: SpecLoadOptions) -> Product {
+    static func compile(_ file: String, options: SpecLoadOptions, policy: OperatorPolicy? = nil) -> Product {
         var product = Product()
         let spec: LoadedSpec
         do {
@@ -134,9 +153,19 @@ struct CompileCommand: ParsableCommand {
         }
         product.warnings = spec.warnings.map { $0.rendered + "\n" }.joined()
         let compiler = AgentCompiler()
+        var narrowed = spec.config
+        if let policy {
+            do {
+                narrowed = try policy.apply(to: spec.config)
+            } catch {
+                product.errors = error.message.split(separator: "\n").map { "\(file): error: \($0)\n" }.joined()
+                return product
+            }
+        }
+        let config = narrowed.locked(baseDirectory: URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path)
         let def: WorkflowDef
         do {
-            def = try compiler.compile(spec.config)
+            def = try compiler.compile(config)
         } catch {
             product.errors = "\(file): error: \(error.message)\n"
             return product
@@ -145,7 +174,8 @@ struct CompileCommand: ParsableCommand {
             let base = def.name.replacingOccurrences(of: "/", with: "_")
             product.outputs = [
                 ("\(base).json", try CompiledJSON.data(def)),
-                ("\(base).taskdefs.json", try CompiledJSON.data(compiler.taskDefinitions(spec.config))),
+                ("\(base).taskdefs.json", try CompiledJSON.data(compiler.taskDefinitions(config))),
+                ("\(base).lock.json", try CompiledJSON.data(SpecLock(config))),
             ]
             product.workflowName = def.name
         } catch {

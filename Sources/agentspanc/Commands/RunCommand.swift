@@ -196,7 +196,7 @@ struct EventPrinter {
                 toolName: event.toolName, args: event.args, result: event.result, target: event.target,
                 output: event.output, guardrailName: event.guardrailName, pendingTool: event.pendingTool,
                 messagesBefore: event.messagesBefore, messagesAfter: event.messagesAfter,
-                exchangesCondensed: event.exchangesCondensed, location: event.location?.shownFromHere)
+                exchangesCondensed: event.exchangesCondensed, location: event.location?.shownFromHere, effect: event.effect)
             if let value = try? JSONValue.from(wire) { write(value.jsonText()) }
         } else if let text = renderer.render(event) {
             write(text)

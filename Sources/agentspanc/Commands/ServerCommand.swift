@@ -1,3 +1,4 @@
+import AgentCompiler
 import ArgumentParser
 import Engine
 import Foundation
@@ -53,6 +54,11 @@ struct ServerRunCommand: AsyncParsableCommand {
         valueName: "postgres://USER:PASSWORD@HOST:PORT/DB"))
     var pgvectorURL: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "A JSON price table {\"provider/model\": {\"input\": USD, \"output\": USD}} per million tokens for agent budgets; it replaces or adds to the built-in prices.",
+        valueName: "FILE"))
+    var prices: String?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .info
 
@@ -87,6 +93,14 @@ struct ServerRunCommand: AsyncParsableCommand {
                 recordCassette: record.map { URL(fileURLWithPath: $0) }),
             logger: Logger(label: "agentspanc.server"))
         configuration.contextWindow = contextWindow
+        if let prices {
+            guard let data = FileManager.default.contents(atPath: prices) else { throw ValidationError("--prices: cannot read \(prices)") }
+            do {
+                configuration.prices = PriceTable.standard.merging(PriceTable(try JSONDecoder().decode([String: ModelPrice].self, from: data)))
+            } catch {
+                throw ValidationError("--prices \(prices): expected {\"provider/model\": {\"input\": number, \"output\": number}}")
+            }
+        }
         configuration.allowedHosts = allowedHosts
         configuration.pgvectorURL = pgvectorURL ?? environment["AGENTSPANC_PGVECTOR_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let url = configuration.pgvectorURL, let problem = WorkflowEngine.Configuration.problem(withPGVectorURL: url) {

@@ -1,4 +1,5 @@
 import AgentSpec
+import ConductorClient
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -21,6 +22,10 @@ struct SpecReloader: Service {
     /// The load the worker started with.
     let initial: WorkerSpecs.Load
     let logger: Logger
+    /// The server whose deployed tool locks reloaded tools must match (nil: not checked).
+    var lockServer: ConductorClient? = nil
+    /// `--allow-drift`: serve drifted tools, logging each.
+    var allowDrift = false
 
     private enum Event: Sendable {
         case hangup, tick
@@ -59,7 +64,7 @@ struct SpecReloader: Service {
                     logger.info("a spec file changed: reloading the specs")
                 }
                 let previous = FileSnapshot(watched)
-                let load = reload(loaded: &loaded, watched: &watched)
+                let load = await reload(loaded: &loaded, watched: &watched)
                 snapshot = load.snapshot.merging(previous).adding(watched)
             }
             group.cancelAll()
@@ -79,7 +84,7 @@ struct SpecReloader: Service {
 
     /// Loads the specs again and hands them to the worker, unless a spec that served tools no longer loads.
     @discardableResult
-    private func reload(loaded: inout Set<String>, watched: inout [String]) -> WorkerSpecs.Load {
+    private func reload(loaded: inout Set<String>, watched: inout [String]) async -> WorkerSpecs.Load {
         let load = specs.load()
         watched = Array(Set(watched).union(load.watched)).sorted()
         // Files found in a directory that never loaded are other YAML, as at start; a spec that loaded must load.
@@ -91,6 +96,9 @@ struct SpecReloader: Service {
         if let conflict = load.conflict { problems.append(conflict) }
         if problems.isEmpty, load.tools.isEmpty {
             problems.append("no tool with a run: binding and no system worker needed in \(specs.paths.joined(separator: " "))")
+        }
+        if problems.isEmpty, let lockServer {
+            problems += await driftProblems(load, server: lockServer)
         }
         if problems.isEmpty {
             do {
@@ -105,6 +113,25 @@ struct SpecReloader: Service {
         for problem in problems { logger.error("\(problem)") }
         logger.error("reload failed (\(problems.count) error\(problems.count == 1 ? "" : "s")): still serving \(worker.taskNames.joined(separator: ", "))")
         return load
+    }
+}
+
+extension SpecReloader {
+    /// The tools of `load` that differ from the deployed workflows' tool locks, as problems that stop the reload
+    /// (or, with `--allow-drift`, as logged warnings and no problem). A server that cannot be asked stops nothing.
+    func driftProblems(_ load: WorkerSpecs.Load, server: ConductorClient) async -> [String] {
+        let outcome: ToolLockCheck.Outcome
+        do {
+            outcome = try await ToolLockCheck.check(load.tools.bound, workflows: load.workflows, client: server)
+        } catch {
+            logger.warning("could not compare the reloaded tools with the server's tool lock: \(error)")
+            return []
+        }
+        if allowDrift {
+            for drift in outcome.drifts { logger.warning("serving despite drift (--allow-drift): \(drift.description)") }
+            return []
+        }
+        return outcome.drifts.map(\.description)
     }
 }
 

@@ -64,6 +64,17 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-format"), help: "Log lines as text, or as json: one object per line.")
     var logFormat: LogFormat = .text
 
+    @Option(name: .long, help: ArgumentHelp(
+        "An operator policy file: forbidden programs and hosts, forced approval, a timeout cap (it only narrows specs).",
+        valueName: "FILE"))
+    var policy: String?
+
+    @Flag(name: .customLong("allow-drift"), help: ArgumentHelp(
+        "Serve tools even where they differ from the tool lock of the workflow deployed on the server (logged).",
+        discussion: "Without it the worker refuses to start when a tool's command, environment rules, program file, "
+            + "input schema or effects differ from what the deployed workflow was compiled with."))
+    var allowDrift = false
+
     @Flag(help: "Reload the specs when a spec file (or a ref: file it reads) changes; SIGHUP always reloads.")
     var watch = false
 
@@ -95,6 +106,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let url = server ?? environment["AGENTSPAN_SERVER_URL"] ?? "http://localhost:6767"
         let client = ConductorClient(baseURL: url, apiKey: apiKey ?? environment["AGENTSPAN_API_KEY"])
+        try await verifyLocks(tools, workflows: load.workflows, client: client, logger: logger)
         let configuration = ToolWorker.Configuration(
             workerID: workerID ?? ToolWorker.defaultWorkerID, domain: domain, concurrency: concurrency,
             responseTimeoutSeconds: responseTimeout, shutdownGracePeriod: .milliseconds(Int64(grace * 1000)),
@@ -112,8 +124,10 @@ struct WorkerCommand: AsyncParsableCommand {
         if let metricsPort {
             services.append(MetricsServer(metrics: worker.metrics, port: metricsPort, logger: logger))
         }
-        let specs = WorkerSpecs(paths: specs, options: refs.loadOptions)
-        services.append(SpecReloader(worker: worker, specs: specs, hangups: hangups, watch: watch, initial: load, logger: logger))
+        let specs = WorkerSpecs(paths: specs, options: refs.loadOptions, policy: try operatorPolicy())
+        services.append(SpecReloader(
+            worker: worker, specs: specs, hangups: hangups, watch: watch, initial: load, logger: logger, lockServer: client,
+            allowDrift: allowDrift))
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // The worker bounds its own shutdown (grace, then failing the rest); this is the backstop.
@@ -125,7 +139,7 @@ struct WorkerCommand: AsyncParsableCommand {
     /// Loads every spec; files named explicitly must load, files found in directories are skipped (with their
     /// diagnostics) when they are not agent specs.
     private func loadTools(_ logger: Logger) throws -> WorkerSpecs.Load {
-        let load = WorkerSpecs(paths: specs, options: refs.loadOptions).load()
+        let load = WorkerSpecs(paths: specs, options: refs.loadOptions, policy: try operatorPolicy()).load()
         for file in load.reports {
             if logFormat == .json {
                 for diagnostic in file.warnings + (file.error?.diagnostics ?? []) {
@@ -139,6 +153,44 @@ struct WorkerCommand: AsyncParsableCommand {
         if let conflict = load.conflict { throw ValidationError(conflict) }
         if load.failures.contains(where: \.explicit) { throw ExitCode(1) }
         return load
+    }
+
+    /// Refuses to start when a served tool differs from the tool lock of its workflow on the server, unless
+    /// `--allow-drift` (then each drift is logged as a warning). A server that cannot be asked is not a reason to
+    /// refuse: the worker waits for it as always, and says the tools are unverified.
+    private func verifyLocks(_ tools: SpecTools, workflows: [String], client: ConductorClient, logger: Logger) async throws {
+        let outcome: ToolLockCheck.Outcome
+        do {
+            outcome = try await ToolLockCheck.check(tools.bound, workflows: workflows, client: client)
+        } catch {
+            logger.warning("could not compare the tools with the server's tool lock: \(error)")
+            return
+        }
+        guard !outcome.drifts.isEmpty else { return }
+        if allowDrift {
+            for drift in outcome.drifts {
+                logger.warning(
+                    "serving despite drift (--allow-drift): \(drift.description)",
+                    metadata: ["tool": .string(drift.tool), "workflow": .string(drift.workflow),
+                               "changed": .array(drift.changes.map { .string($0) })])
+            }
+            return
+        }
+        for drift in outcome.drifts { report("error: \(drift.description)", logger) }
+        report(
+            "error: refusing to serve \(outcome.drifts.count) tool(s) that differ from the deployed workflow; deploy the "
+                + "current spec (agentspanc run or start), restore the reviewed one, or pass --allow-drift", logger)
+        throw ExitCode(1)
+    }
+
+    /// The `--policy` file, read (a broken file stops the worker with its error).
+    private func operatorPolicy() throws -> OperatorPolicy? {
+        guard let policy else { return nil }
+        do {
+            return try OperatorPolicy.load(path: policy)
+        } catch {
+            throw ValidationError(error.message)
+        }
     }
 
     /// Writes a start-up message to stderr as it is, or as a log line with `--log-format json`.

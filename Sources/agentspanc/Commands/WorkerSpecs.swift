@@ -8,6 +8,8 @@ struct WorkerSpecs: Sendable {
     /// Spec files and directories as given on the command line.
     var paths: [String]
     var options: SpecLoadOptions
+    /// The operator policy every spec is narrowed by (`--policy`); a spec it forbids stops the load.
+    var policy: OperatorPolicy? = nil
 
     /// One spec file's load.
     struct Report: Sendable {
@@ -31,6 +33,8 @@ struct WorkerSpecs: Sendable {
         /// The state of ``watched`` as it was read (each spec file taken before it was read, so an edit made
         /// while loading is noticed).
         var snapshot = FileSnapshot([])
+        /// The workflow (root agent) names of the specs that loaded, whose deployed tool locks the tools must match.
+        var workflows: [String] = []
         /// Two specs define one task name differently (or another binding problem), as `file: tool 'x': …`.
         var conflict: String?
 
@@ -63,11 +67,22 @@ struct WorkerSpecs: Sendable {
                 }
                 load.reports.append(Report(file: file, explicit: !inDirectory, warnings: spec.warnings, error: nil))
                 load.loaded.insert(file)
+                if !load.workflows.contains(spec.config.name) { load.workflows.append(spec.config.name) }
                 watched += spec.files
                 for read in spec.files { load.snapshot.record(read) }
                 let base = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path
+                var config = spec.config
+                if let policy {
+                    do {
+                        config = try policy.apply(to: config)
+                    } catch {
+                        load.conflict = error.message.split(separator: "\n").map { "\(file): policy: \($0)" }.joined(separator: "\n")
+                        load.watched = Self.unique(watched)
+                        return load
+                    }
+                }
                 do {
-                    try load.tools.add(spec.config, baseDirectory: base)
+                    try load.tools.add(config, baseDirectory: base)
                 } catch {
                     load.conflict = "\(file): \(error.description)"
                     load.watched = Self.unique(watched)

@@ -287,6 +287,26 @@ def failed_sub_agent(execution_id):
         driver.quit()
 
 
+def budget(execution_id):
+    driver = browser()
+    try:
+        driver.get(BASE + "/executions/" + execution_id)
+        wait_until(lambda: header_status(driver) == "COMPLETED", "the run the budget stopped")
+        fact = wait_until(lambda: [f for f in q(driver, "#budget") if "tool calls" in f.text], "the budget fact")[0]
+        check("tool calls 1 / 1" in fact.text, f"the spend against the tool-call limit ({fact.text})")
+        check("tokens 240 / 100,000" in fact.text or "tokens 240 / 100000" in fact.text, f"and against the token limit ({fact.text})")
+        wait_until(lambda: q(driver, "#finish") and q(driver, "#finish")[0].text == "BUDGET_EXHAUSTED", "the finish reason BUDGET_EXHAUSTED")
+        event = wait_until(lambda: q(driver, "li.t-budget_exhausted"), "the budget event")[0]
+        check("Budget exhausted" in event.text and "maxToolCalls (1 used of 1)" in event.text,
+              f"the event says which limit and how much was used ({event.text[:200]})")
+        effect = wait_until(lambda: q(driver, "li.t-tool_call .effect"), "the tool call's effect")[0]
+        check(effect.text == "read", f"the tool call shows its effect ({effect.text})")
+        shot(driver, "execution-budget")
+        no_console_errors(driver)
+    finally:
+        driver.quit()
+
+
 def manual(execution_id):
     driver = browser()
     try:
@@ -433,7 +453,7 @@ def main():
         "list": lambda: list_live(ARGS[0]), "approve": lambda: approval("approve", ARGS[0]),
         "reject": lambda: approval("reject", ARGS[0]), "controls": lambda: controls(ARGS[0]),
         "failure": lambda: failed_sub_agent(ARGS[0]), "manual": lambda: manual(ARGS[0]), "compare": lambda: compare(ARGS[0], ARGS[1]), "agents": agents, "apikey": lambda: api_key(ARGS[0]),
-        "tabs": lambda: many_tabs(ARGS[0]),
+        "tabs": lambda: many_tabs(ARGS[0]), "budget": lambda: budget(ARGS[0]),
     }
     try:
         scenarios[SCENARIO]()
