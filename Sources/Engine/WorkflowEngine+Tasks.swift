@@ -70,15 +70,15 @@ extension WorkflowEngine {
     /// Like ``updateTask(_:)``, then hands out one ready task of the same type (and domain) when the updated task
     /// ended. It does not wait for one: the worker's own long poll does that without holding its update.
     public func updateTaskV2(_ result: TaskResult) async throws -> ConductorTask? {
-        guard let (type, domain, ended) = try await applyResult(result), ended else { return nil }
+        guard let (type, domain, ended, _) = try await applyResult(result), ended else { return nil }
         return try await poll(taskType: type, workerID: result.workerId, domain: domain, count: 1, timeout: .zero).first
     }
 
-    /// Returns the updated task's type, domain and whether it is now terminal.
-    private func applyResult(_ result: TaskResult) async throws -> (String, String?, Bool)? {
+    /// Returns the updated task's type, domain, whether it is now terminal, and its execution's workflow name.
+    private func applyResult(_ result: TaskResult) async throws -> (String, String?, Bool, String?)? {
         guard !result.taskId.isEmpty else { throw EngineError.invalid("taskId cannot be empty") }
         try TimeSettingLimits.check(result)
-        let applied: (String, String?, Bool)? = try await perform { session in
+        let applied: (String, String?, Bool, String?)? = try await perform { session in
             guard let workflowID = try String.fetchOne(
                 session.db, sql: "SELECT workflow_id FROM task WHERE id = ?", arguments: [result.taskId]),
                 let state = try session.load(workflowID), let i = state.position(of: result.taskId)
@@ -86,12 +86,13 @@ extension WorkflowEngine {
             var r = state.tasks[i]
             let domain = r.queue.flatMap { q in q.contains(":") ? String(q.split(separator: ":")[0]) : nil }
             let type = r.task.taskType
-            guard !r.status.isTerminal, !state.status.isTerminal else { return (type, domain, true) }
+            let agent = r.task.workflowType
+            guard !r.status.isTerminal, !state.status.isTerminal else { return (type, domain, true, agent) }
             if result.extendLease == true {
                 r.task.updateTime = session.now
                 if r.queue != nil { r.wakeAt = try Self.responseDeadline(r, session) }
                 state.update(r)
-                return (type, domain, false)
+                return (type, domain, false, agent)
             }
             if let workerID = result.workerId { r.task.workerId = workerID }
             switch result.status ?? .inProgress {
@@ -101,7 +102,7 @@ extension WorkflowEngine {
                         state.update(r)
                         try session.finish(r.id, in: state, status: .failedWithTerminalError, output: ["error": .string(problem)], reason: problem)
                         session.requestDecide(state.id)
-                        return (type, domain, true)
+                        return (type, domain, true, agent)
                     }
                     r.task.outputData = output
                 }
@@ -112,7 +113,7 @@ extension WorkflowEngine {
                     r.wakeAt = Int64.saturatingDeadline(session.now, plusSeconds: result.callbackAfterSeconds ?? 0)
                 }
                 state.update(r)
-                return (type, domain, false)
+                return (type, domain, false, agent)
             case .completed:
                 state.update(r)
                 try session.finish(r.id, in: state, status: .completed, output: result.outputData ?? [:], reason: result.reasonForIncompletion)
@@ -129,10 +130,10 @@ extension WorkflowEngine {
                 try session.finish(r.id, in: state, status: .canceled, output: result.outputData, reason: result.reasonForIncompletion)
             }
             session.requestDecide(state.id)
-            return (type, domain, true)
+            return (type, domain, true, agent)
         }
-        if result.extendLease != true, let (type, _, _) = applied {
-            var metadata = Self.logMetadata(result.taskId, result.workflowInstanceId, type, nil, result.workerId)
+        if result.extendLease != true, let (type, _, _, agent) = applied {
+            var metadata = Self.logMetadata(result.taskId, result.workflowInstanceId, type, agent, result.workerId)
             metadata["status"] = .string((result.status ?? .inProgress).rawValue)
             configuration.logger.debug("task result from a worker", metadata: metadata)
         }
