@@ -38,24 +38,24 @@ import Worker
         #expect(samples.value("agentspanc_executions", ["agent": "probe_agent", "status": "RUNNING"]) == 1)
         #expect(samples.value("agentspanc_store_size_bytes", ["file": "database"]).map { $0 > 0 } == true)
 
-        // An open event stream is counted while it is open.
-        let stream = Task {
-            var request = HTTPClientRequest(url: url + "/api/agent/events")
-            request.headers.add(name: "Authorization", value: "Bearer \(Self.key)")
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
-            for try await _ in response.body {}
+        // Open event streams are counted: the server-wide feed, and the execution's stream, which ends with it.
+        func openStream(_ path: String) -> Task<Void, any Error> {
+            Task {
+                var request = HTTPClientRequest(url: url + path)
+                request.headers.add(name: "Authorization", value: "Bearer \(Self.key)")
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+                for try await _ in response.body {}
+            }
         }
+        let feed = openStream("/api/agent/events")
+        defer { feed.cancel() }
+        let executionStream = openStream("/api/agent/stream/\(handle.executionID)")
         let counted = try await eventually {
-            let text = try await ObservabilityFixture.get(url + "/metrics", apiKey: Self.key).body
-            return parsePrometheus(text).value("agentspanc_sse_clients", ["stream": "feed"]) == 1
+            let samples = parsePrometheus(try await ObservabilityFixture.get(url + "/metrics", apiKey: Self.key).body)
+            return samples.value("agentspanc_sse_clients", ["stream": "feed"]) == 1
+                && samples.value("agentspanc_sse_clients", ["stream": "execution"]) == 1
         }
-        #expect(counted, "the open /api/agent/events stream was not counted")
-        stream.cancel()
-        let uncounted = try await eventually {
-            let text = try await ObservabilityFixture.get(url + "/metrics", apiKey: Self.key).body
-            return parsePrometheus(text).value("agentspanc_sse_clients", ["stream": "feed"]) == 0
-        }
-        #expect(uncounted, "the closed stream was still counted")
+        #expect(counted, "the open event streams were not counted")
 
         // A worker with its metrics port: not ready before its first poll, ready after.
         let worker = try await runtime.serve(agent)
@@ -76,6 +76,12 @@ import Worker
                 && samples.value("agentspanc_llm_calls_total", ["provider": "openai", "model": "gpt-4o"]) == 2
         }
         #expect(moved, "the execution and its LLM calls were not counted")
+        _ = try? await executionStream.value
+        let streamEnded = try await eventually {
+            let text = try await ObservabilityFixture.get(url + "/metrics", apiKey: Self.key).body
+            return parsePrometheus(text).value("agentspanc_sse_clients", ["stream": "execution"]) == 0
+        }
+        #expect(streamEnded, "the execution's stream ended but is still counted")
         #expect(samples.value("agentspanc_executions", ["agent": "probe_agent", "status": "RUNNING"]) == 0)
         #expect(samples.value("agentspanc_task_queue_depth", ["task_type": "show_trace"]) == 0)
         let llm = ["provider": "openai", "model": "gpt-4o"]

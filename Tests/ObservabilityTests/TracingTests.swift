@@ -77,6 +77,31 @@ import Worker
         #expect(seen == "00-\(toolSpan.traceID)-\(toolSpan.spanID)-01")
     }
 
+    @Test func aWorkerThatDoesNotTracePassesTheExecutionsTraceparentOn() async throws {
+        let receiver = try await OTLPReceiver()
+        defer { receiver.stop() }
+        let files = try ObservabilityFixture.files()
+        let tracing = try Telemetry.tracing(
+            endpoint: "http://127.0.0.1:\(receiver.port)", encoding: .json, serviceName: "agentspanc-server",
+            scheduleDelay: .milliseconds(200))
+        let (url, stop) = try await ObservabilityFixture.server(
+            cassette: files.cassette, tracer: tracing.tracer, telemetryServices: [tracing.service])
+        defer { Task { await stop() } }
+        let runtime = AgentRuntime(serverURL: url)
+        let agent = try Agent.load(path: files.spec)
+        let worker = try await runtime.serve(agent)
+        defer { Task { await worker.stop() } }
+        let result = try await runtime.run(agent, "Please probe the trace context.")
+        #expect(result.isSuccess, "\(result.reason ?? "")")
+        let execution = try await ConductorClient(baseURL: url).workflow(id: result.executionID)
+        let seen = execution.tasks.first { $0.taskType == "show_trace" }?.outputData["result"]?.stringValue ?? ""
+        let arrived = await eventually { receiver.spans.contains { $0.name == "execution probe_agent" } }
+        #expect(arrived)
+        let executionSpan = try #require(receiver.spans.first { $0.name == "execution probe_agent" })
+        #expect(seen == "00-\(executionSpan.traceID)-\(executionSpan.spanID)-01")
+        #expect(!receiver.spans.contains { $0.name.hasPrefix("execute_tool") })
+    }
+
     @Test func tracingIsOffUnlessTheEnvironmentAsksForIt() throws {
         #expect(try Telemetry.tracesRequested(in: [:]) == false)
         #expect(try Telemetry.tracesRequested(in: ["OTEL_SERVICE_NAME": "x"]) == false)
