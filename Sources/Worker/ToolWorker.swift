@@ -630,10 +630,3 @@ public final class ToolWorker: Service, Sendable {
         }
     }
 }
-
-extension Duration {
-    /// The duration in seconds as a `Double`.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}
