@@ -24,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Metrics (Prometheus text format) and traces (OpenTelemetry over OTLP/HTTP only: no gRPC stack to build).
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", exact: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-otel", exact: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         .systemLibrary(
@@ -43,6 +47,18 @@ let package = Package(
         ),
         .target(name: "Workflow"),
         .target(name: "AgentCompiler", dependencies: ["AgentSpec", "Workflow"]),
+        // How a trace crosses from server to worker to tool (W3C traceparent); the tracing API only.
+        .target(name: "TracePropagation", dependencies: [.product(name: "Tracing", package: "swift-distributed-tracing")]),
+        // The OTLP exporter, configured from OTEL_* variables; only the executable (and tests) link it.
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "ConductorClient",
             dependencies: [
@@ -67,20 +83,24 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Engine", "AgentCompiler", "AgentSpec", "Workflow",
+                "Engine", "AgentCompiler", "AgentSpec", "Workflow", "TracePropagation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         .target(
             name: "Worker",
             dependencies: [
-                "ConductorClient", "AgentSpec", "Workflow",
+                "ConductorClient", "AgentSpec", "Workflow", "TracePropagation",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         .target(
@@ -98,6 +118,7 @@ let package = Package(
             name: "agentspanc",
             dependencies: [
                 "SpecTesting", "AgentRuntime", "Server", "Worker", "AgentCompiler", "AgentSpec", "Engine", "Workflow", "ConductorClient",
+                "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -151,7 +172,23 @@ let package = Package(
         .testTarget(name: "CompiledScriptTests", dependencies: ["AgentCompiler", "AgentSpec", "Engine", "Workflow"]),
         .testTarget(name: "SpecTestingTests", dependencies: ["SpecTesting", "AgentSpec", "Workflow", "TestSupport"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "Server", "Engine", "Worker", "Workflow"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Workflow", "ConductorClient", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ObservabilityTests",
+            dependencies: [
+                "AgentRuntime", "Server", "Engine", "Worker", "Workflow", "ConductorClient", "Telemetry", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "Workflow", "ConductorClient", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -76,12 +76,12 @@ extension WorkflowEngine {
     public func updateTaskV2(_ result: TaskResult) async throws -> ConductorTask? {
         try Self.checkResult(result)
         let (applied, next) = try await perform({ session in try Self.apply(result, in: session) }) { session, applied in
-            guard let (type, domain, ended) = applied, ended else { return nil as ConductorTask? }
+            guard let (type, domain, ended, _) = applied, ended else { return nil as ConductorTask? }
             let queue = Self.queueName(taskType: type, domain: domain)
             return try Self.claim(queue: queue, workerID: result.workerId, count: 1, in: session).first
         }
         logApplied(result, applied)
-        if let next, let (type, domain, _) = applied {
+        if let next, let (type, domain, _, _) = applied {
             pollData.record(taskType: type, domain: domain, workerID: result.workerId, time: Clock.nowMillis())
             configuration.logger.debug(
                 "task handed to a worker",
@@ -99,17 +99,17 @@ extension WorkflowEngine {
         try TimeSettingLimits.check(result)
     }
 
-    /// Returns the updated task's type, domain and whether it is now terminal.
-    private func applyResult(_ result: TaskResult) async throws -> (String, String?, Bool)? {
+    /// Returns the updated task's type, domain, whether it is now terminal, and its execution's workflow name.
+    private func applyResult(_ result: TaskResult) async throws -> (String, String?, Bool, String?)? {
         try Self.checkResult(result)
         let applied = try await perform { session in try Self.apply(result, in: session) }
         logApplied(result, applied)
         return applied
     }
 
-    private func logApplied(_ result: TaskResult, _ applied: (String, String?, Bool)?) {
-        if result.extendLease != true, let (type, _, _) = applied {
-            var metadata = Self.logMetadata(result.taskId, result.workflowInstanceId, type, nil, result.workerId)
+    private func logApplied(_ result: TaskResult, _ applied: (String, String?, Bool, String?)?) {
+        if result.extendLease != true, let (type, _, _, agent) = applied {
+            var metadata = Self.logMetadata(result.taskId, result.workflowInstanceId, type, agent, result.workerId)
             metadata["status"] = .string((result.status ?? .inProgress).rawValue)
             configuration.logger.debug("task result from a worker", metadata: metadata)
         }
@@ -124,20 +124,21 @@ extension WorkflowEngine {
         return try session.load(owner)
     }
 
-    /// Applies `result` in `session`; returns the task's type, domain and whether it is now terminal.
-    private static func apply(_ result: TaskResult, in session: Session) throws -> (String, String?, Bool)? {
+    /// Applies `result` in `session`; returns the task's type, domain, whether it is now terminal and its workflow name.
+    private static func apply(_ result: TaskResult, in session: Session) throws -> (String, String?, Bool, String?)? {
         guard let state = try execution(holding: result.taskId, named: result.workflowInstanceId, in: session),
             let i = state.position(of: result.taskId)
         else { throw EngineError.notFound("No such task found by id: \(result.taskId)") }
         var r = state.tasks[i]
         let domain = r.queue.flatMap { q in q.contains(":") ? String(q.split(separator: ":")[0]) : nil }
         let type = r.task.taskType
-        guard !r.status.isTerminal, !state.status.isTerminal else { return (type, domain, true) }
+        let agent = r.task.workflowType
+        guard !r.status.isTerminal, !state.status.isTerminal else { return (type, domain, true, agent) }
         if result.extendLease == true {
             r.task.updateTime = session.now
             if r.queue != nil { r.wakeAt = try Self.responseDeadline(r, session) }
             state.update(r)
-            return (type, domain, false)
+            return (type, domain, false, agent)
         }
         if let workerID = result.workerId { r.task.workerId = workerID }
         switch result.status ?? .inProgress {
@@ -147,7 +148,7 @@ extension WorkflowEngine {
                     state.update(r)
                     try session.finish(r.id, in: state, status: .failedWithTerminalError, output: ["error": .string(problem)], reason: problem)
                     session.requestDecide(state.id)
-                    return (type, domain, true)
+                    return (type, domain, true, agent)
                 }
                 r.task.outputData = output
             }
@@ -158,7 +159,7 @@ extension WorkflowEngine {
                 r.wakeAt = Int64.saturatingDeadline(session.now, plusSeconds: result.callbackAfterSeconds ?? 0)
             }
             state.update(r)
-            return (type, domain, false)
+            return (type, domain, false, agent)
         case .completed:
             state.update(r)
             try session.finish(r.id, in: state, status: .completed, output: result.outputData ?? [:], reason: result.reasonForIncompletion)
@@ -175,7 +176,7 @@ extension WorkflowEngine {
             try session.finish(r.id, in: state, status: .canceled, output: result.outputData, reason: result.reasonForIncompletion)
         }
         session.requestDecide(state.id)
-        return (type, domain, true)
+        return (type, domain, true, agent)
     }
 
     /// The ids a log line about a task carries (the names the worker's lines use too).

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Tracing
 
 /// Settings of the embedded server.
 public struct ServerConfiguration: Sendable {
@@ -30,6 +31,11 @@ public struct ServerConfiguration: Sendable {
     public var pgvectorURL: String?
     /// Prices per model that agent budgets (`budget.maxCostUSD`) turn tokens into cost with.
     public var prices: PriceTable = .standard
+    /// Makes a span per execution and per LLM call and hands each task's trace context to its worker; nil (the
+    /// default) traces nothing.
+    public var tracer: (any Tracer)?
+    /// Run beside the server and stopped after it (the trace exporter, which flushes the last spans as it stops).
+    public var telemetryServices: [any Service] = []
 
     public init(
         host: String = "127.0.0.1", port: Int = 6767, dataDirectory: String? = nil, apiKey: String? = nil,
@@ -77,6 +83,9 @@ public struct AgentspancServer: Sendable {
         let engine = try await WorkflowEngine(configuration: engineConfiguration)
         let hub = AgentEventHub(engine: engine, logger: logger)
         let feed = ExecutionFeed(engine: engine, logger: logger)
+        let metrics = ServerMetrics()
+        let tracing = configuration.tracer.map { ExecutionTracing(tracer: $0, engine: engine) }
+        let observability = ObservabilityService(updates: engine.journalRecords(), metrics: metrics, tracing: tracing)
         let router = Router(context: ServerRequestContext.self)
         let routeTable = RouteTable()
         let routes = RecordingRouter(router: router, table: routeTable)
@@ -85,12 +94,14 @@ public struct AgentspancServer: Sendable {
         router.add(middleware: ErrorMappingMiddleware(routes: routeTable, logger: logger))
         router.add(middleware: BrowserGuardMiddleware(address: address, hasAPIKey: hasKey))
         if let key = configuration.apiKey, !key.isEmpty { router.add(middleware: APIKeyMiddleware(key: key)) }
+        router.add(middleware: EventStreamMetricsMiddleware(metrics: metrics))
         HealthRoutes().register(on: routes)
         if let key = configuration.apiKey, !key.isEmpty { TokenRoutes(key: key).register(on: routes) }
         MetadataRoutes(engine: engine).register(on: routes)
         WorkflowRoutes(engine: engine).register(on: routes)
         WorkflowMessageRoutes(engine: engine).register(on: routes)
-        TaskRoutes(engine: engine).register(on: routes)
+        TaskRoutes(engine: engine, tracing: tracing).register(on: routes)
+        MetricsRoutes(engine: engine, metrics: metrics).register(on: routes)
         AgentStreamRoutes(engine: engine, hub: hub).register(on: routes)
         ExecutionSearchRoutes(engine: engine).register(on: routes)
         ExecutionFeedRoutes(feed: feed).register(on: routes)
@@ -111,10 +122,11 @@ public struct AgentspancServer: Sendable {
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [
+                services: configuration.telemetryServices.map { .init(service: $0) } + [
                     .init(service: EngineService(engine: engine)),
                     .init(service: HubService(hub: hub)),
                     .init(service: FeedService(feed: feed)),
+                    .init(service: observability),
                     .init(service: app),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,4 +1,5 @@
 import Foundation
+import TracePropagation
 import Workflow
 
 /// Checks a tool call's arguments against the tool's JSON Schema before anything runs, and normalises them.
@@ -11,9 +12,12 @@ import Workflow
 /// boolean (`"5"`, `"true"`/`"yes"`/`"1"`) becomes one when the schema asks for it, an integral double becomes
 /// an integer, and a string holding JSON becomes an object or array.
 public struct ArgumentValidator: Sendable {
-    /// Keys the Agentspan server adds to every worker task's input; they are never tool arguments (unless a
-    /// tool's schema declares one of them explicitly).
-    public static let internalKeys: Set<String> = ["_agent_state", "__agentspan_ctx__", "method", "_allowed_commands", "_tool_effect"]
+    /// Keys the Agentspan server adds to every worker task's input (and those agentspanc's server adds: the trace
+    /// context, `_traceparent`, and the tool's declared effect); they are never tool arguments (unless a tool's
+    /// schema declares one of them explicitly).
+    public static let internalKeys: Set<String> = [
+        "_agent_state", "__agentspan_ctx__", "method", "_allowed_commands", "_tool_effect", TracePropagation.inputKey,
+    ]
 
     public let toolName: String
     public let schema: JSONValue?

@@ -1,5 +1,6 @@
 import AgentSpec
 import Foundation
+import TracePropagation
 import Workflow
 
 /// A tool bound to a program with `run: {command: [...]}`: arguments are validated against the input schema,
@@ -67,14 +68,16 @@ public struct CommandTool: ToolExecutor {
             return .terminal("Invalid arguments for tool '\(name)': \(error.description)")
         }
         let env: [String: String]
+        var extra = [
+            "AGENTSPAN_TASK_ID": invocation.taskID,
+            "AGENTSPAN_EXECUTION_ID": invocation.executionID,
+            "AGENTSPAN_TOOL": name,
+            "AGENTSPAN_IDEMPOTENCY_KEY": invocation.idempotencyKey,
+            "AGENTSPAN_ATTEMPT": String(invocation.attempt),
+        ]
+        if let traceparent = invocation.traceparent { extra[TracePropagation.environmentName] = traceparent }
         do {
-            env = try environment.resolve(extra: [
-                "AGENTSPAN_TASK_ID": invocation.taskID,
-                "AGENTSPAN_EXECUTION_ID": invocation.executionID,
-                "AGENTSPAN_TOOL": name,
-                "AGENTSPAN_IDEMPOTENCY_KEY": invocation.idempotencyKey,
-                "AGENTSPAN_ATTEMPT": String(invocation.attempt),
-            ])
+            env = try environment.resolve(extra: extra)
         } catch {
             return .terminal("Tool '\(name)' is misconfigured: \(error.description)")
         }

@@ -18,6 +18,8 @@ actor PluginProcess {
     let workingDirectory: String
     let environment: [String: String]
     private let logger: Logger
+    /// Counts restarts (starts after the first).
+    private let metrics: WorkerMetrics?
 
     private enum State {
         case stopped
@@ -47,8 +49,9 @@ actor PluginProcess {
         var description: String
     }
 
-    init(path: String, workingDirectory: String, environment: [String: String], logger: Logger) {
+    init(path: String, workingDirectory: String, environment: [String: String], logger: Logger, metrics: WorkerMetrics? = nil) {
         self.path = path
+        self.metrics = metrics
         self.workingDirectory = workingDirectory
         self.environment = environment
         var logger = logger
@@ -149,6 +152,7 @@ actor PluginProcess {
     private func start() async throws -> AsyncStream<String>.Continuation {
         generation += 1
         starts += 1
+        if starts > 1 { metrics?.pluginRestarted(path) }
         let generation = self.generation
         let (outgoing, outgoingContinuation) = AsyncStream<String>.makeStream()
         let (hello, helloContinuation) = AsyncStream<Result<PluginProtocol.Hello, StartError>>.makeStream()

@@ -7,7 +7,8 @@ import Workflow
 ///
 /// 1. On start the plugin writes a ``Hello`` line: `{"protocol":"agentspanc-plugin","version":1,"tools":[…]}`.
 /// 2. The worker writes one ``Request`` per call:
-///    `{"id":"7","tool":"word_count","arguments":{…},"taskId":"…","executionId":"…","idempotencyKey":"…","attempt":0}`.
+///    `{"id":"7","tool":"word_count","arguments":{…},"taskId":"…","executionId":"…","idempotencyKey":"…","attempt":0}`
+///    (plus `"traceparent":"00-…"`, the W3C trace context of the call, when the worker traces).
 ///    Requests may overlap; the plugin may answer them in any order.
 /// 3. The plugin writes one ``Response`` per request with the same `id`: `{"id":"7","output":{…}}` on success
 ///    (an object becomes the task output, anything else `{"result": value}`), or
@@ -56,10 +57,12 @@ public enum PluginProtocol {
         public var executionId: String
         public var idempotencyKey: String?
         public var attempt: Int?
+        /// The W3C `traceparent` of the call's span when the worker traces, for the plugin's own spans.
+        public var traceparent: String?
 
         public init(
             id: String, tool: String, arguments: [String: JSONValue], taskId: String, executionId: String,
-            idempotencyKey: String? = nil, attempt: Int? = nil
+            idempotencyKey: String? = nil, attempt: Int? = nil, traceparent: String? = nil
         ) {
             self.id = id
             self.tool = tool
@@ -68,6 +71,7 @@ public enum PluginProtocol {
             self.executionId = executionId
             self.idempotencyKey = idempotencyKey
             self.attempt = attempt
+            self.traceparent = traceparent
         }
     }
 

@@ -35,7 +35,7 @@ struct PluginTool: ToolExecutor {
         }
         let request = PluginProtocol.Request(
             id: "", tool: name, arguments: arguments, taskId: invocation.taskID, executionId: invocation.executionID,
-            idempotencyKey: invocation.idempotencyKey, attempt: invocation.attempt)
+            idempotencyKey: invocation.idempotencyKey, attempt: invocation.attempt, traceparent: invocation.traceparent)
         let process = self.process
         let timeout = self.timeout
         let response: PluginProtocol.Response

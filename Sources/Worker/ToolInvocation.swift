@@ -14,10 +14,14 @@ public struct ToolInvocation: Sendable {
     /// 0 for the first attempt.
     public var attempt: Int
     public var logger: Logger
+    /// The W3C `traceparent` of the call's span (when the worker traces), else the one the server sent; command
+    /// tools get it as `TRACEPARENT`.
+    public var traceparent: String?
 
     public init(
         input: [String: JSONValue], taskID: String, executionID: String, toolName: String,
-        referenceTaskName: String = "", attempt: Int = 0, logger: Logger = Logger(label: "agentspanc.worker")
+        referenceTaskName: String = "", attempt: Int = 0, logger: Logger = Logger(label: "agentspanc.worker"),
+        traceparent: String? = nil
     ) {
         self.input = input
         self.taskID = taskID
@@ -26,6 +30,7 @@ public struct ToolInvocation: Sendable {
         self.referenceTaskName = referenceTaskName
         self.attempt = attempt
         self.logger = logger
+        self.traceparent = traceparent
     }
 
     /// Stable across retries of the same step: `<executionID>:<referenceTaskName>`.
@@ -33,10 +38,10 @@ public struct ToolInvocation: Sendable {
         "\(executionID):\(referenceTaskName.isEmpty ? taskID : referenceTaskName)"
     }
 
-    init(task: ConductorTask, logger: Logger) {
+    init(task: ConductorTask, logger: Logger, traceparent: String?) {
         self.init(
             input: task.inputData, taskID: task.taskId, executionID: task.workflowInstanceId,
             toolName: task.taskDefName ?? task.taskType, referenceTaskName: task.referenceTaskName,
-            attempt: task.retryCount ?? 0, logger: logger)
+            attempt: task.retryCount ?? 0, logger: logger, traceparent: traceparent)
     }
 }

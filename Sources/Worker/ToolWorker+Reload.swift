@@ -43,7 +43,7 @@ extension ToolWorker {
         let (summary, work) = try state.withLock { state throws(WorkerConfigurationError) -> (ReloadSummary, ReloadWork) in
             let built = try Self.build(
                 swiftExecutors: swiftExecutors, commandTools: tools.bound, executors: extra, plugins: state.plugins,
-                logger: logger)
+                logger: logger, metrics: metrics)
             let old = Set(state.executors.keys)
             let new = Set(built.executors.keys)
             let summary = ReloadSummary(
@@ -69,6 +69,7 @@ extension ToolWorker {
                 if let id = state.pollers.removeValue(forKey: name), let poller = state.background[id] {
                     work.stoppedPollers.append(poller)
                 }
+                metrics.stoppedPolling(name)
             }
             for name in summary.added { startPoller(name, &state) }
             let registered = summary.added + summary.changed

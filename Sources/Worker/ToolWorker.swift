@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+import TracePropagation
+import Tracing
 import Workflow
 
 /// The long-running tool worker: polls a Conductor-compatible server for the task names of its tools, runs
@@ -47,6 +49,9 @@ public final class ToolWorker: Service, Sendable {
         /// `POST /api/tasks` and every task comes from a batch poll (fewer, larger server transactions: faster
         /// against a server whose commits are the bottleneck).
         public var useUpdateV2: Bool
+        /// Makes a span per tool call, a child of the execution span whose `traceparent` the server sent with the
+        /// task; nil (the default) makes none and passes the server's `traceparent` on as it came.
+        public var tracer: (any Tracer)? = nil
 
         public init(
             workerID: String = ToolWorker.defaultWorkerID, domain: String? = nil, concurrency: Int = 8,
@@ -117,7 +122,8 @@ public final class ToolWorker: Service, Sendable {
     ) throws(WorkerConfigurationError) {
         let swiftExecutors = tools.map { Self.makeExecutor($0) }
         let built = try Self.build(
-            swiftExecutors: swiftExecutors, commandTools: commandTools, executors: executors, plugins: [:], logger: logger)
+            swiftExecutors: swiftExecutors, commandTools: commandTools, executors: executors, plugins: [:], logger: logger,
+            metrics: metrics)
         var sources: [String: TaskSource] = [:]
         for definition in commandTools { sources[definition.name] = .tool(definition) }
         self.client = client
@@ -144,7 +150,7 @@ public final class ToolWorker: Service, Sendable {
     /// directory and environment are reused.
     static func build(
         swiftExecutors: [any ToolExecutor], commandTools: [WorkerToolDefinition], executors: [any ToolExecutor],
-        plugins existing: [String: PluginProcess], logger: Logger
+        plugins existing: [String: PluginProcess], logger: Logger, metrics: WorkerMetrics
     ) throws(WorkerConfigurationError) -> (executors: [String: any ToolExecutor], plugins: [String: PluginProcess]) {
         var all = swiftExecutors
         var plugins: [String: PluginProcess] = [:]
@@ -165,7 +171,8 @@ public final class ToolWorker: Service, Sendable {
                 }
                 let key = "\(path)\u{0}\(cwd)\u{0}\(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })"
                 let process = plugins[key] ?? existing[key]
-                    ?? PluginProcess(path: path, workingDirectory: cwd, environment: environment, logger: logger)
+                    ?? PluginProcess(
+                        path: path, workingDirectory: cwd, environment: environment, logger: logger, metrics: metrics)
                 plugins[key] = process
                 all.append(PluginTool(definition, process: process))
             } else {
@@ -311,6 +318,7 @@ public final class ToolWorker: Service, Sendable {
             return (true, Array(state.background.values))
         }
         guard first else { return }
+        metrics.stopping()
         logger.info("shutting down: polling stopped, running tools have \(configuration.shutdownGracePeriod) to finish")
         for task in background { task.cancel() }
         let idle = state.withLock { $0.background.isEmpty ? $0.jobs : nil }
@@ -363,6 +371,7 @@ public final class ToolWorker: Service, Sendable {
             }
             do {
                 let tasks = try await poll.value
+                metrics.polled(name, count: tasks.count)
                 if failures > 0 {
                     logger.info("server reachable again", metadata: ["tool": .string(name)])
                     failures = 0
@@ -376,7 +385,6 @@ public final class ToolWorker: Service, Sendable {
                     continue
                 }
                 emptyPolls = 0
-                metrics.polled(name, count: tasks.count)
                 for task in tasks {
                     gate.acquire()
                     jobStarted(executor)
@@ -384,7 +392,7 @@ public final class ToolWorker: Service, Sendable {
                 }
             } catch {
                 failures += 1
-                metrics.pollFailed()
+                metrics.pollFailed(name)
                 let delay = backoff(failures)
                 let metadata: Logger.Metadata = [
                     "tool": .string(name), "error": .string("\(error)"), "retryIn": .string("\(delay)"),
@@ -442,12 +450,12 @@ public final class ToolWorker: Service, Sendable {
             let started = ContinuousClock.now
             let outcome = await execute(task, with: executor)
             let elapsed = ContinuousClock.now - started
-            metrics.finished(executor.name, status: outcome.status, seconds: elapsed.seconds)
+            metrics.finished(executor.name, status: outcome.status, duration: elapsed)
             // The next task update-v2 hands out runs with the tool as it is now; a removed tool takes none.
             let current = state.withLock { $0.shuttingDown ? nil : $0.executors[executor.name] }
             next = await report(task, outcome, tool: executor.name, wantNext: configuration.useUpdateV2 && current != nil)
             if next != nil, let current {
-                metrics.polled(current.name, count: 1)
+                metrics.received(current.name)
                 jobStarted(current)
                 jobEnded(executor)
                 executor = current
@@ -468,7 +476,37 @@ public final class ToolWorker: Service, Sendable {
 
     private func execute(_ task: ConductorTask, with executor: any ToolExecutor) async -> ToolOutcome {
         let logger = taskLogger(task, tool: executor.name)
-        let invocation = ToolInvocation(task: task, logger: logger)
+        let span = toolSpan(task, executor: executor)
+        var traceparent = task.inputData[TracePropagation.inputKey]?.stringValue
+        if let span, let tracer = configuration.tracer {
+            traceparent = TracePropagation.traceparent(of: span.context, tracer: tracer) ?? traceparent
+        }
+        let outcome = await run(task, with: executor, invocation: ToolInvocation(task: task, logger: logger, traceparent: traceparent))
+        if let span {
+            span.attributes["agentspanc.task.status"] = outcome.taskResultStatus.rawValue
+            if outcome.status != .completed { span.setStatus(SpanStatus(code: .error, message: outcome.reason)) }
+            span.end()
+        }
+        return outcome
+    }
+
+    /// The span of one tool call (when tracing), a child of the execution span the server named in the task.
+    private func toolSpan(_ task: ConductorTask, executor: any ToolExecutor) -> (any Span)? {
+        guard let tracer = configuration.tracer else { return nil }
+        let parent = task.inputData[TracePropagation.inputKey]?.stringValue
+            .map { TracePropagation.context(traceparent: $0, tracer: tracer) } ?? .topLevel
+        let span = tracer.startSpan("execute_tool \(executor.name)", context: parent, ofKind: .consumer)
+        span.attributes["gen_ai.operation.name"] = "execute_tool"
+        span.attributes["gen_ai.tool.name"] = executor.name
+        span.attributes["agentspanc.task.id"] = task.taskId
+        span.attributes["agentspanc.execution.id"] = task.workflowInstanceId
+        span.attributes["agentspanc.task.attempt"] = task.retryCount ?? 0
+        span.attributes["agentspanc.worker.id"] = configuration.workerID
+        return span
+    }
+
+    private func run(_ task: ConductorTask, with executor: any ToolExecutor, invocation: ToolInvocation) async -> ToolOutcome {
+        let logger = invocation.logger
         let execution = Task { await executor.execute(invocation) }
         let stopped = state.withLock { state -> Bool in
             state.executions[task.taskId] = execution
@@ -591,12 +629,5 @@ public final class ToolWorker: Service, Sendable {
                 try? await Task.sleep(for: min(backoff(failures), max(.zero, deadline - clock.now)))
             }
         }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a `Double`.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

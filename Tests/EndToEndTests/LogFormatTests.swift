@@ -72,8 +72,8 @@ import Workflow
         }
         #expect(workerLines.contains { $0["message"] as? String == "tool completed" && concernsTheCall($0) && $0["agent"] as? String == "json_log_wf" })
         #expect(workerLines.contains { ($0["message"] as? String)?.contains("unbound_tool has no run: binding") == true && $0["level"] as? String == "warning" })
-        #expect(serverLines.contains { $0["message"] as? String == "task handed to a worker" && concernsTheCall($0) })
-        #expect(serverLines.contains { $0["message"] as? String == "task result from a worker" && concernsTheCall($0) && $0["status"] as? String == "COMPLETED" })
+        #expect(serverLines.contains { $0["message"] as? String == "task handed to a worker" && concernsTheCall($0) && $0["agent"] as? String == "json_log_wf" })
+        #expect(serverLines.contains { $0["message"] as? String == "task result from a worker" && concernsTheCall($0) && $0["status"] as? String == "COMPLETED" && $0["agent"] as? String == "json_log_wf" })
         #expect(serverLines.contains { ($0["label"] as? String) == "agentspanc.server" })
     }
 }

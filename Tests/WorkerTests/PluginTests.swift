@@ -39,7 +39,8 @@ let crashingPluginScript = """
         if request["tool"] == "crash":
             os._exit(3)
         print(json.dumps({"id": request["id"], "output": {"pid": os.getpid(), "args": request["arguments"],
-                                                       "taskId": request["taskId"]}}), flush=True)
+                                                       "taskId": request["taskId"],
+                                                       "traceparent": request.get("traceparent")}}), flush=True)
     """
 
 @Suite struct PluginTests {
@@ -101,14 +102,20 @@ let crashingPluginScript = """
     @Test func aCrashedPluginFailsItsCallsRetryablyAndIsRestarted() async throws {
         let dir = try makeTemporaryDirectory()
         let path = try writeScript(dir, "plugin.py", crashingPluginScript)
+        let metrics = WorkerMetrics()
         let process = PluginProcess(
-            path: path, workingDirectory: dir, environment: ProcessInfo.processInfo.environment, logger: Logger(label: "test"))
+            path: path, workingDirectory: dir, environment: ProcessInfo.processInfo.environment, logger: Logger(label: "test"),
+            metrics: metrics)
         let pid = PluginTool(WorkerToolDefinition(name: "pid", binding: ToolBinding(plugin: path), baseDirectory: dir), process: process)
         let crash = PluginTool(WorkerToolDefinition(name: "crash", binding: ToolBinding(plugin: path), baseDirectory: dir), process: process)
 
-        let before = await pid.execute(invocation("pid", ["x": 1], task: "t-1"))
-        #expect(before.output["args"] == ["x": 1])
+        var traced = invocation("pid", ["x": 1, "_traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"], task: "t-1")
+        traced.traceparent = "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01"
+        let before = await pid.execute(traced)
+        #expect(before.output["args"] == ["x": 1], "the server's trace context is no argument")
         #expect(before.output["taskId"] == "t-1")
+        #expect(before.output["traceparent"] == "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01")
+        #expect(!metrics.prometheusText().contains("agentspanc_worker_plugin_restarts_total{"))
         let crashed = await crash.execute(invocation("crash", [:]))
         #expect(crashed.status == .failed)
         #expect(crashed.reason?.contains("exited") == true)
@@ -116,6 +123,7 @@ let crashingPluginScript = """
         #expect(after.status == .completed)
         #expect(after.output["pid"] != before.output["pid"])
         #expect(await process.starts == 2)
+        #expect(metrics.prometheusText().contains("agentspanc_worker_plugin_restarts_total{plugin=\"\(path)\"} 1"))
         await process.stop()
     }
 

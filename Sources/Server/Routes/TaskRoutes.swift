@@ -1,11 +1,14 @@
 import Engine
 import Foundation
 import Hummingbird
+import TracePropagation
 import Workflow
 
 /// Conductor's worker protocol: poll, batch long-poll, update, update-v2, update by reference name, queue sizes.
 struct TaskRoutes {
     let engine: WorkflowEngine
+    /// When tracing, each task handed out carries its execution's trace context (``TracePropagation/inputKey``).
+    var tracing: ExecutionTracing?
 
     /// The longest long-poll a client may ask for, as Conductor enforces.
     static let maxLongPollMs = 5000
@@ -22,7 +25,7 @@ struct TaskRoutes {
             let polled = try await engine.poll(
                 taskType: taskType, workerID: request.query("workerid"), domain: request.query("domain"),
                 count: count, timeout: .milliseconds(timeout))
-            return try Reply.json(polled)
+            return try Reply.json(await traced(polled))
         }
         tasks.get("poll/:taskType") { request, context in
             let taskType = try request.parameter("taskType", context)
@@ -30,7 +33,7 @@ struct TaskRoutes {
                 taskType: taskType, workerID: request.query("workerid"), domain: request.query("domain"), count: 1,
                 timeout: .milliseconds(100))
             guard let task = polled.first else { return Reply.noContent }
-            return try Reply.json(task)
+            return try Reply.json(await traced(task))
         }
         tasks.post("") { request, context in
             var request = request
@@ -44,7 +47,7 @@ struct TaskRoutes {
             let result = try await request.decodeJSON(TaskResult.self, context: context)
             try await validate(result)
             guard let next = try await engine.updateTaskV2(result) else { return Reply.noContent }
-            return try Reply.json(next)
+            return try Reply.json(await traced(next))
         }
         tasks.get("queue/sizes") { request, _ in
             let names = request.uri.queryParameters.getAll("taskType").map { String($0) }
@@ -79,6 +82,21 @@ struct TaskRoutes {
             let id = try await engine.updateTask(workflowID: workflowID, taskRefName: ref, status: status, output: body)
             return Reply.text(id ?? "")
         }
+    }
+
+    /// `task` as a worker receives it: with its execution's `traceparent` when the server traces.
+    private func traced(_ task: ConductorTask) async -> ConductorTask {
+        guard let tracing, let traceparent = await tracing.traceparent(for: task) else { return task }
+        var task = task
+        task.inputData[TracePropagation.inputKey] = .string(traceparent)
+        return task
+    }
+
+    private func traced(_ tasks: [ConductorTask]) async -> [ConductorTask] {
+        guard tracing != nil else { return tasks }
+        var traced: [ConductorTask] = []
+        for task in tasks { traced.append(await self.traced(task)) }
+        return traced
     }
 
     /// Whether a worker's status contradicts how the worker already ended the task. Ends the server decided

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import NIOCore
 import Server
+import Telemetry
 
 /// `agentspanc server [run]`: the embedded, single-node engine, in the foreground.
 struct ServerRunCommand: AsyncParsableCommand {
@@ -105,6 +106,14 @@ struct ServerRunCommand: AsyncParsableCommand {
         configuration.pgvectorURL = pgvectorURL ?? environment["AGENTSPANC_PGVECTOR_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let url = configuration.pgvectorURL, let problem = WorkflowEngine.Configuration.problem(withPGVectorURL: url) {
             throw ValidationError("AGENTSPANC_PGVECTOR_URL: \(problem)")
+        }
+        do {
+            if let tracing = try Telemetry.tracingFromEnvironment(environment, serviceName: "agentspanc-server") {
+                configuration.tracer = tracing.tracer
+                configuration.telemetryServices = [tracing.service]
+            }
+        } catch {
+            throw ValidationError(error.description)
         }
         for flag in secrets {
             let (name, hosts) = try Self.parseSecret(flag)

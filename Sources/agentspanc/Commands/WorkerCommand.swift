@@ -4,6 +4,7 @@ import ConductorClient
 import Foundation
 import Logging
 import ServiceLifecycle
+import Telemetry
 import UnixSignals
 import Worker
 
@@ -43,7 +44,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("worker-id"), help: "Worker id reported to the server (default: the host name).")
     var workerID: String?
 
-    @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics on 127.0.0.1:PORT/metrics.")
+    @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics on 127.0.0.1:PORT/metrics, and /health and /ready probes.")
     var metricsPort: Int?
 
     @Option(name: .customLong("response-timeout"), help: "responseTimeoutSeconds of the registered task definitions.")
@@ -107,10 +108,17 @@ struct WorkerCommand: AsyncParsableCommand {
         let url = server ?? environment["AGENTSPAN_SERVER_URL"] ?? "http://localhost:6767"
         let client = ConductorClient(baseURL: url, apiKey: apiKey ?? environment["AGENTSPAN_API_KEY"])
         try await verifyLocks(tools, workflows: load.workflows, client: client, logger: logger)
-        let configuration = ToolWorker.Configuration(
+        var configuration = ToolWorker.Configuration(
             workerID: workerID ?? ToolWorker.defaultWorkerID, domain: domain, concurrency: concurrency,
             responseTimeoutSeconds: responseTimeout, shutdownGracePeriod: .milliseconds(Int64(grace * 1000)),
             registerTaskDefinitions: !noRegister, useUpdateV2: !noUpdateV2)
+        let tracing: TracingBackend?
+        do {
+            tracing = try Telemetry.tracingFromEnvironment(environment, serviceName: "agentspanc-worker")
+        } catch {
+            throw ValidationError(error.description)
+        }
+        configuration.tracer = tracing?.tracer
         let worker: ToolWorker
         do {
             worker = try ToolWorker(client: client, specTools: tools, configuration: configuration, logger: logger)
@@ -120,7 +128,8 @@ struct WorkerCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(
             Data("agentspanc worker: serving \(worker.taskNames.joined(separator: ", ")) for \(client.baseURL)\n".utf8))
 
-        var services: [any Service] = [worker]
+        // The exporter comes first so it stops last, flushing the spans of the calls that finish during shutdown.
+        var services: [any Service] = (tracing.map { [$0.service] } ?? []) + [worker]
         if let metricsPort {
             services.append(MetricsServer(metrics: worker.metrics, port: metricsPort, logger: logger))
         }
