@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "AgentSpec", dependencies: ["Workflow", "YAMLGuard", .product(name: "Yams", package: "Yams")]),
         .target(name: "Workflow"),
         .target(name: "AgentCompiler", dependencies: ["AgentSpec", "Workflow"]),
+        // Framework agents (OpenAI Agents SDK, Google ADK, LangChain, LangGraph, …) as the agentspan SDKs send them → AgentConfig.
+        .target(name: "FrameworkImport", dependencies: ["AgentSpec", "Workflow", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "ConductorClient",
             dependencies: [
@@ -60,7 +62,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Engine", "AgentCompiler", "AgentSpec", "Workflow",
+                "Engine", "AgentCompiler", "AgentSpec", "FrameworkImport", "Workflow",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,7 +92,8 @@ let package = Package(
         .executableTarget(
             name: "agentspanc",
             dependencies: [
-                "SpecTesting", "AgentRuntime", "Server", "Worker", "AgentCompiler", "AgentSpec", "Engine", "Workflow", "ConductorClient",
+                "SpecTesting", "AgentRuntime", "Server", "Worker", "AgentCompiler", "AgentSpec", "FrameworkImport", "Engine", "Workflow",
+                "ConductorClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,6 +120,9 @@ let package = Package(
         .testTarget(
             name: "AgentSpecTests", dependencies: ["AgentSpec", "YAMLGuard", "SpecFuzzing"], exclude: ["HostileSpecs", "FuzzSeeds"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
+        .testTarget(
+            name: "FrameworkImportTests", dependencies: ["FrameworkImport", "AgentCompiler", "AgentSpec", "Workflow"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "AgentCompilerTests", dependencies: ["AgentCompiler", "AgentSpec", "Workflow"], resources: [.copy("Golden")]),
         .testTarget(
             name: "EngineTests",
