@@ -1,6 +1,6 @@
 """Captures what the agentspan 0.2.0 SDK sends for framework agents: `{framework, rawConfig, workers}` per file.
 
-Run from this directory: python3 capture.py  (needs agentspan==0.2.0, openai-agents==0.24.0, google-adk==2.13.0,
+Run from this directory: python3 capture.py  (needs agentspan==0.2.0, openai-agents==0.12.2, google-adk==2.13.0,
 langgraph==1.2.24, langchain==1.5.2, langchain-openai==1.8.1; see scripts/setup). Each file is the SDK's own
 serialize_agent() output, so the Swift tests read exactly what a real SDK sends to the server.
 """
