@@ -91,9 +91,18 @@ struct FrameworkAgentTests {
         #expect(chatRequests(stack).isEmpty, "the graph needs no model")
     }
 
-    @Test func langGraphGraphStructureIsRefusedWithItsField() async throws {
-        let (report, _) = try await scenario("plan-graph")
+    /// A custom StateGraph: one task per node, each run by the SDK's node worker with the state passed along.
+    @Test func langGraphGraphStructureRunsNodeByNode() async throws {
+        let (report, stack) = try await scenario("langgraph-graph")
+        let result = try #require(report["result"] as? [String: Any], "\(report)")
+        #expect(result["status"] as? String == "COMPLETED", "\(result)")
+        #expect("\(result["output"] ?? "")".contains("HELLO! (pid"), "\(result)")
+        #expect(chatRequests(stack).isEmpty, "the graph needs no model")
+    }
+
+    @Test func langGraphBranchingGraphIsRefusedWithItsField() async throws {
+        let (report, _) = try await scenario("plan-branching")
         let error = try #require(report["error"] as? String, "\(report)")
-        #expect(error.contains("rawConfig._graph") && error.contains("not supported"), "\(error)")
+        #expect(error.contains("rawConfig._graph.conditional_edges[0]") && error.contains("not supported"), "\(error)")
     }
 }

@@ -110,8 +110,23 @@ struct NormalizerTests {
         let passthrough = try normalize("langgraph_passthrough")
         #expect(passthrough.metadata?["_framework_passthrough"] == true)
         #expect(passthrough.tools.map(\.name) == ["lg_memory"])
-        let graph = try refusal("langgraph_graph")
-        #expect(graph.path == "rawConfig._graph", "\(graph)")
+        let graph = try normalize("langgraph_graph")
+        let structure = try #require(graph.metadata?["_graph_structure"])
+        #expect(structure["nodes"].arrayValue?.compactMap { $0["_worker_ref"].stringValue } == ["lg_shouter_shout", "lg_shouter_exclaim"])
+        #expect(structure["input_key"] == "text")
+        let branching = try refusal("langgraph_conditional")
+        #expect(branching.path == "rawConfig._graph.conditional_edges[0]", "\(branching)")
+    }
+
+    /// A linear graph is one SIMPLE task per node in edge order, each passing the state on (§17.2).
+    @Test func linearGraphCompilesToOneTaskPerNode() throws {
+        let def = try AgentCompiler().compile(try normalize("langgraph_graph"))
+        #expect(def.tasks.map(\.type) == ["SIMPLE", "SIMPLE"])
+        #expect(def.tasks.map(\.name) == ["lg_shouter_shout", "lg_shouter_exclaim"])
+        #expect(def.tasks[0].inputParameters["state"] == ["text": "${workflow.input.prompt}"])
+        #expect(def.tasks[1].inputParameters["state"] == "${lg_shouter_shout.output.state}")
+        #expect(def.outputParameters?["result"] == "${lg_shouter_exclaim.output.result}")
+        #expect(def.metadata?["_graph_workflow"] == true)
     }
 
     @Test func openAITriageHandsOffToAgentsWithTools() throws {

@@ -126,6 +126,17 @@ def langgraph_agents():
     builder.add_edge("shout", "exclaim")
     builder.add_edge("exclaim", END)
     yield "langgraph_graph", builder.compile(name="lg_shouter")
+
+    def route(state: State) -> str:
+        return "exclaim" if state["text"] else "__end__"
+
+    branching = StateGraph(State)
+    branching.add_node("shout", shout)
+    branching.add_node("exclaim", exclaim)
+    branching.add_edge(START, "shout")
+    branching.add_conditional_edges("shout", route, {"exclaim": "exclaim", "__end__": END})
+    branching.add_edge("exclaim", END)
+    yield "langgraph_conditional", branching.compile(name="lg_branching")
     yield "langgraph_passthrough", builder.compile(name="lg_memory", checkpointer=MemorySaver())
 
 

@@ -1,7 +1,8 @@
 """The agentspan 0.2.0 SDK's run() of framework agents (OpenAI Agents SDK, Google ADK, LangGraph) against an
 agentspanc server, one scenario per invocation.
 
-Usage: framework_client.py MODE   (MODE: openai | adk | langgraph-tools | langgraph-passthrough | plan-graph)
+Usage: framework_client.py MODE   (MODE: openai | adk | langgraph-tools | langgraph-passthrough | langgraph-graph
+                                   | plan-branching)
 
 Environment: AGENTSPAN_SERVER_URL (the server), AGENTSPAN_AUTO_START_SERVER=false. The models are openai/…, which the
 server answers through its OpenAI provider (the local double); the tool functions are served by the SDK's workers.
@@ -62,6 +63,31 @@ def langgraph_tools_agent():
                         name="fw_lg_weather")
 
 
+def branching_graph():
+    from langgraph.graph import END, START, StateGraph
+    from typing_extensions import TypedDict
+
+    class State(TypedDict):
+        text: str
+
+    def shout(state: State) -> State:
+        return {"text": state["text"].upper()}
+
+    def exclaim(state: State) -> State:
+        return {"text": state["text"] + "!"}
+
+    def route(state: State) -> str:
+        return "exclaim" if state["text"] else "__end__"
+
+    builder = StateGraph(State)
+    builder.add_node("shout", shout)
+    builder.add_node("exclaim", exclaim)
+    builder.add_edge(START, "shout")
+    builder.add_conditional_edges("shout", route, {"exclaim": "exclaim", "__end__": END})
+    builder.add_edge("exclaim", END)
+    return builder.compile(name="fw_lg_branching")
+
+
 def shouting_graph(checkpointer=None):
     from langgraph.graph import END, START, StateGraph
     from typing_extensions import TypedDict
@@ -98,10 +124,12 @@ def main():
             from langgraph.checkpoint.memory import MemorySaver
 
             report["result"] = result_record(runtime.run(shouting_graph(MemorySaver()), "hello", session_id="s1"))
-        elif mode == "plan-graph":
-            # A graph-structure LangGraph agent: agentspanc refuses it; the SDK raises with the server's message.
+        elif mode == "langgraph-graph":
+            report["result"] = result_record(runtime.run(shouting_graph(), "hello"))
+        elif mode == "plan-branching":
+            # A graph with a conditional edge: agentspanc refuses it; the SDK raises with the server's message.
             try:
-                runtime.plan(shouting_graph())
+                runtime.plan(branching_graph())
                 report["error"] = None
             except Exception as error:  # noqa: BLE001 - the message is what the test reads
                 report["error"] = str(error)
