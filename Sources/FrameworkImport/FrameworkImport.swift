@@ -34,6 +34,7 @@ public struct FrameworkImportError: Error, Sendable, Equatable, CustomStringConv
         self.message = message
     }
 
+    /// `path: message`, as the server and `agentspanc import` report it.
     public var description: String { "\(path): \(message)" }
 }
 

@@ -43,7 +43,11 @@ enum PythonClients {
             """
         let wanted = requiredPackages.merging(extra) { first, _ in first }
         let process = try ChildProcess(python, ["-c", check] + wanted.map { "\($0.key)==\($0.value)" })
-        let code = await process.wait(timeout: .seconds(30))
+        // Importing the metadata of a dozen packages is quick, but not on a machine busy with the whole suite.
+        let code = await process.wait(timeout: .seconds(120))
+        guard code != nil else {
+            throw PythonStackError(description: "\(python) did not answer the package check within 120 s")
+        }
         guard code == 0 else {
             let problems = (process.stdout + process.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
             throw PythonStackError(
