@@ -59,6 +59,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Framework agents (OpenAI Agents SDK, Google ADK, LangChain, LangGraph, …) as the agentspan SDKs send them → AgentConfig.
+        .target(name: "FrameworkImport", dependencies: ["AgentSpec", "Workflow", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "ConductorClient",
             dependencies: [
@@ -83,7 +85,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Engine", "AgentCompiler", "AgentSpec", "Workflow", "TracePropagation",
+                "Engine", "AgentCompiler", "AgentSpec", "FrameworkImport", "Workflow", "TracePropagation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,8 +119,8 @@ let package = Package(
         .executableTarget(
             name: "agentspanc",
             dependencies: [
-                "SpecTesting", "AgentRuntime", "Server", "Worker", "AgentCompiler", "AgentSpec", "Engine", "Workflow", "ConductorClient",
-                "Telemetry",
+                "SpecTesting", "AgentRuntime", "Server", "Worker", "AgentCompiler", "AgentSpec", "FrameworkImport", "Engine", "Workflow",
+                "ConductorClient", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -145,6 +147,9 @@ let package = Package(
         .testTarget(
             name: "AgentSpecTests", dependencies: ["AgentSpec", "YAMLGuard", "SpecFuzzing"], exclude: ["HostileSpecs", "FuzzSeeds"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
+        .testTarget(
+            name: "FrameworkImportTests", dependencies: ["FrameworkImport", "AgentCompiler", "AgentSpec", "Workflow"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "AgentCompilerTests", dependencies: ["AgentCompiler", "AgentSpec", "Workflow"], resources: [.copy("Golden")]),
         .testTarget(
             name: "EngineTests",

@@ -29,6 +29,9 @@ public struct AgentCompiler: Sendable {
         if config.metadata?["_framework_passthrough"]?.boolValue == true {
             return try passthrough(agent)
         }
+        if let graph = config.metadata?["_graph_structure"], graph.objectValue != nil {
+            return try GraphWorkflow(agent: agent, graph: graph).compile()
+        }
         if config.external == true {
             throw CompileError("Cannot compile external agent '\(config.name)': it references a registered workflow")
         }

@@ -12,6 +12,7 @@ struct Agentspanc: AsyncParsableCommand {
             VersionCommand.self,
             CompileCommand.self,
             ValidateCommand.self,
+            ImportCommand.self,
             TestCommand.self,
             SchemaCommand.self,
             PlanCommand.self,

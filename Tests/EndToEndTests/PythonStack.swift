@@ -18,7 +18,7 @@ enum PythonClients {
 
     /// `$PYTHON`, else `python3` on `PATH`, after checking the exact package versions. A missing interpreter or
     /// package is a test failure that says how to install it, never a silent skip: CI installs them.
-    static func interpreter() async throws -> String {
+    static func interpreter(also extra: [String: String] = [:]) async throws -> String {
         let environment = ProcessInfo.processInfo.environment
         let candidates =
             environment["PYTHON"].map { [$0] }
@@ -41,14 +41,19 @@ enum PythonClients {
             print(", ".join(problems))
             sys.exit(1 if problems else 0)
             """
-        let process = try ChildProcess(python, ["-c", check] + requiredPackages.map { "\($0.key)==\($0.value)" })
-        let code = await process.wait(timeout: .seconds(30))
+        let wanted = requiredPackages.merging(extra) { first, _ in first }
+        let process = try ChildProcess(python, ["-c", check] + wanted.map { "\($0.key)==\($0.value)" })
+        // Importing the metadata of a dozen packages is quick, but not on a machine busy with the whole suite.
+        let code = await process.wait(timeout: .seconds(120))
+        guard code != nil else {
+            throw PythonStackError(description: "\(python) did not answer the package check within 120 s")
+        }
         guard code == 0 else {
             let problems = (process.stdout + process.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
             throw PythonStackError(
                 description: """
                     \(python) lacks the Python clients the compatibility tests drive: \(problems). Install them with \
-                    scripts/setup (python3 -m pip install conductor-python==2.0.0 agentspan==0.2.0).
+                    scripts/setup (python3 -m pip install \(wanted.map { "\($0.key)==\($0.value)" }.sorted().joined(separator: " "))).
                     """)
         }
         return python

@@ -2,6 +2,7 @@ import AgentCompiler
 import AgentSpec
 import Engine
 import Foundation
+import FrameworkImport
 import Workflow
 
 /// Compiles agent configs received over the agent API, registers what they need, and starts executions.
@@ -32,10 +33,10 @@ struct AgentDeployer: Sendable {
 
     /// Compiles the request's agent config. Throws 400 with the compiler's message for an invalid config.
     func compile(_ request: AgentStartRequest) throws -> Compiled {
+        if let framework = request.framework, !framework.isEmpty {
+            return try compileFramework(framework, request: request)
+        }
         guard var configJSON = request.agentConfig, configJSON.objectValue != nil else {
-            if let framework = request.framework, !framework.isEmpty {
-                throw APIError.badRequest("framework agents ('\(framework)') are not supported by agentspanc; send agentConfig")
-            }
             throw APIError.badRequest("agentConfig is required")
         }
         if var object = configJSON.objectValue {
@@ -58,6 +59,49 @@ struct AgentDeployer: Sendable {
             metadata["agentDef"] = configJSON
             def.metadata = metadata
             return Compiled(def: def, json: configJSON, config: config, requiredWorkers: required)
+        } catch {
+            throw APIError.badRequest("\(error)")
+        }
+    }
+
+    /// A framework agent (`framework` + `rawConfig`, as the agentspan SDKs send one): normalised into an agent config
+    /// (or a passthrough agent run by the SDK's own worker), then compiled like any other. The stored `agentDef` is
+    /// the `rawConfig` as received and `agent_sdk` the framework, as Agentspan stores them.
+    private func compileFramework(_ framework: String, request: AgentStartRequest) throws -> Compiled {
+        guard let raw = request.rawConfig, raw.objectValue != nil else {
+            throw APIError.badRequest("rawConfig is required for a '\(framework)' agent and must be an object")
+        }
+        var config: AgentConfig
+        do {
+            config = try FrameworkImporter.normalize(framework: framework, rawConfig: raw)
+        } catch {
+            throw APIError.badRequest("invalid \(framework) agent: \(error)")
+        }
+        if let timeout = request.timeoutSeconds, timeout > 0 { config.timeoutSeconds = timeout }
+        let configJSON: JSONValue
+        do {
+            configJSON = try JSONValue.from(config)
+            let compiler = AgentCompiler()
+            var def = try compiler.compile(config)
+            var metadata = def.metadata ?? [:]
+            metadata["agent_sdk"] = .string(framework)
+            metadata["agentDef"] = raw
+            def.metadata = metadata
+            let required = compiler.requiredWorkers(of: def, config: config)
+            // The SDK serves a framework agent's functions and nothing else (no transfer or check workers).
+            let graphWorkers = (config.metadata?["_graph_structure"]?["nodes"].arrayValue ?? []).compactMap { $0["_worker_ref"].stringValue }
+            let served = Set(Self.workerToolNames(configJSON) + graphWorkers)
+            let unserved = required.filter { !served.contains($0) }
+            guard unserved.isEmpty else {
+                throw APIError.badRequest(
+                    "invalid \(framework) agent: rawConfig: an agent with both tools and sub-agents (handoffs) compiles to a "
+                        + "hybrid agent whose transfer workers (\(unserved.joined(separator: ", "))) the agentspan SDK does not "
+                        + "serve for \(framework) agents; give the tools to a sub-agent, or import it as a spec "
+                        + "(agentspanc import) and serve it with agentspanc worker")
+            }
+            return Compiled(def: def, json: configJSON, config: config, requiredWorkers: required)
+        } catch let error as APIError {
+            throw error
         } catch {
             throw APIError.badRequest("\(error)")
         }

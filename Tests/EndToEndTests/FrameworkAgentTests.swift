@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// The agentspan 0.2.0 SDK's `run()` of framework agents against a real `agentspanc server`: the SDK sends
+/// `framework` + `rawConfig`, the server normalises and compiles it, the OpenAI double answers the model calls and
+/// the SDK's own workers run the tools (or, for a passthrough LangGraph agent, the whole graph).
+@Suite(.serialized)
+struct FrameworkAgentTests {
+    static let frameworkPackages = [
+        "openai-agents": "0.12.2", "google-adk": "2.13.0", "langgraph": "1.2.24", "langchain": "1.5.2",
+        "langchain-openai": "1.8.1",
+    ]
+
+    /// Runs one scenario of `framework_client.py`; returns its report and the stack (stopped) for the double's log.
+    private func scenario(_ mode: String) async throws -> (report: [String: Any], stack: PythonStack) {
+        let stack = try PythonStack(python: try await PythonClients.interpreter(also: Self.frameworkPackages))
+        let environment = [
+            "AGENTSPAN_SERVER_URL": stack.apiURL, "AGENTSPAN_AUTO_START_SERVER": "false", "AGENTSPAN_LOG_LEVEL": "WARNING",
+            "AGENTSPAN_API_KEY": "",
+        ]
+        let (code, out, err) = try await stack.stoppingAfterwards {
+            try await stack.startOpenAIDouble()
+            try await stack.startServer()
+            return try await stack.runScript("framework_client.py", [mode], environment: environment, timeout: .seconds(180))
+        }
+        let diagnostics =
+            "exit \(code.map(String.init) ?? "timeout")\nstdout:\n\(out)\nstderr:\n\(err.suffix(6000))\nserver:\n\(stack.server?.stderr.suffix(4000) ?? "")"
+        #expect(code == 0, "\(diagnostics)")
+        let report = try #require(out.lastJSONLine, "no report; \(diagnostics)")
+        return (report, stack)
+    }
+
+    /// The execution as the server stores it.
+    private func chatRequests(_ stack: PythonStack) -> [[String: Any]] {
+        stack.openAIRequests.filter { ($0["path"] as? String)?.hasSuffix("/chat/completions") == true }
+    }
+
+    /// The final answer quotes what the SDK's worker returned; the double saw the tool result in the second turn.
+    private func expectToolRoundTrip(_ report: [String: Any], _ stack: PythonStack, turns: Int = 2) throws {
+        let result = try #require(report["result"] as? [String: Any], "\(report)")
+        #expect(result["status"] as? String == "COMPLETED", "\(result)")
+        let answer = "\(result["output"] ?? "")"
+        #expect(answer.contains("Final answer:") && answer.contains("72F"), "\(result)")
+        let requests = chatRequests(stack)
+        #expect(requests.count == turns, "\(requests.count) model calls")
+        let second = (requests.dropFirst().first?["body"] as? [String: Any])?["messages"] as? [[String: Any]] ?? []
+        #expect(second.last?["role"] as? String == "tool", "\(second)")
+        // The tool ran in a worker process the SDK started, not in the script's own process.
+        let pid = report["pid"] as? Int ?? -1
+        let toolText = "\(second.last?["content"] ?? "")"
+        #expect(toolText.contains("served_by_pid") && !toolText.contains("\"served_by_pid\": \(pid)"), "\(toolText)")
+    }
+
+    @Test func openAIAgentsSDKAgentRunsToCompletion() async throws {
+        let (report, stack) = try await scenario("openai")
+        try expectToolRoundTrip(report, stack)
+        let first = chatRequests(stack).first?["body"] as? [String: Any]
+        #expect(first?["model"] as? String == "gpt-4o")
+        let tools = (first?["tools"] as? [[String: Any]] ?? []).compactMap { ($0["function"] as? [String: Any])?["name"] as? String }
+        #expect(tools == ["get_weather"])
+        let system = ((first?["messages"] as? [[String: Any]])?.first?["content"] as? String) ?? ""
+        #expect(system.contains("Answer weather questions."), "\(system)")
+    }
+
+    @Test func googleADKSequentialAgentRunsToCompletion() async throws {
+        let (report, stack) = try await scenario("adk")
+        let result = try #require(report["result"] as? [String: Any], "\(report)")
+        #expect(result["status"] as? String == "COMPLETED", "\(result)")
+        // Researcher: tool call + answer; writer: one answer. Each stage got its own instruction.
+        let requests = chatRequests(stack)
+        #expect(requests.count == 3, "\(requests.count) model calls")
+        let systems = requests.compactMap { (($0["body"] as? [String: Any])?["messages"] as? [[String: Any]])?.first?["content"] as? String }
+        #expect((systems.first ?? "").contains("Find the weather."), "\(systems)")
+        #expect((systems.last ?? "").contains("Write one sentence."), "\(systems)")
+        let second = (requests.dropFirst().first?["body"] as? [String: Any])?["messages"] as? [[String: Any]] ?? []
+        let toolText = "\(second.last?["content"] ?? "")"
+        #expect(toolText.contains("72F"), "\(second)")
+    }
+
+    @Test func langGraphCreateAgentRunsWithServerSideModel() async throws {
+        let (report, stack) = try await scenario("langgraph-tools")
+        try expectToolRoundTrip(report, stack)
+    }
+
+    @Test func langGraphPassthroughRunsTheGraphInTheSDKsWorker() async throws {
+        let (report, stack) = try await scenario("langgraph-passthrough")
+        let result = try #require(report["result"] as? [String: Any], "\(report)")
+        #expect(result["status"] as? String == "COMPLETED", "\(result)")
+        let output = "\(result["output"] ?? "")"
+        #expect(output.contains("HELLO! (pid"), "\(result)")
+        #expect(chatRequests(stack).isEmpty, "the graph needs no model")
+    }
+
+    /// A custom StateGraph: one task per node, each run by the SDK's node worker with the state passed along.
+    @Test func langGraphGraphStructureRunsNodeByNode() async throws {
+        let (report, stack) = try await scenario("langgraph-graph")
+        let result = try #require(report["result"] as? [String: Any], "\(report)")
+        #expect(result["status"] as? String == "COMPLETED", "\(result)")
+        #expect("\(result["output"] ?? "")".contains("HELLO! (pid"), "\(result)")
+        #expect(chatRequests(stack).isEmpty, "the graph needs no model")
+    }
+
+    @Test func langGraphBranchingGraphIsRefusedWithItsField() async throws {
+        let (report, _) = try await scenario("plan-branching")
+        let error = try #require(report["error"] as? String, "\(report)")
+        #expect(error.contains("rawConfig._graph.conditional_edges[0]") && error.contains("not supported"), "\(error)")
+    }
+}
