@@ -72,7 +72,7 @@ final class HangingLLM: LLMProvider {
         let llmB = ScriptedLLM(responses: [ChatResponse(text: "forty-two", finishReason: "STOP")])
         let engineB = try await makeEngine(path: path, llm: llmB)
         defer { Task { await engineB.shutdown() } }
-        let b = try await engineB.pollOne("b")
+        let b = try await engineB.pollOne("b", timeout: .seconds(60))  // the restarted engine re-runs the LLM call first
         #expect(b.inputData["answer"] == "forty-two")
         #expect(hanging.calls.withLock { $0 } == 1)
         #expect(llmB.requests.count == 1)
