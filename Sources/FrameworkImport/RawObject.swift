@@ -31,50 +31,30 @@ struct RawObject {
 
     func at(_ key: String) -> String { "\(path).\(key)" }
 
-    mutating func string(_ key: String) throws(FrameworkImportError) -> String? {
+    /// The value at `key` as `extract` reads it (nil when absent or null); anything else is an error naming
+    /// `expected`.
+    private mutating func typed<T>(
+        _ key: String, _ expected: String, _ extract: (JSONValue) -> T?
+    ) throws(FrameworkImportError) -> T? {
         let value = take(key)
         if value.isNull { return nil }
-        guard let text = value.stringValue else {
-            throw FrameworkImportError(path: at(key), "expected a string, found \(Self.kind(of: value))")
+        guard let typed = extract(value) else {
+            throw FrameworkImportError(path: at(key), "expected \(expected), found \(Self.kind(of: value))")
         }
-        return text
+        return typed
     }
 
-    mutating func int(_ key: String) throws(FrameworkImportError) -> Int? {
-        let value = take(key)
-        if value.isNull { return nil }
-        guard let number = value.intValue else {
-            throw FrameworkImportError(path: at(key), "expected an integer, found \(Self.kind(of: value))")
-        }
-        return number
-    }
+    mutating func string(_ key: String) throws(FrameworkImportError) -> String? { try typed(key, "a string") { $0.stringValue } }
 
-    mutating func double(_ key: String) throws(FrameworkImportError) -> Double? {
-        let value = take(key)
-        if value.isNull { return nil }
-        guard let number = value.doubleValue else {
-            throw FrameworkImportError(path: at(key), "expected a number, found \(Self.kind(of: value))")
-        }
-        return number
-    }
+    mutating func int(_ key: String) throws(FrameworkImportError) -> Int? { try typed(key, "an integer") { $0.intValue } }
 
-    mutating func bool(_ key: String) throws(FrameworkImportError) -> Bool? {
-        let value = take(key)
-        if value.isNull { return nil }
-        guard let flag = value.boolValue else {
-            throw FrameworkImportError(path: at(key), "expected true or false, found \(Self.kind(of: value))")
-        }
-        return flag
-    }
+    mutating func double(_ key: String) throws(FrameworkImportError) -> Double? { try typed(key, "a number") { $0.doubleValue } }
+
+    mutating func bool(_ key: String) throws(FrameworkImportError) -> Bool? { try typed(key, "true or false") { $0.boolValue } }
 
     /// The array at `key` (empty when absent or null).
     mutating func array(_ key: String) throws(FrameworkImportError) -> [JSONValue] {
-        let value = take(key)
-        if value.isNull { return [] }
-        guard let items = value.arrayValue else {
-            throw FrameworkImportError(path: at(key), "expected a list, found \(Self.kind(of: value))")
-        }
-        return items
+        try typed(key, "a list") { $0.arrayValue } ?? []
     }
 
     /// The object at `key` as a reader, or nil when absent or null.
