@@ -36,7 +36,7 @@ struct SourceMapBuilder {
         var map = WorkflowSourceMap(directory: directory)
         def.tasks = def.tasks.map { stamp($0, into: &map) }
         var metadata = def.metadata ?? [:]
-        metadata[WorkflowSourceMap.metadataKey] = try? JSONValue.from(map)
+        metadata[WorkflowSourceMap.metadataKey] = try? CompiledJSON.jsonValue(map)
         def.metadata = metadata
     }
 

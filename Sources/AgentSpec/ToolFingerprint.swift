@@ -89,8 +89,16 @@ public struct ToolFingerprint: Codable, Sendable, Hashable {
     static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }
 
     static func sha256(_ data: Data) -> String {
-        "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        var text = Array("sha256:".utf8)
+        text.reserveCapacity(7 + 64)
+        for byte in SHA256.hash(data: data) {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 extension AgentConfig {
