@@ -142,7 +142,7 @@ let package = Package(
         .executableTarget(name: "agentspanc-fuzz", dependencies: ["SpecFuzzing"]),
         // Child processes, loopback ports and scratch directories for the test targets that run real processes.
         .target(
-            name: "TestSupport", dependencies: ["Workflow", .product(name: "Hummingbird", package: "hummingbird")],
+            name: "TestSupport", dependencies: ["Workflow", "ConductorClient", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/TestSupport"),
         .testTarget(
             name: "AgentSpecTests", dependencies: ["AgentSpec", "YAMLGuard", "SpecFuzzing"], exclude: ["HostileSpecs", "FuzzSeeds"]),

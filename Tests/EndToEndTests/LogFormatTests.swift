@@ -48,12 +48,7 @@ import Workflow
         try await client.registerWorkflowDef(WorkflowDef(
             name: "json_log_wf", tasks: [WorkflowTask(name: "echo_tool", taskReferenceName: "echo", type: "SIMPLE")]))
         let id = try await client.startWorkflow(StartWorkflowRequest(name: "json_log_wf"))
-        var execution = try await client.workflow(id: id, includeTasks: true)
-        let deadline = ContinuousClock.now + .seconds(60)
-        while !execution.status.isTerminal && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-            execution = try await client.workflow(id: id, includeTasks: true)
-        }
+        let execution = try await client.waitForEnd(id, timeout: .seconds(60))
         #expect(execution.status == .completed)
         let taskID = try #require(execution.tasks.first?.taskId)
         func concernsTheCall(_ line: [String: Any]) -> Bool {

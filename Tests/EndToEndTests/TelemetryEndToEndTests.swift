@@ -52,12 +52,7 @@ import Workflow
         try await client.registerWorkflowDef(WorkflowDef(
             name: "otel_wf", tasks: [WorkflowTask(name: "trace_tool", taskReferenceName: "trace", type: "SIMPLE")]))
         let id = try await client.startWorkflow(StartWorkflowRequest(name: "otel_wf"))
-        var execution = try await client.workflow(id: id, includeTasks: true)
-        let deadline = ContinuousClock.now + .seconds(60)
-        while !execution.status.isTerminal && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-            execution = try await client.workflow(id: id, includeTasks: true)
-        }
+        let execution = try await client.waitForEnd(id, timeout: .seconds(60))
         #expect(execution.status == .completed)
         let seen = execution.tasks.first?.outputData["result"]?.stringValue ?? ""
         #expect(receiver.spans.isEmpty, "spans were exported before the shutdown: \(receiver.spans.map(\.name))")

@@ -87,16 +87,6 @@ import Glibc
         return worker
     }
 
-    func waitForCompletion(_ client: ConductorClient, _ id: String, timeout: Duration) async throws -> WorkflowExecution {
-        var execution = try await client.workflow(id: id, includeTasks: true)
-        let deadline = ContinuousClock.now + timeout
-        while !execution.status.isTerminal && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-            execution = try await client.workflow(id: id, includeTasks: true)
-        }
-        return execution
-    }
-
     @Test func theCLIWorkerServesASpecAndStopsOnSIGTERM() async throws {
         let (server, dir, binary) = try await setUp()
         let worker = try await startWorker(binary, dir, server)
@@ -104,7 +94,7 @@ import Glibc
         let client = server.client
         try await client.registerWorkflowDef(Self.workflow)
         let id = try await client.startWorkflow(StartWorkflowRequest(name: "crash_wf", input: ["label": "first; $(id)"]))
-        let execution = try await waitForCompletion(client, id, timeout: .seconds(20))
+        let execution = try await client.waitForEnd(id, timeout: .seconds(20))
         #expect(execution.status == .completed)
         #expect(execution.tasks.first?.outputData == ["label": "first; $(id)", "attempt": "0"])
         worker.signal(SIGTERM)
@@ -126,7 +116,7 @@ import Glibc
         _ = await first.wait(timeout: .seconds(5))
 
         let second = try await startWorker(binary, dir, server)
-        let execution = try await waitForCompletion(client, id, timeout: .seconds(40))
+        let execution = try await client.waitForEnd(id, timeout: .seconds(40))
         second.signal(SIGTERM)
         _ = await second.wait(timeout: .seconds(10))
         await server.stop()
@@ -181,7 +171,7 @@ import Glibc
         _ = await first.wait(timeout: .seconds(5))
 
         let second = try await worker()
-        let execution = try await waitForCompletion(client, id, timeout: .seconds(40))
+        let execution = try await client.waitForEnd(id, timeout: .seconds(40))
         second.signal(SIGTERM)
         _ = await second.wait(timeout: .seconds(15))
         await server.stop()

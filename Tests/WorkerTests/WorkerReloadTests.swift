@@ -49,23 +49,13 @@ import Glibc
         /// Runs a one-task workflow of `tool` and waits for its end.
         func run(_ tool: String, timeout: Duration = .seconds(60)) async throws -> WorkflowExecution {
             let id = try await start(tool)
-            return try await waitForEnd(id, timeout: timeout)
+            return try await client.waitForEnd(id, timeout: timeout)
         }
 
         func start(_ tool: String) async throws -> String {
             try await client.registerWorkflowDef(WorkflowDef(
                 name: "\(tool)_wf", tasks: [WorkflowTask(name: tool, taskReferenceName: "call", type: "SIMPLE")]))
             return try await client.startWorkflow(StartWorkflowRequest(name: "\(tool)_wf"))
-        }
-
-        func waitForEnd(_ id: String, timeout: Duration) async throws -> WorkflowExecution {
-            var execution = try await client.workflow(id: id, includeTasks: true)
-            let deadline = ContinuousClock.now + timeout
-            while !execution.status.isTerminal && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(100))
-                execution = try await client.workflow(id: id, includeTasks: true)
-            }
-            return execution
         }
 
         /// When this worker last polled `tool` (epoch ms), from the server's poll data.
@@ -127,7 +117,7 @@ import Glibc
 
         // The call that was running when the specs changed completes with what it printed.
         _ = FileManager.default.createFile(atPath: dir + "/release", contents: nil)
-        let slowRun = try await stack.waitForEnd(slow, timeout: .seconds(60))
+        let slowRun = try await stack.client.waitForEnd(slow, timeout: .seconds(60))
         #expect(slowRun.status == .completed, "\(slowRun.tasks.map { ($0.status, $0.reasonForIncompletion ?? "") })")
         #expect(slowRun.tasks.first?.outputData["finished"] == "yes")
 
