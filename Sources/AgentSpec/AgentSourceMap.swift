@@ -42,6 +42,23 @@ public struct AgentSourceMap: Codable, Sendable, Hashable {
     }
 }
 
+extension AgentSourceMap {
+    /// The map as JSON, as `JSONEncoder` writes it (nil members left out), without a round trip through text.
+    public var jsonValue: JSONValue {
+        var object: [String: JSONValue] = [
+            "agent": agent.jsonValue,
+            "tools": .object(tools.mapValues(\.jsonValue)),
+            "guardrails": .object(guardrails.mapValues(\.jsonValue)),
+        ]
+        if let directory { object["directory"] = .string(directory) }
+        if let model { object["model"] = model.jsonValue }
+        if let gate { object["gate"] = gate.jsonValue }
+        if let handoffs { object["handoffs"] = handoffs.jsonValue }
+        if let router { object["router"] = router.jsonValue }
+        return .object(object)
+    }
+}
+
 extension AgentConfig {
     /// This config and every agent in it (sub-agents, LLM routers) with `directory` set on their source maps.
     public func withSourceDirectory(_ directory: String) -> AgentConfig {

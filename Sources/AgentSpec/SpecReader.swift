@@ -5,21 +5,32 @@ import Yams
 /// Walks a composed YAML document against ``SpecSchema``, converting it to JSON and collecting every problem
 /// with its line and column. Sub-agents written as `{ref: path}` are loaded through `resolveRef`.
 struct SpecReader {
-    /// One source file: its path as given and its lines (for the caret display).
+    /// One source file: its path as given and its text, whose lines the caret display quotes.
     struct Source {
         var path: String
-        var lines: [Substring]
+        var text: String
 
         init(path: String, text: String) {
             self.path = path
-            self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            self.text = text
         }
 
+        /// Line `number` (1-based) without its line break; found when a diagnostic needs it, since most files
+        /// have none and splitting every file into lines cost a twentieth of loading it.
         func line(_ number: Int) -> String? {
-            guard number >= 1, number <= lines.count else { return nil }
-            var text = String(lines[number - 1])
-            if text.hasSuffix("\r") { text.removeLast() }
-            return text
+            guard number >= 1 else { return nil }
+            let utf8 = text.utf8
+            var start = utf8.startIndex
+            var current = 1
+            while current < number {
+                guard let newline = utf8[start...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+                start = utf8.index(after: newline)
+                current += 1
+            }
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+            var line = String(decoding: utf8[start..<end], as: UTF8.self)
+            if line.hasSuffix("\r") { line.removeLast() }
+            return line
         }
     }
 
@@ -260,7 +271,7 @@ struct SpecReader {
         let (value, nodes) = readObject(node, schema: SpecSchema.agent)
         guard case .object(var agent) = value else { return value }
         checkAgent(agent, nodes: nodes, mark: node.mark)
-        if let map = try? JSONValue.from(sourceMap(of: node, nodes: nodes)) { agent[AgentConfig.sourceMapKey] = map }
+        agent[AgentConfig.sourceMapKey] = sourceMap(of: node, nodes: nodes).jsonValue
         return .object(agent)
     }
 

@@ -29,6 +29,14 @@ public struct SpecLocation: Codable, Sendable, Hashable {
         self.kind = kind
     }
 
+    /// The location as JSON, as `JSONEncoder` writes it (no `kind` key when it is nil), without a round trip
+    /// through text: the spec loader writes one per agent, tool and guardrail.
+    public var jsonValue: JSONValue {
+        var object: [String: JSONValue] = ["file": .string(file), "line": .int(line), "column": .int(column)]
+        if let kind { object["kind"] = .string(kind.rawValue) }
+        return .object(object)
+    }
+
     /// This location with `kind` set.
     public func with(kind: Kind) -> SpecLocation {
         var copy = self
@@ -96,6 +104,16 @@ public struct WorkflowSourceMap: Codable, Sendable, Hashable {
         self.directory = directory
         self.tasks = tasks
         self.tools = tools
+    }
+
+    /// The map as JSON, as `JSONEncoder` writes it (no `directory` key when it is nil), without an encoder: the
+    /// compiler writes one into every workflow it emits.
+    public var jsonValue: JSONValue {
+        var object: [String: JSONValue] = [
+            "tasks": .object(tasks.mapValues(\.jsonValue)), "tools": .object(tools.mapValues(\.jsonValue)),
+        ]
+        if let directory { object["directory"] = .string(directory) }
+        return .object(object)
     }
 
     /// The map in a definition's metadata, if it has one.

@@ -18,6 +18,9 @@ struct NodeBuilder {
     }
 
     private var open: [Open] = []
+    /// One constructor for every tag of the document, as Yams' composer shares its parser's: `Constructor.default`
+    /// builds three new tables each time it is read, which cost more than the rest of building a node.
+    private let constructor = Constructor.default
     private var anchors: [String: Node] = [:]
     private var documents = 0
     private(set) var root: Node?
@@ -40,7 +43,7 @@ struct NodeBuilder {
             let tagName: String? = scalar.quoted_implicit == 1 ? Tag.Name.str.rawValue : Self.string(scalar.tag)
             let style = Node.Scalar.Style(rawValue: numericCast(scalar.style.rawValue)) ?? .any
             let anchor = Self.string(scalar.anchor)
-            add(.scalar(.init(value, Self.scalarTag(tagName, value: value), style, mark, anchor.map(Anchor.init(rawValue:)))),
+            add(.scalar(.init(value, scalarTag(tagName, value: value), style, mark, anchor.map(Anchor.init(rawValue:)))),
                 anchor: anchor)
         case YAML_ALIAS_EVENT:
             guard let name = Self.string(event.data.alias.anchor), let node = anchors[name] else {
@@ -60,7 +63,7 @@ struct NodeBuilder {
                 mark: mark))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let done = open.popLast() else { return }
-            let tag = Tag(done.tag.map(Tag.Name.init(rawValue:)) ?? .implicit)
+            let tag = Tag(done.tag.map(Tag.Name.init(rawValue:)) ?? .implicit, .default, constructor)
             let anchor = done.anchor.map(Anchor.init(rawValue:))
             // Yams takes a collection's style from its end event, which carries none.
             if done.isMapping {
@@ -95,9 +98,9 @@ struct NodeBuilder {
     }
 
     /// The tag Yams' composer gives a scalar, resolved at once where the answer is certain to be `str`.
-    private static func scalarTag(_ name: String?, value: String) -> Tag {
-        if let name { return Tag(Tag.Name(rawValue: name)) }
-        return Tag(resolvesToString(value) ? .str : .implicit)
+    private func scalarTag(_ name: String?, value: String) -> Tag {
+        if let name { return Tag(Tag.Name(rawValue: name), .default, constructor) }
+        return Tag(Self.resolvesToString(value) ? .str : .implicit, .default, constructor)
     }
 
     /// Whether Yams' default resolver (bool, int, float, merge, null, timestamp, value) maps a plain scalar to `str`

@@ -70,7 +70,10 @@ enum Scripts {
 
     /// A JavaScript literal for a JSON value (JSON is valid JS once U+2028/U+2029 are escaped).
     static func literal(_ value: JSONValue) -> String {
-        CompiledJSON.compactText(value)
+        let text = CompiledJSON.compactText(value)
+        // Both separators start with the byte E2 in UTF-8; most texts have none, and Foundation's replacing is slow.
+        guard text.utf8.contains(0xE2) else { return text }
+        return text
             .replacingOccurrences(of: "\u{2028}", with: "\\u2028")
             .replacingOccurrences(of: "\u{2029}", with: "\\u2029")
     }
