@@ -200,9 +200,9 @@ struct GraphWorkflow {
                 }
                 starts[name] = (tasks.count, position)
                 path.append(name)
-                let (nodeTasks, after) = try emit(node, at: position)
+                let (nodeTasks, nodeEnd) = try emit(node, at: position)
                 tasks += nodeTasks
-                position = after
+                position = nodeEnd
                 source = name
                 guard let route = routes[name] else {
                     targets = adjacency[name] ?? []

@@ -45,14 +45,14 @@ enum LangGraphGraphNormalizer {
                 for key in ["_llm_prep_ref", "_llm_finish_ref"] {
                     let ref = try required(&node, key, "an LLM node needs its prep and finish workers")
                     spec[key] = .string(ref)
-                    tools.append(worker(ref, "\(key == "_llm_prep_ref" ? "LLM prep" : "LLM finish") for \(nodeName)"))
+                    tools.append(workerTool(ref, "\(key == "_llm_prep_ref" ? "LLM prep" : "LLM finish") for \(nodeName)"))
                 }
             } else if subgraph {
                 spec["_subgraph_node"] = true
                 for key in ["_subgraph_prep_ref", "_subgraph_finish_ref"] {
                     let ref = try required(&node, key, "a subgraph node needs its prep and finish workers")
                     spec[key] = .string(ref)
-                    tools.append(worker(ref, "\(key == "_subgraph_prep_ref" ? "Subgraph prep" : "Subgraph finish") for \(nodeName)"))
+                    tools.append(workerTool(ref, "\(key == "_subgraph_prep_ref" ? "Subgraph prep" : "Subgraph finish") for \(nodeName)"))
                 }
                 guard var sub = try node.object("_subgraph_config") else {
                     throw FrameworkImportError(path: node.at("_subgraph_config"), "a subgraph node needs the subgraph's graph")
@@ -68,7 +68,7 @@ enum LangGraphGraphNormalizer {
                 tools += child.tools
                 subgraphs[nodeName] = (try? JSONValue.from(child)) ?? .null
             } else {
-                tools.append(worker(worker, "Graph node \(nodeName)"))
+                tools.append(workerTool(worker, "Graph node \(nodeName)"))
             }
             try node.finish()
             nodes.append(.object(spec))
@@ -126,7 +126,7 @@ enum LangGraphGraphNormalizer {
                     "a router that fans out with Send (map-reduce) is not supported by agentspanc yet; compile the graph with a checkpointer to run it as one passthrough task")
             }
             try edge.finish()
-            tools.append(worker(router, "Router for \(source)"))
+            tools.append(workerTool(router, "Router for \(source)"))
             conditional.append(.object(spec))
         }
         structure["conditional_edges"] = .array(conditional)
@@ -180,7 +180,7 @@ enum LangGraphGraphNormalizer {
         return config
     }
 
-    private static func worker(_ name: String, _ description: String) -> ToolConfig {
+    private static func workerTool(_ name: String, _ description: String) -> ToolConfig {
         ToolConfig(name: name, description: description, toolType: "worker")
     }
 
