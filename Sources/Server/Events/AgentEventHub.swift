@@ -23,6 +23,8 @@ enum StreamItem: Sendable {
 actor AgentEventHub {
     private struct Execution {
         var events: [AgentStreamEvent] = []
+        /// How many of `events` the journal gave (their ids are 1 … n); pushed events do not count.
+        var derived = 0
         var frames: [ByteBuffer] = []
         var lastSeq: Int64 = 0
         var subscribers: [UUID: AsyncStream<StreamItem>.Continuation] = [:]
@@ -141,7 +143,7 @@ actor AgentEventHub {
             case .push(let root, let draft):
                 await load(root)
                 guard var execution = executions[root] else { continue }
-                let event = draft.event(id: execution.events.last?.id ?? 0)
+                let event = draft.event(id: execution.derived)
                 let frame = ByteBuffer(string: AgentStreamRoutes.frame(event))
                 execution.events.append(event)
                 execution.frames.append(frame)
@@ -237,7 +239,8 @@ actor AgentEventHub {
         guard var execution = executions[root] else { return }
         execution.lastSeq = max(execution.lastSeq, lastSeq)
         for draft in drafts {
-            let event = draft.event(id: execution.events.count + 1)
+            execution.derived += 1
+            let event = draft.event(id: execution.derived)
             let frame = ByteBuffer(string: AgentStreamRoutes.frame(event))
             execution.events.append(event)
             execution.frames.append(frame)
