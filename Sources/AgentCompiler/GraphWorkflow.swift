@@ -42,6 +42,8 @@ struct GraphWorkflow {
         var router: String
         /// `(decision, target node)`, sorted by decision.
         var targets: [(decision: String, target: String)]
+        /// The router returns `Send`s: a dynamic fork over its targets.
+        var dynamic = false
     }
 
     func compile() throws(CompileError) -> WorkflowDef {
@@ -127,9 +129,6 @@ struct GraphWorkflow {
                 else {
                     throw CompileError("Graph agent '\(x)': every conditional edge needs a source, a _router_ref and targets")
                 }
-                if edge["_dynamic_fanout"].boolValue == true {
-                    throw CompileError("Graph agent '\(x)': the conditional edge from '\(source)' fans out with Send, which is not supported")
-                }
                 var pairs: [(decision: String, target: String)] = []
                 for (decision, target) in targets.sorted(by: { $0.key < $1.key }) {
                     guard let name = target.stringValue, name == "__end__" || nodes[name] != nil else {
@@ -137,7 +136,7 @@ struct GraphWorkflow {
                     }
                     pairs.append((decision, name))
                 }
-                routes[source] = Route(router: router, targets: pairs)
+                routes[source] = Route(router: router, targets: pairs, dynamic: edge["_dynamic_fanout"].boolValue == true)
             }
             self.nodes = nodes
             self.adjacency = adjacency
@@ -208,6 +207,13 @@ struct GraphWorkflow {
                     targets = adjacency[name] ?? []
                     continue
                 }
+                if route.dynamic {
+                    let (forked, after, next) = try send(from: name, route: route, at: position)
+                    tasks += forked
+                    position = after
+                    targets = next
+                    continue
+                }
                 // Each decision goes back to a node of this chain (directly, or through a branch of plain edges),
                 // leaves the loop, or ends the graph.
                 var head: String?
@@ -276,6 +282,43 @@ struct GraphWorkflow {
                 targets = [join]
             }
             return (tasks, position, nil)
+        }
+
+        /// A router that fans out with `Send`: the router, an INLINE turning its `Send`s into tasks, FORK_JOIN_DYNAMIC,
+        /// JOIN and the merge of what the branches changed; returns the nodes after the targets.
+        private mutating func send(
+            from name: String, route: Route, at position: Position
+        ) throws(CompileError) -> ([WorkflowTask], Position, [String]) {
+            var workers: [String: String] = [:]
+            var next: [String] = []
+            for target in Set(route.targets.map { $0.target }).sorted() where target != "__end__" {
+                guard let node = nodes[target], case .plain = node.kind else {
+                    throw CompileError("Graph agent '\(agent.x)': the router of '\(name)' sends to '\(target)', which is not a plain node")
+                }
+                workers[target] = node.worker
+                for after in adjacency[target] ?? [] where !next.contains(after) { next.append(after) }
+            }
+            let routerRef = alloc(route.router)
+            let enrichRef = alloc("_dyn_enrich_\(name)"), forkRef = alloc("_dyn_fork_\(name)")
+            let joinRef = alloc("_dyn_join_\(name)"), mergeRef = alloc("_dyn_merge_\(name)")
+            let tasks: [WorkflowTask] = [
+                .simple(route.router, ref: routerRef, ["state": position.state]),
+                .inline(enrichRef, Scripts.graphSendEnrich(workers: workers), ["dynamic_tasks": expr("\(routerRef).output.dynamic_tasks")]),
+                WorkflowTask(
+                    name: "FORK_JOIN_DYNAMIC", taskReferenceName: forkRef, type: "FORK_JOIN_DYNAMIC",
+                    inputParameters: [
+                        "dynamicTasks": expr("\(enrichRef).output.result.dynamicTasks"),
+                        "dynamicTasksInputs": expr("\(enrichRef).output.result.dynamicTasksInputs"),
+                    ],
+                    dynamicForkTasksParam: "dynamicTasks", dynamicForkTasksInputParamName: "dynamicTasksInputs"),
+                WorkflowTask(name: "JOIN", taskReferenceName: joinRef, type: "JOIN"),
+                .inline(mergeRef, Scripts.graphSendMerge(addFields: addFields), [
+                    "joinOutput": expr("\(joinRef).output"), "parentState": expr("\(routerRef).output.state"),
+                    "tasks": expr("\(enrichRef).output.result.dynamicTasks"),
+                ]),
+            ]
+            let after = Position(state: expr("\(mergeRef).output.result.state"), result: expr("\(mergeRef).output.result.result"))
+            return (tasks, after, next.filter { $0 != "__end__" })
         }
 
         /// The node of `path` that plain edges from `target` lead back to (through nodes without conditional edges

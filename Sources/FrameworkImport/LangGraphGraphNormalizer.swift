@@ -119,11 +119,10 @@ enum LangGraphGraphNormalizer {
                 }
                 try known(node, names, edge.at("targets.\(decision)"), allowed: "__end__")
             }
-            let spec: [String: JSONValue] = ["source": .string(source), "_router_ref": .string(router), "targets": targetsValue]
+            var spec: [String: JSONValue] = ["source": .string(source), "_router_ref": .string(router), "targets": targetsValue]
             if try edge.bool("_dynamic_fanout") == true {
-                throw FrameworkImportError(
-                    path: edge.at("_dynamic_fanout"),
-                    "a router that fans out with Send (map-reduce) is not supported by agentspanc yet; compile the graph with a checkpointer to run it as one passthrough task")
+                spec["_dynamic_fanout"] = true
+                fansOut = true
             }
             try edge.finish()
             tools.append(workerTool(router, "Router for \(source)"))

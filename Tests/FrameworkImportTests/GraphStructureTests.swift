@@ -123,14 +123,17 @@ struct GraphStructureTests {
         #expect(def.tasks[1].defaultCase?.last?.inputParameters["subgraph_result"] == "${_sg_sub_delegate.output.state}")
     }
 
-    @Test func sendFanOutIsRefusedByPath() throws {
-        let fixture = try FrameworkFixture("langgraph_send")
-        #expect {
-            try FrameworkImporter.normalize(framework: fixture.framework, rawConfig: fixture.rawConfig)
-        } throws: { error in
-            guard let error = error as? FrameworkImportError else { return false }
-            return error.path == "rawConfig._graph.conditional_edges[0]._dynamic_fanout" && error.message.contains("Send")
-        }
+    /// A router returning `Send`s (map-reduce): its sends become a dynamic fork of the target's worker.
+    @Test func sendFanOutIsADynamicFork() throws {
+        let def = try compile("langgraph_send")
+        #expect(def.tasks.map(\.taskReferenceName) == [
+            "fw_lg_send_plan", "fw_lg_send_plan_router", "_dyn_enrich_plan", "_dyn_fork_plan", "_dyn_join_plan", "_dyn_merge_plan",
+        ])
+        #expect(def.tasks[2].inputParameters["dynamic_tasks"] == "${fw_lg_send_plan_router.output.dynamic_tasks}")
+        #expect(def.tasks[2].inputParameters["expression"]?.stringValue?.contains(#"{"history":"fw_lg_send_history"}"#) == true)
+        #expect(def.tasks[3].type == "FORK_JOIN_DYNAMIC" && def.tasks[3].dynamicForkTasksParam == "dynamicTasks")
+        #expect(def.tasks[5].inputParameters["joinOutput"] == "${_dyn_join_plan.output}")
+        #expect(def.outputParameters?["result"] == "${_dyn_merge_plan.output.result.result}")
     }
 
     /// Shapes with no agentspanc equivalent: each refused naming where, before anything runs.

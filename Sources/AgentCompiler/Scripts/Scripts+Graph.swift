@@ -36,6 +36,47 @@ extension Scripts {
             """)
     }
 
+    /// The dynamic fork of a router that fans out with LangGraph's `Send`: the router's `dynamic_tasks`
+    /// (`[{node, input}]`) → one SIMPLE task of the node's worker (`workers`: node → worker) per `Send`, its input the
+    /// `Send`'s state.
+    static func graphSendEnrich(workers: [String: String]) -> String {
+        iife(jsonHelpers + """
+            var workers = \(literal(.object(workers.mapValues { JSONValue.string($0) }))), sent = __isArr($.dynamic_tasks) ? $.dynamic_tasks : [];
+            var tasks = [], i, t, w;
+            for (i = 0; i < sent.length; i++) {
+              t = sent[i];
+              w = workers[t.node];
+              if (w === undefined) { throw new Error('Send to ' + t.node + ', which is not a target of the router'); }
+              tasks.push({ name: w, taskReferenceName: w + '__dyn_' + i, type: 'SIMPLE', inputParameters: { state: __isObj(t.input) ? __copy(t.input) : {} } });
+            }
+            return { dynamicTasks: tasks, dynamicTasksInputs: {} };
+            """)
+    }
+
+    /// After a `Send` fork: the router's state (`parentState`) with what each branch changed relative to its own input
+    /// (`tasks`, the forked tasks; `joinOutput`, the JOIN's outputs by reference) — appended for `addFields`, else
+    /// the last branch's value — → `{state, result}`.
+    static func graphSendMerge(addFields: [String]) -> String {
+        iife(jsonHelpers + graphResultHelper + """
+            var add = \(literal(.object(Dictionary(uniqueKeysWithValues: addFields.map { ($0, JSONValue.bool(true)) })))), jo = $.joinOutput || {};
+            var tasks = __isArr($.tasks) ? $.tasks : [], m = __isObj($.parentState) ? __copy($.parentState) : {}, i, k, ref, out, inp, key;
+            for (i = 0; i < tasks.length; i++) {
+              ref = tasks[i].taskReferenceName; out = null;
+              for (key in jo) { if (key === ref || key.indexOf(ref + '__') === 0) { out = jo[key]; } }
+              if (!__isObj(out) || !__isObj(out.state)) { continue; }
+              inp = __isObj(tasks[i].inputParameters) && __isObj(tasks[i].inputParameters.state) ? tasks[i].inputParameters.state : {};
+              for (k in out.state) {
+                if (typeof out.state[k] === 'function' || __json(out.state[k]) === __json(inp[k])) { continue; }
+                if (add[k] === true) {
+                  var cur = __isArr(m[k]) ? m[k] : (m[k] === undefined || m[k] === null ? [] : [m[k]]);
+                  m[k] = cur.concat(__isArr(out.state[k]) ? __copy(out.state[k]) : [__copy(out.state[k])]);
+                } else { m[k] = __copy(out.state[k]); }
+              }
+            }
+            return { state: m, result: __graphResult(m) };
+            """)
+    }
+
     /// After a conditional edge's SWITCH: the state and result of the case the router's `decision` picked (`s<i>`,
     /// `r<i>` for the decisions in `cases`), or the router's own state and the result before it (`s_pre`, `r_pre`)
     /// when the decision ended the graph.

@@ -2,7 +2,7 @@
 agentspanc server, one scenario per invocation.
 
 Usage: framework_client.py MODE   (MODE: openai | adk | langgraph-tools | langgraph-passthrough | langgraph-graph
-                                   | plan-send | skill)
+                                   | skill)
 
 Environment: AGENTSPAN_SERVER_URL (the server), AGENTSPAN_AUTO_START_SERVER=false. The models are openai/…, which the
 server answers through its OpenAI provider (the local double); the tool functions are served by the SDK's workers.
@@ -61,33 +61,6 @@ def langgraph_tools_agent():
 
     return create_agent(ChatOpenAI(model="gpt-4o"), tools=[tool(get_weather)], system_prompt="Answer weather questions.",
                         name="fw_lg_weather")
-
-
-def send_graph():
-    from langgraph.graph import END, START, StateGraph
-    from typing_extensions import TypedDict
-
-    class State(TypedDict):
-        text: str
-
-    def split(state: State) -> State:
-        return {"text": state["text"]}
-
-    def shout(state: State) -> State:
-        return {"text": state["text"].upper()}
-
-    def fan(state: State):
-        from langgraph.types import Send  # imported here: the SDK spots Send among the router's own names
-
-        return [Send("shout", {"text": word}) for word in state["text"].split()]
-
-    builder = StateGraph(State)
-    builder.add_node("split", split)
-    builder.add_node("shout", shout)
-    builder.add_edge(START, "split")
-    builder.add_conditional_edges("split", fan, ["shout"])
-    builder.add_edge("shout", END)
-    return builder.compile(name="fw_lg_send")
 
 
 def shouting_graph(checkpointer=None):
@@ -173,13 +146,6 @@ def main():
             report["result"] = result_record(runtime.run(shouting_graph(), "hello"))
         elif mode == "skill":
             report["result"] = result_record(runtime.run(shouting_skill(), "hello there"))
-        elif mode == "plan-send":
-            # A router fanning out with Send: agentspanc refuses it; the SDK raises with the server's message.
-            try:
-                runtime.plan(send_graph())
-                report["error"] = None
-            except Exception as error:  # noqa: BLE001 - the message is what the test reads
-                report["error"] = str(error)
         else:
             raise SystemExit("unknown mode " + mode)
     print(json.dumps(report, default=str), flush=True)

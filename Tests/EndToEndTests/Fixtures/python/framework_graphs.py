@@ -247,7 +247,7 @@ def subgraph_graph():
     return g.compile(name="fw_lg_outer")
 
 
-# --- map-reduce with Send: agentspanc refuses it (capture only) ----------------------------------------------------
+# --- map-reduce with Send: one branch per word, their notes collected by the operator.add reducer ------------------
 def fan_with_send(state):
     from langgraph.types import Send
 
@@ -335,6 +335,7 @@ def main():
         runs["react"] = record(runtime.run(agent_loop_graph(), "go"))
         runs["ask"] = record(runtime.run(llm_graph(), "What colour is the sky?"))
         runs["outer"] = record(runtime.run(subgraph_graph(), "quiet"))
+        runs["send"] = record(runtime.run(send_graph(), "tea coffee"))
         runs["post"] = answer_human(runtime, human_graph(), "  hello world  ")
     print(json.dumps(report, default=str), flush=True)
 
