@@ -30,7 +30,7 @@ public struct AgentCompiler: Sendable {
             return try passthrough(agent)
         }
         if let graph = config.metadata?["_graph_structure"], graph.objectValue != nil {
-            return try GraphWorkflow(agent: agent, graph: graph).compile()
+            return try GraphWorkflow(compiler: self, agent: agent, graph: graph).compile()
         }
         if config.external == true {
             throw CompileError("Cannot compile external agent '\(config.name)': it references a registered workflow")

@@ -27,6 +27,12 @@ enum HumanTaskBuilder {
         "ui:order": ["approved", "edited_output", "reason"], "approved": ["ui:widget": "radio"],
         "edited_output": ["ui:widget": "textarea"], "reason": ["ui:widget": "textarea"],
     ]
+    /// The answer schema of a LangGraph human node: free text or JSON, merged into the graph state.
+    static let graphNodeSchema: JSONValue = [
+        "type": "object",
+        "properties": ["response": ["type": "string", "title": "Response", "description": "Provide your response as JSON or plain text"]],
+    ]
+    static let graphNodeUISchema: JSONValue = ["ui:order": ["response"], "response": ["ui:widget": "textarea"]]
 
     /// The `__humanTaskDefinition` input.
     static func definition(_ displayName: String) -> JSONValue {

@@ -63,9 +63,8 @@ public enum FrameworkImporter {
         case .openai: return try OpenAIAgentsNormalizer.agent(object)
         case .googleADK: return try GoogleADKNormalizer.agent(object)
         case .langchain, .langgraph, .claudeAgentSDK: return try PassthroughNormalizer.agent(object, framework: framework)
-        case .vercelAI, .skill:
-            throw FrameworkImportError(
-                path: "framework", "'\(framework.rawValue)' agents are not supported by agentspanc yet; send agentConfig")
+        case .vercelAI: return try VercelAINormalizer.agent(object)
+        case .skill: return try SkillNormalizer.agent(object)
         }
     }
 

@@ -20,6 +20,9 @@ struct RawObject {
 
     func has(_ key: String) -> Bool { !(fields[key] ?? .null).isNull }
 
+    /// The object's keys, sorted (for maps keyed by user names: reducer fields, node names).
+    var keys: [String] { fields.keys.sorted() }
+
     /// The value at `key` (`.null` when absent), marked as read.
     mutating func take(_ key: String) -> JSONValue {
         read.insert(key)

@@ -103,6 +103,7 @@ public struct AgentspancServer: Sendable {
         TaskRoutes(engine: engine, tracing: tracing).register(on: routes)
         MetricsRoutes(engine: engine, metrics: metrics).register(on: routes)
         AgentStreamRoutes(engine: engine, hub: hub).register(on: routes)
+        FrameworkEventRoutes(hub: hub).register(on: routes)
         ExecutionSearchRoutes(engine: engine).register(on: routes)
         ExecutionFeedRoutes(feed: feed).register(on: routes)
         AgentPlanRoutes(engine: engine).register(on: routes)

@@ -89,6 +89,26 @@ struct FrameworkAgentTests {
         let output = "\(result["output"] ?? "")"
         #expect(output.contains("HELLO! (pid"), "\(result)")
         #expect(chatRequests(stack).isEmpty, "the graph needs no model")
+        // While it ran, the SDK's worker pushed a thinking event per node (POST /api/agent/events/{id}) into the stream.
+        let events = report["events"] as? [[Any]] ?? []
+        let thinking = events.filter { $0.first as? String == "thinking" }.compactMap { $0.last as? String }
+        #expect(thinking.contains("shout") && thinking.contains("exclaim"), "\(events)")
+    }
+
+    /// An agentskills.io skill (`skill(path, model=…)`): the server's model uses the skill's script, which the SDK's
+    /// worker runs.
+    @Test func skillRunsItsScriptThroughTheSDKsWorker() async throws {
+        let (report, stack) = try await scenario("skill")
+        let result = try #require(report["result"] as? [String: Any], "\(report)")
+        #expect(result["status"] as? String == "COMPLETED", "\(result)")
+        let first = chatRequests(stack).first?["body"] as? [String: Any]
+        let tools = (first?["tools"] as? [[String: Any]] ?? []).compactMap { ($0["function"] as? [String: Any])?["name"] as? String }
+        #expect(tools == ["shouter__shout", "shouter__read_skill_file"], "\(tools)")
+        let system = ((first?["messages"] as? [[String: Any]])?.first?["content"] as? String) ?? ""
+        #expect(system.contains("Shout the user's words with the shout script."), "\(system)")
+        let answer = "\(result["output"] ?? "")"
+        let pid = report["pid"] as? Int ?? -1
+        #expect(answer.contains("Final answer:") && answer.contains("X FROM PID") && !answer.contains("PID \(pid)"), "\(answer)")
     }
 
     /// A custom StateGraph: one task per node, each run by the SDK's node worker with the state passed along.
@@ -100,9 +120,67 @@ struct FrameworkAgentTests {
         #expect(chatRequests(stack).isEmpty, "the graph needs no model")
     }
 
-    @Test func langGraphBranchingGraphIsRefusedWithItsField() async throws {
-        let (report, _) = try await scenario("plan-branching")
-        let error = try #require(report["error"] as? String, "\(report)")
-        #expect(error.contains("rawConfig._graph.conditional_edges[0]") && error.contains("not supported"), "\(error)")
+    /// StateGraphs with conditional edges, fan-out/fan-in (also with Send), loops, and LLM, human and subgraph nodes
+    /// (`framework_graphs.py`): each runs on the server node by node, the SDK's workers running the node, router and
+    /// prep/finish functions, the server making the LLM node's model call and waiting for the human node's answer.
+    @Test func langGraphStructuresRunNodeByNode() async throws {
+        let stack = try PythonStack(python: try await PythonClients.interpreter(also: Self.frameworkPackages))
+        let environment = [
+            "AGENTSPAN_SERVER_URL": stack.apiURL, "AGENTSPAN_AUTO_START_SERVER": "false", "AGENTSPAN_LOG_LEVEL": "WARNING",
+            "AGENTSPAN_API_KEY": "",
+        ]
+        let (code, out, err) = try await stack.stoppingAfterwards {
+            try await stack.startOpenAIDouble()
+            try await stack.startServer()
+            return try await stack.runScript("framework_graphs.py", [], environment: environment, timeout: .seconds(400))
+        }
+        let diagnostics =
+            "exit \(code.map(String.init) ?? "timeout")\nstdout:\n\(out.suffix(6000))\nstderr:\n\(err.suffix(6000))\nserver:\n\(stack.server?.stderr.suffix(4000) ?? "")"
+        #expect(code == 0, "\(diagnostics)")
+        let report = try #require(out.lastJSONLine, "no report; \(diagnostics)")
+        let runs = try #require(report["runs"] as? [String: [String: Any]], "\(report)")
+        func run(_ name: String) -> (output: String, tasks: [String]) {
+            let record = runs[name] ?? [:]
+            #expect(record["status"] as? String == "COMPLETED", "\(name): \(record)")
+            // The workflow's output is `{result: <text>}`, the text often the final state as JSON.
+            let output = (record["output"] as? [String: Any])?["result"] as? String ?? "\(record["output"] ?? "")"
+            return (output, record["tasks"] as? [String] ?? [])
+        }
+        // Conditional edge: the router's decision picks the branch; both branches meet again at `sign`.
+        let good = run("mood_good"), bad = run("mood_bad")
+        #expect(good.output.contains("Great to hear! -- bot") && bad.output.contains("Sorry to hear that. -- bot"), "\(good) \(bad)")
+        #expect(good.tasks.contains("fw_lg_mood_cheer") && !good.tasks.contains("fw_lg_mood_console"), "\(good.tasks)")
+        #expect(bad.tasks.contains("fw_lg_mood_console") && !bad.tasks.contains("fw_lg_mood_cheer"), "\(bad.tasks)")
+        // Fan-out: both branches ran in parallel; the operator.add reducer kept both notes for the node after the join.
+        let research = run("research")
+        #expect(research.output.contains("economics of tea & history of tea"), "\(research)")
+        #expect(research.tasks.contains("_fork_plan") && research.tasks.contains("_join_plan"), "\(research.tasks)")
+        // Loops: the conditional edge back to `write`, and the ReAct shape (router → act → plain edge back).
+        let rewrite = run("rewrite")
+        #expect(rewrite.output.contains("draft+++") && rewrite.output.contains("\"rounds\": 3"), "\(rewrite)")
+        #expect(rewrite.tasks.filter { $0.hasPrefix("fw_lg_rewrite_write__") }.count == 3, "\(rewrite.tasks)")
+        let react = run("react")
+        #expect(react.output.contains("go**") && react.output.contains("\"rounds\": 3"), "\(react)")
+        #expect(react.tasks.filter { $0.hasPrefix("fw_lg_react_act__") }.count == 2, "\(react.tasks)")
+        // LLM node: the server made the call the node's llm.invoke() asked for; the finish worker used its answer.
+        let ask = run("ask")
+        #expect(ask.output.contains("model said: Nothing to do."), "\(ask)")
+        #expect(ask.tasks.contains("fw_lg_ask_ask_llm"), "\(ask.tasks)")
+        let calls = chatRequests(stack).compactMap { ($0["body"] as? [String: Any])?["messages"] as? [[String: Any]] }
+        let asked = calls.first { messages in messages.contains { "\($0["content"] ?? "")" == "What colour is the sky?" } }
+        #expect(asked?.first?["content"] as? String == "Answer in one word.", "\(calls)")
+        // Subgraph node: the subgraph ran as a sub-workflow of its own node tasks.
+        let outer = run("outer")
+        #expect(outer.output.contains("QUIET?"), "\(outer)")
+        #expect(outer.tasks.contains("sub:fw_lg_outer_delegate_upper"), "\(outer.tasks)")
+        // Human node: the run waited; the answer's fields joined the state the next node read.
+        let post = run("post")
+        #expect(post.output.contains("published: hello world (looks fine)"), "\(post)")
+        #expect(post.tasks.contains("human_approve") && runs["post"]?["waited"] as? Bool == true, "\(post.tasks)")
+        // Send fan-out: one dynamic branch per word; the operator.add reducer collected every branch's note.
+        let send = run("send")
+        #expect(send.output.contains("history of tea") && send.output.contains("history of coffee"), "\(send)")
+        #expect(send.tasks.contains("_dyn_fork_plan") && send.tasks.filter { $0.hasPrefix("fw_lg_send_history__dyn_") }.count == 2, "\(send.tasks)")
     }
+
 }

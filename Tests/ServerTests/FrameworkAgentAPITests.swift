@@ -90,7 +90,7 @@ struct FrameworkAgentAPITests {
 
     @Test(arguments: [
         ("openai_web_search", "rawConfig.tools[0]"), ("openai_input_guardrail", "rawConfig.input_guardrails"),
-        ("adk_loop_unbounded", "rawConfig.max_iterations"), ("langgraph_conditional", "rawConfig._graph.conditional_edges[0]"),
+        ("adk_loop_unbounded", "rawConfig.max_iterations"),
         ("openai_handoff", "front_desk_transfer_to_billing"),
     ])
     func unmappableFieldsAreRefusedByPath(_ name: String, _ path: String) async throws {
@@ -110,5 +110,27 @@ struct FrameworkAgentAPITests {
         #expect(status == 400 && body.contains("unknown framework 'crewai'"), "\(body)")
         let (missing, text) = try await server.request(.POST, "/api/agent/compile", body: #"{"framework":"openai"}"#)
         #expect(missing == 400 && text.contains("rawConfig is required"), "\(text)")
+    }
+
+    /// A Vercel AI agent and a skill compile like any agent; the SDK's workers serve their tools.
+    @Test func vercelAIAndSkillAgentsCompile() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let vercel: JSONValue = [
+            "framework": "vercel_ai",
+            "rawConfig": ["name": "helper", "model": "gpt-4o", "system": "Be brief.", "tools": ["lookup": ["_worker_ref": "lookup", "description": "Look up"]]],
+        ]
+        let compiled: [String: JSONValue] = try await server.json(.POST, "/api/agent/compile", body: vercel.jsonText())
+        #expect(compiled["workflowDef"]?["name"] == "helper" && compiled["workflowDef"]?["metadata"]["agent_sdk"] == "vercel_ai")
+        #expect(compiled["workflowDef"]?.jsonText().contains("Be brief.") == true)
+        let skill: [String: JSONValue] = try await server.json(.POST, "/api/agent/deploy", body: try Self.request("skill_greeter"))
+        #expect(skill["agentName"] == "greeter")
+        for worker in ["greeter__shout", "greeter__read_skill_file"] {
+            let taskDef: [String: JSONValue] = try await server.json(.GET, "/api/metadata/taskdefs/\(worker)")
+            #expect(taskDef["name"] == .string(worker))
+        }
+        let (status, body) = try await server.request(
+            .POST, "/api/agent/compile", body: #"{"framework":"vercel_ai","rawConfig":{"name":"x","onFinish":{"_worker_ref":"cb"}}}"#)
+        #expect(status == 400 && body.contains("rawConfig.onFinish"), "\(body)")
     }
 }

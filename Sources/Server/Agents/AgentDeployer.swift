@@ -89,8 +89,7 @@ struct AgentDeployer: Sendable {
             def.metadata = metadata
             let required = compiler.requiredWorkers(of: def, config: config)
             // The SDK serves a framework agent's functions and nothing else (no transfer or check workers).
-            let graphWorkers = (config.metadata?["_graph_structure"]?["nodes"].arrayValue ?? []).compactMap { $0["_worker_ref"].stringValue }
-            let served = Set(Self.workerToolNames(configJSON) + graphWorkers)
+            let served = Set(Self.workerToolNames(configJSON))
             let unserved = required.filter { !served.contains($0) }
             guard unserved.isEmpty else {
                 throw APIError.badRequest(

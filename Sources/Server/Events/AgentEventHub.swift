@@ -23,9 +23,12 @@ enum StreamItem: Sendable {
 actor AgentEventHub {
     private struct Execution {
         var events: [AgentStreamEvent] = []
+        /// How many of `events` the journal gave (their ids are 1 … n); pushed events do not count.
+        var derived = 0
         var frames: [ByteBuffer] = []
         var lastSeq: Int64 = 0
         var subscribers: [UUID: AsyncStream<StreamItem>.Continuation] = [:]
+        /// Set while the last event the journal gave is terminal (pushed events do not change it).
         var finishedAt: Date?
         /// A read of the journal found records not yet consistent with it; until the retry, the journal (not the
         /// live feed) is the source, so nothing is skipped or taken out of order.
@@ -39,6 +42,7 @@ actor AgentEventHub {
         case heartbeat
         case history(root: String, reply: CheckedContinuation<[AgentStreamEvent], Never>)
         case retry(root: String)
+        case push(root: String, AgentEventDeriver.Draft)
     }
 
     private let engine: WorkflowEngine
@@ -95,6 +99,24 @@ actor AgentEventHub {
         return await withCheckedContinuation { reply in input.yield(.history(root: executionID, reply: reply)) }
     }
 
+    /// Adds an event a framework worker pushed (``FrameworkEvent``) to the stream of the execution it names (or of
+    /// that execution's root, for a sub-workflow); dropped when no such execution exists.
+    ///
+    /// Pushed events live in memory only, as on Agentspan. So that the journal's numbering stays the same after a
+    /// restart, a pushed event carries the id of the event before it: a client resuming after that id does not see
+    /// it again, and a first connect sees everything.
+    nonisolated func push(_ draft: AgentEventDeriver.Draft) async {
+        var root = draft.executionId
+        var hops = 0
+        while hops < 64 {
+            guard let execution = try? await engine.workflow(id: root, includeTasks: false) else { return }
+            guard let parent = execution.parentWorkflowId else { break }
+            root = parent
+            hops += 1
+        }
+        workInput.yield(.push(root: root, draft))
+    }
+
     private func process() async {
         for await item in work {
             switch item {
@@ -103,10 +125,10 @@ actor AgentEventHub {
             case .subscribe(let root, let after, let id, let continuation):
                 await load(root)
                 guard var execution = executions[root] else { continuation.finish(); continue }
-                for (event, frame) in zip(execution.events, execution.frames) where event.id > after {
+                for (event, frame) in zip(execution.events, execution.frames) where event.id > after || after == 0 {
                     continuation.yield(.event(event, frame: frame))
                 }
-                if execution.events.last.map({ isTerminal($0, root: root) }) == true {
+                if execution.finishedAt != nil {
                     continuation.finish()
                 } else {
                     execution.subscribers[id] = continuation
@@ -118,6 +140,15 @@ actor AgentEventHub {
                 guard executions[root] != nil else { continue }
                 executions[root]?.awaitingRetry = false
                 await catchUp(root)
+            case .push(let root, let draft):
+                await load(root)
+                guard var execution = executions[root] else { continue }
+                let event = draft.event(id: execution.derived)
+                let frame = ByteBuffer(string: AgentStreamRoutes.frame(event))
+                execution.events.append(event)
+                execution.frames.append(frame)
+                for continuation in execution.subscribers.values { continuation.yield(.event(event, frame: frame)) }
+                executions[root] = execution
             case .history(let root, let reply):
                 await load(root)
                 reply.resume(returning: executions[root]?.events ?? [])
@@ -208,7 +239,8 @@ actor AgentEventHub {
         guard var execution = executions[root] else { return }
         execution.lastSeq = max(execution.lastSeq, lastSeq)
         for draft in drafts {
-            let event = draft.event(id: execution.events.count + 1)
+            execution.derived += 1
+            let event = draft.event(id: execution.derived)
             let frame = ByteBuffer(string: AgentStreamRoutes.frame(event))
             execution.events.append(event)
             execution.frames.append(frame)
@@ -217,6 +249,9 @@ actor AgentEventHub {
                 for continuation in execution.subscribers.values { continuation.finish() }
                 execution.subscribers = [:]
                 execution.finishedAt = Date()
+            } else {
+                // Running again (a retry or restart after the end).
+                execution.finishedAt = nil
             }
         }
         executions[root] = execution

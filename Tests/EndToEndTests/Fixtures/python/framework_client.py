@@ -2,7 +2,7 @@
 agentspanc server, one scenario per invocation.
 
 Usage: framework_client.py MODE   (MODE: openai | adk | langgraph-tools | langgraph-passthrough | langgraph-graph
-                                   | plan-branching)
+                                   | skill)
 
 Environment: AGENTSPAN_SERVER_URL (the server), AGENTSPAN_AUTO_START_SERVER=false. The models are openai/…, which the
 server answers through its OpenAI provider (the local double); the tool functions are served by the SDK's workers.
@@ -63,31 +63,6 @@ def langgraph_tools_agent():
                         name="fw_lg_weather")
 
 
-def branching_graph():
-    from langgraph.graph import END, START, StateGraph
-    from typing_extensions import TypedDict
-
-    class State(TypedDict):
-        text: str
-
-    def shout(state: State) -> State:
-        return {"text": state["text"].upper()}
-
-    def exclaim(state: State) -> State:
-        return {"text": state["text"] + "!"}
-
-    def route(state: State) -> str:
-        return "exclaim" if state["text"] else "__end__"
-
-    builder = StateGraph(State)
-    builder.add_node("shout", shout)
-    builder.add_node("exclaim", exclaim)
-    builder.add_edge(START, "shout")
-    builder.add_conditional_edges("shout", route, {"exclaim": "exclaim", "__end__": END})
-    builder.add_edge("exclaim", END)
-    return builder.compile(name="fw_lg_branching")
-
-
 def shouting_graph(checkpointer=None):
     from langgraph.graph import END, START, StateGraph
     from typing_extensions import TypedDict
@@ -110,6 +85,46 @@ def shouting_graph(checkpointer=None):
     return builder.compile(name="fw_lg_shouter", checkpointer=checkpointer)
 
 
+def stream_events(execution_id, wanted, timeout=60):
+    """The execution's stream events `(type, content)`, read again until every `wanted` pair is there (the SDK's worker
+    pushes them from a background thread, so the last may arrive after the run ended)."""
+    import requests
+
+    url = os.environ["AGENTSPAN_SERVER_URL"].rstrip("/") + "/agent/stream/" + execution_id
+    deadline = time.time() + timeout
+    seen = []
+    while time.time() < deadline:
+        seen = []
+        with requests.get(url, stream=True, timeout=30, headers={"Accept": "text/event-stream"}) as response:
+            for line in response.iter_lines(decode_unicode=True):
+                if line and line.startswith("data:"):
+                    event = json.loads(line[5:])
+                    seen.append([event.get("type"), event.get("content")])
+        if all(list(pair) in seen for pair in wanted):
+            break
+        time.sleep(0.5)
+    return seen
+
+
+def shouting_skill():
+    """An agentskills.io skill directory with one script and one reference file."""
+    import tempfile
+
+    from agentspan.agents.skill import skill
+
+    root = tempfile.mkdtemp()
+    path = os.path.join(root, "shouter")
+    os.makedirs(os.path.join(path, "scripts"))
+    os.makedirs(os.path.join(path, "references"))
+    with open(os.path.join(path, "SKILL.md"), "w") as out:
+        out.write("---\nname: shouter\ndescription: Shouts.\n---\nShout the user's words with the shout script.\n")
+    with open(os.path.join(path, "scripts", "shout.sh"), "w") as out:
+        out.write('echo "$@ from pid $$" | tr a-z A-Z\n')
+    with open(os.path.join(path, "references", "style.md"), "w") as out:
+        out.write("Loud.\n")
+    return skill(path, model="openai/gpt-4o")
+
+
 def main():
     mode = sys.argv[1]
     report = {"mode": mode, "pid": os.getpid()}
@@ -123,16 +138,14 @@ def main():
         elif mode == "langgraph-passthrough":
             from langgraph.checkpoint.memory import MemorySaver
 
-            report["result"] = result_record(runtime.run(shouting_graph(MemorySaver()), "hello", session_id="s1"))
+            result = runtime.run(shouting_graph(MemorySaver()), "hello", session_id="s1")
+            report["result"] = result_record(result)
+            # The SDK's passthrough worker pushes a thinking event per graph node (POST /agent/events/{id}).
+            report["events"] = stream_events(result.execution_id, [["thinking", "shout"], ["thinking", "exclaim"]])
         elif mode == "langgraph-graph":
             report["result"] = result_record(runtime.run(shouting_graph(), "hello"))
-        elif mode == "plan-branching":
-            # A graph with a conditional edge: agentspanc refuses it; the SDK raises with the server's message.
-            try:
-                runtime.plan(branching_graph())
-                report["error"] = None
-            except Exception as error:  # noqa: BLE001 - the message is what the test reads
-                report["error"] = str(error)
+        elif mode == "skill":
+            report["result"] = result_record(runtime.run(shouting_skill(), "hello there"))
         else:
             raise SystemExit("unknown mode " + mode)
     print(json.dumps(report, default=str), flush=True)
