@@ -38,7 +38,9 @@ struct MultiAgentCompiler {
 
     /// The `_budget_outer` input of the sub-agents when a budget applies (`startRef`: the parent's first task).
     func budgetOuter(startRef: String? = nil, share: Int = 1) -> JSONValue? {
-        compiler.budgeted ? BudgetBuilder.outer(agent, startRef: startRef ?? "\(agent.r)_ctx_resolve", share: share) : nil
+        // Not a ternary: `nil` there would be JSONValue's null literal, not "no input".
+        guard compiler.budgeted else { return Optional.none }
+        return BudgetBuilder.outer(agent, startRef: startRef ?? "\(agent.r)_ctx_resolve", share: share)
     }
 
     /// The parent's budget check after sub-agents returned (nothing when no budget applies).

@@ -224,7 +224,7 @@ struct SingleAgentCompiler {
             for sub in subAgents {
                 let unit = AgentUnit(config: sub)
                 let ref = "\(r)_transfer_\(unit.r)"
-                let outer = compiler.budgeted ? BudgetBuilder.outer(agent, startRef: "\(r)_ctx_resolve") : nil
+                let outer: JSONValue? = compiler.budgeted ? BudgetBuilder.outer(agent, startRef: "\(r)_ctx_resolve") : Optional.none
                 cases[sub.name] = [try compiler.subAgentTask(
                     sub, ref: ref, prompt: "${workflow.input.prompt}", context: "${workflow.variables._agent_state}", outer: outer)]
                 if compiler.budgeted {

@@ -61,7 +61,8 @@ struct MultiAgentBudgetTests {
         let (code, out, err) = try await stack.cli(["run", specPath, "budget test", "--json"], timeout: .seconds(180))
         #expect(code == 0, "\(err)")
         let events = out.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
-        let id = try #require(events.first?["executionId"].stringValue, "\(out)\n\(err)")
+        // Events of sub-agents carry their own execution ids; `done` is the root's.
+        let id = try #require(events.last { $0["type"] == "done" }?["executionId"].stringValue, "\(out)\n\(err)")
         let (_, statusText, _) = try await stack.cli(["status", id])
         return Outcome(events: events, status: (try? JSONValue.parse(statusText)) ?? .null, stdout: out, stderr: err)
     }
@@ -149,7 +150,8 @@ struct MultiAgentBudgetTests {
             """, conversations: [
                 Self.conversation(system: "You are north", tool: "tick"), Self.conversation(system: "You are south", tool: "tock"),
             ])
-        #expect(outcome.calls("tick") == 3 && outcome.calls("tock") == 0, "\(outcome.stdout)")
+        let (north, south) = (outcome.calls("tick"), outcome.calls("tock"))
+        #expect(north + south == 3 && min(north, south) == 0, "the first speaker was stopped mid-loop: \(outcome.stdout)")
         #expect(outcome.exhausted.map(\.["content"]) == ["budget exhausted: maxToolCalls of circle (3 used of 3)"], "\(outcome.exhausted)")
         Self.expectCleanStop(outcome, limits: ["maxToolCalls": 3])
     }
