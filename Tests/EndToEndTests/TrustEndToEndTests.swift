@@ -322,9 +322,12 @@ struct TrustEndToEndTests {
         func waitForApproval(afterWipes wipes: Int) async throws -> WorkflowExecution {
             let deadline = ContinuousClock.now + .seconds(90)
             while ContinuousClock.now < deadline {
-                let run = try await client.workflow(id: id)
-                let ended = run.tasks.filter { $0.taskDefName == "wipe" && $0.status.isTerminal }.count
-                if ended == wipes, (try? await agents.status(executionID: id))?.isWaiting == true { return run }
+                // The run is read after the status says it waits, so it holds the waiting HUMAN task.
+                if (try? await agents.status(executionID: id))?.isWaiting == true {
+                    let run = try await client.workflow(id: id)
+                    let ended = run.tasks.filter { $0.taskDefName == "wipe" && $0.status.isTerminal }.count
+                    if ended == wipes, run.tasks.contains(where: { $0.taskType == "HUMAN" && $0.status == .inProgress }) { return run }
+                }
                 try await Task.sleep(for: .milliseconds(100))
             }
             throw TimeoutError(what: "approval after \(wipes) wipes")
