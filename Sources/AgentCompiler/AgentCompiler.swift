@@ -7,6 +7,8 @@ import Workflow
 public struct AgentCompiler: Sendable {
     /// Prices per model that `budget.maxCostUSD` turns token counts into cost with.
     public var prices: PriceTable
+    /// The budgets of the agent being compiled and its ancestors (empty: no budget applies, nothing is counted).
+    var budgets: [BudgetConfig] = []
 
     /// Creates a compiler; `prices` defaults to ``PriceTable/standard``.
     public init(prices: PriceTable = .standard) {
@@ -36,6 +38,9 @@ public struct AgentCompiler: Sendable {
             throw CompileError("Cannot compile external agent '\(config.name)': it references a registered workflow")
         }
         var def: WorkflowDef
+        // The agent's own budget applies to it and to everything it runs.
+        var compiler = self
+        if let budget = config.budget { compiler.budgets.append(budget) }
         if !config.agents.isEmpty {
             let names = config.agents.map(\.name)
             if Set(names).count != names.count {
@@ -43,13 +48,13 @@ public struct AgentCompiler: Sendable {
             }
         }
         if !config.agents.isEmpty && config.tools.isEmpty {
-            def = try MultiAgentCompiler(compiler: self, agent: agent).compile()
+            def = try MultiAgentCompiler(compiler: compiler, agent: agent).compile()
         } else if !config.agents.isEmpty {
-            def = try SingleAgentCompiler(compiler: self, agent: agent).compileWithTools(subAgents: config.agents)
+            def = try SingleAgentCompiler(compiler: compiler, agent: agent).compileWithTools(subAgents: config.agents)
         } else if config.tools.isEmpty {
-            def = try SingleAgentCompiler(compiler: self, agent: agent).compileSimple()
+            def = try SingleAgentCompiler(compiler: compiler, agent: agent).compileSimple()
         } else {
-            def = try SingleAgentCompiler(compiler: self, agent: agent).compileWithTools()
+            def = try SingleAgentCompiler(compiler: compiler, agent: agent).compileWithTools()
         }
         PostProcessor.finish(&def)
         var metadata = def.metadata ?? [:]
@@ -77,13 +82,24 @@ public struct AgentCompiler: Sendable {
         return def
     }
 
-    /// The SUB_WORKFLOW task running a sub-agent (§12.1).
+    /// Whether a budget applies to the agent being compiled (its own or an ancestor's).
+    var budgeted: Bool { !budgets.isEmpty }
+
+    /// The price of `agent`'s model for budget checks (a missing one is an error under a `maxCostUSD`).
+    func budgetPrice(_ agent: AgentUnit) throws(CompileError) -> JSONValue {
+        try BudgetBuilder.price(agent, prices: prices, needsCost: budgets.contains { $0.maxCostUSD != nil })
+    }
+
+    /// The SUB_WORKFLOW task running a sub-agent (§12.1); `outer` is the parent's budget input
+    /// (``BudgetBuilder/outer(_:startRef:)``) when a budget applies.
     func subAgentTask(
-        _ sub: AgentConfig, ref: String, prompt: String, context: String?, forwardContext: Bool = true
+        _ sub: AgentConfig, ref: String, prompt: String, context: String?, forwardContext: Bool = true,
+        outer: JSONValue? = nil
     ) throws(CompileError) -> WorkflowTask {
         var inputs: [String: JSONValue] = [
             "prompt": .string(prompt), "media": "${workflow.input.media}", "session_id": "${workflow.input.session_id}",
         ]
+        if let outer { inputs["_budget_outer"] = outer }
         if forwardContext { inputs["__agentspan_ctx__"] = "${workflow.input.__agentspan_ctx__}" }
         if let context { inputs["context"] = .string(context) }
         if sub.includeContents?.lowercased() == "none" { inputs["include_contents"] = "none" }

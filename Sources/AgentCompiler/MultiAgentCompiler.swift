@@ -20,6 +20,7 @@ struct MultiAgentCompiler {
         case "swarm": def = try SwarmStrategy(base: self).compile()
         default: throw CompileError("Unknown strategy: \(strategy)")
         }
+        if compiler.budgeted { def.outputParameters?["budgetSpent"] = "${workflow.variables._budget_spent}" }
         SingleAgentCompiler.applyTimeout(&def, agent)
         let guardrails = agent.outputGuardrails
         return guardrails.isEmpty ? def : try wrapWithGuardrails(def, guardrails)
@@ -33,6 +34,22 @@ struct MultiAgentCompiler {
     /// INLINE `R(X)_ctx_resolve` (the input context or `{}`).
     func contextResolve(_ ref: String? = nil) -> WorkflowTask {
         .inline(ref ?? "\(agent.r)_ctx_resolve", Scripts.nullCoalesce, ["ctx": "${workflow.input.context}"])
+    }
+
+    /// The `_budget_outer` input of the sub-agents when a budget applies (`startRef`: the parent's first task).
+    func budgetOuter(startRef: String? = nil, share: Int = 1) -> JSONValue? {
+        // Not a ternary: `nil` there would be JSONValue's null literal, not "no input".
+        guard compiler.budgeted else { return Optional.none }
+        return BudgetBuilder.outer(agent, startRef: startRef ?? "\(agent.r)_ctx_resolve", share: share)
+    }
+
+    /// The parent's budget check after sub-agents returned (nothing when no budget applies).
+    func budgetCheck(
+        _ ref: String, after subs: [(name: String, ref: String)], now: String, result: JSONValue, startRef: String? = nil
+    ) -> [WorkflowTask] {
+        guard compiler.budgeted else { return [] }
+        return BudgetBuilder.afterSubAgents(
+            ref, agent: agent, subs: subs, startRef: startRef ?? "\(agent.r)_ctx_resolve", now: now, result: result)
     }
 
     /// The transcript's first value: sub-agent introductions, then the prompt.
@@ -72,16 +89,20 @@ struct MultiAgentCompiler {
     }
 
     /// One conversation turn of sub-agent `sub`: SUB_WORKFLOW, transcript concat, context merge, SET_VARIABLE.
+    /// Under a budget the turn ends with the parent's check; `budgetName` is the name whose own budget a stop of
+    /// the sub-agent may be (`sub.name` unless given).
     func turn(
         _ sub: AgentConfig, ref: String, concatRef: String, mergeRef: String, setRef: String,
-        extraSet: [String: JSONValue] = [:], subTask: WorkflowTask? = nil
+        extraSet: [String: JSONValue] = [:], subTask: WorkflowTask? = nil, budgetName: String? = nil
     ) throws(CompileError) -> [WorkflowTask] {
-        let task: WorkflowTask
+        var task: WorkflowTask
         if let subTask {
             task = subTask
+            if let outer = budgetOuter() { task.inputParameters["_budget_outer"] = outer }
         } else {
             task = try compiler.subAgentTask(
-                sub, ref: ref, prompt: "${workflow.variables.conversation}", context: "${workflow.variables._agent_state}")
+                sub, ref: ref, prompt: "${workflow.variables.conversation}", context: "${workflow.variables._agent_state}",
+                outer: budgetOuter())
         }
         var variables = extraSet
         variables["conversation"] = expr("\(concatRef).output.result")
@@ -91,7 +112,8 @@ struct MultiAgentCompiler {
             .inline(concatRef, Scripts.concat(agent: sub.name), ["prev": "${workflow.variables.conversation}", "response": expr("\(ref).output.result")]),
             .inline(mergeRef, Scripts.flatMergeContext, ["parent": "${workflow.variables._agent_state}", "child": expr("\(ref).output.context")]),
             .setVariable(setRef, variables),
-        ]
+        ] + budgetCheck(
+            "\(ref)_budget", after: [(budgetName ?? sub.name, ref)], now: "\(ref).endTime", result: expr("\(ref).output.result"))
     }
 
     /// §12.11: the strategy runs as an inline sub-workflow inside a loop that applies the output guardrails.

@@ -22,7 +22,8 @@ struct ParallelStrategy {
         }
         for (i, sub) in base.subAgents.enumerated() {
             let ref = "\(r)_parallel_\(i)_\(sub.name)"
-            branches.append([try base.compiler.subAgentTask(sub, ref: ref, prompt: "${workflow.input.prompt}", context: "${workflow.variables.context}")])
+            branches.append([try base.compiler.subAgentTask(
+                sub, ref: ref, prompt: "${workflow.input.prompt}", context: "${workflow.variables.context}", outer: base.budgetOuter(share: base.subAgents.count))])
             refs.append(ref)
             results[sub.name] = expr("\(ref).output.result")
             merge["child_\(i)"] = expr("\(ref).output.context")
@@ -36,6 +37,10 @@ struct ParallelStrategy {
             .inline("\(r)_ctx_merge", Scripts.namespacedMergeContext, merge),
             .setVariable("\(r)_ctx_set", ["context": expr("\(r)_ctx_merge.output.result")]),
         ]
+        // Branches run at once, each bounded by the spend at the fork; their sum is checked at the join.
+        def.tasks += base.budgetCheck(
+            "\(r)_budget", after: zip(base.subAgents, refs).map { (name: $0.name, ref: $1) }, now: "\(r)_fork_join.endTime",
+            result: expr("\(r)_aggregate.output.result.result"))
         def.outputParameters = [
             "result": expr("\(r)_aggregate.output.result.result"), "subResults": expr("\(r)_aggregate.output.result.subResults"),
             "context": "${workflow.variables.context}",

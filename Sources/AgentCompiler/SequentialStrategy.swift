@@ -39,7 +39,12 @@ struct SequentialStrategy {
             let sub = subs[i]
             let ref = stepRef(i, sub)
             let prompt = prev.map { "${workflow.input.prompt}\n\nPrevious agent output:\n\($0)" } ?? "${workflow.input.prompt}"
-            tasks.append(try base.compiler.subAgentTask(sub, ref: ref, prompt: prompt, context: "${workflow.variables.context}"))
+            let start = "\(r)_ctx_init_resolve"
+            tasks.append(try base.compiler.subAgentTask(
+                sub, ref: ref, prompt: prompt, context: "${workflow.variables.context}", outer: base.budgetOuter(startRef: start)))
+            tasks += base.budgetCheck(
+                "\(ref)_budget", after: [(sub.name, ref)], now: "\(ref).endTime", result: expr("\(ref).output.result"),
+                startRef: start)
             if mergeContext {
                 tasks.append(.inline("\(r)_ctx_merge_\(i)", Scripts.flatMergeContext, [
                     "parent": "${workflow.variables.context}", "child": expr("\(ref).output.context"),

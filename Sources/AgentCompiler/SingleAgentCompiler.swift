@@ -61,13 +61,18 @@ struct SingleAgentCompiler {
         let guardrails = agent.outputGuardrails
         var tasks = Self.instructionTasks(agent)
         var llm = try LLMTaskBuilder.build(agent, tools: .none)
+        // Under a budget the single turn is counted for the parent (never stopped: it is the whole run).
+        let spend = compiler.budgeted
+            ? BudgetBuilder.spend(agent, llmRef: "\(r)_llm", startRef: "\(r)_llm", price: try compiler.budgetPrice(agent)) : nil
         guard !guardrails.isEmpty else {
             tasks.append(llm)
+            if let spend { tasks.append(spend) }
             def.tasks = tasks
             def.outputParameters = [
                 "result": expr("\(r)_llm.output.result"), "finishReason": expr("\(r)_llm.output.finishReason"),
                 "context": "${workflow.input.context}",
             ]
+            if spend != nil { def.outputParameters?["budgetSpent"] = expr("\(r)_budget.output.result.spent") }
             return def
         }
         let compiled = try GuardrailBuilder.compile(
@@ -82,11 +87,13 @@ struct SingleAgentCompiler {
             loop: "\(r)_loop", llm: "\(r)_llm", maxTurns: agent.maxTurns, reason: "(" + compiled.terms.joined(separator: " || ") + ")")
         tasks.append(.doWhile("\(r)_loop", condition: condition, inputs: loopInputs, body: [llm] + compiled.tasks))
         tasks.append(resolveOutput())
+        if let spend { tasks.append(spend) }
         def.tasks = tasks
         def.outputParameters = [
             "result": expr("\(r)_resolve_output.output.result.result"),
             "finishReason": expr("\(r)_resolve_output.output.result.finishReason"), "context": "${workflow.input.context}",
         ]
+        if spend != nil { def.outputParameters?["budgetSpent"] = expr("\(r)_budget.output.result.spent") }
         Self.applyTimeout(&def, agent)
         return def
     }
@@ -151,9 +158,9 @@ struct SingleAgentCompiler {
         body.append(llm)
         if let callback = callbacks["after_model"] { body.append(callbackTask(callback, position: "after_model")) }
         body += guardrails.tasks
-        if let budget = config.budget {
-            body += try BudgetBuilder.tasks(
-                budget, agent: agent, llmRef: "\(r)_llm", startRef: "\(r)_ctx_resolve", prices: compiler.prices)
+        if compiler.budgeted {
+            body += BudgetBuilder.loopCheck(
+                agent, llmRef: "\(r)_llm", startRef: "\(r)_ctx_resolve", price: try compiler.budgetPrice(agent))
         }
         body.append(router)
 
@@ -217,7 +224,14 @@ struct SingleAgentCompiler {
             for sub in subAgents {
                 let unit = AgentUnit(config: sub)
                 let ref = "\(r)_transfer_\(unit.r)"
-                cases[sub.name] = [try compiler.subAgentTask(sub, ref: ref, prompt: "${workflow.input.prompt}", context: "${workflow.variables._agent_state}")]
+                let outer: JSONValue? = compiler.budgeted ? BudgetBuilder.outer(agent, startRef: "\(r)_ctx_resolve") : Optional.none
+                cases[sub.name] = [try compiler.subAgentTask(
+                    sub, ref: ref, prompt: "${workflow.input.prompt}", context: "${workflow.variables._agent_state}", outer: outer)]
+                if compiler.budgeted {
+                    cases[sub.name]! += BudgetBuilder.afterSubAgents(
+                        "\(ref)_budget", agent: agent, subs: [(sub.name, ref)], startRef: "\(r)_ctx_resolve",
+                        now: "\(ref).endTime", result: expr("\(ref).output.result"))
+                }
                 results[sub.name] = expr("\(ref).output.result")
             }
             top.append(.switchOn("\(r)_transfer_check", "${\(r)_check_transfer.output.transfer_to}", cases: cases))
@@ -225,6 +239,7 @@ struct SingleAgentCompiler {
         } else {
             output["rejectionReason"] = "${workflow.variables.rejectionReason}"
         }
+        if compiler.budgeted { output["budgetSpent"] = "${workflow.variables._budget_spent}" }
         def.tasks = top
         def.outputParameters = output
         Self.applyTimeout(&def, agent)

@@ -31,7 +31,7 @@ struct SwarmStrategy {
                 extraSet: [
                     "last_response": expr("\(ref).output.result"), "is_transfer": expr("\(ref).output.is_transfer"),
                     "transfer_to": expr("\(ref).output.transfer_to"),
-                ], subTask: subTask)
+                ], subTask: subTask, budgetName: i == 0 ? ref : nil)
         }
         var body: [WorkflowTask] = [
             .switchOn("\(r)_switch", "${workflow.variables.active_agent}", cases: cases),
@@ -76,9 +76,12 @@ struct SwarmStrategy {
         if !isParent && !member.agents.isEmpty {
             // Hierarchical member: its own team runs first, then one LLM turn decides whether to transfer.
             def.description = "Swarm hierarchical agent: \(s)"
-            let inner = WorkflowTask.subWorkflow("\(s)_inner", name: "\(s)_strategy", [
+            var innerInputs: [String: JSONValue] = [
                 "prompt": "${workflow.input.prompt}", "media": "${workflow.input.media}", "session_id": "${workflow.input.session_id}",
-            ], definition: try base.compiler.compileAgent(member))
+            ]
+            if base.compiler.budgeted { innerInputs["_budget_outer"] = "${workflow.input._budget_outer}" }
+            let inner = WorkflowTask.subWorkflow(
+                "\(s)_inner", name: "\(s)_strategy", innerInputs, definition: try base.compiler.compileAgent(member))
             let transferLLM = LLMTaskBuilder.plain(
                 "\(s)_transfer_llm", model: try ModelRef(member.model),
                 system: "You have just completed your task. Your result is shown above.\n\nIf another agent should handle a different part of the request, call the appropriate transfer tool. Otherwise, do NOT call any tool — just respond with a brief acknowledgment.",
@@ -86,27 +89,42 @@ struct SwarmStrategy {
                 tools: transfers.map(ToolCatalog.spec))
             def.tasks = [inner, transferLLM, checkTransfer(s, llm: "\(s)_transfer_llm")]
             def.outputParameters = ["result": expr("\(s)_inner.output.result"), "finishReason": "stop"].merging(transferOutputs) { $1 }
+            if base.compiler.budgeted {
+                def.outputParameters?["budgetSpent"] = expr("\(s)_inner.output.budgetSpent")
+                def.outputParameters?["budget"] = expr("\(s)_inner.output.budget")
+            }
             PostProcessor.finish(&def)
             return def
         }
         var config = member
         config.agents = []
         config.tools = member.tools + transfers
+        // The parent's own budget is the swarm's, checked through `_budget_outer`; a member's bounds its turns.
+        if isParent { config.budget = nil }
         let unit = AgentUnit(config: config)
         let llmRef = "\(s)_llm"
         let llm = try LLMTaskBuilder.build(unit, ref: llmRef, tools: .specs(config.tools.map(ToolCatalog.spec)))
         let (router, _) = try ToolRouterBuilder(agent: unit, tools: config.tools, llmRef: llmRef).build()
+        let budgeted = base.compiler.budgeted || config.budget != nil
+        var budget: [WorkflowTask] = []
+        if budgeted {
+            let price = try BudgetBuilder.price(
+                unit, prices: base.compiler.prices,
+                needsCost: config.budget?.maxCostUSD != nil || base.compiler.budgets.contains { $0.maxCostUSD != nil })
+            budget = BudgetBuilder.loopCheck(unit, llmRef: llmRef, startRef: "\(s)_init_state", price: price, ref: "\(s)_budget")
+        }
         let calls = "($.\(llmRef)['toolCalls'] != null && $.\(llmRef)['toolCalls'].length > 0)"
         let condition = "if ( $.\(s)_loop['iteration'] < 25 && ($.\(llmRef)['finishReason'] == 'LENGTH' || $.\(llmRef)['finishReason'] == 'MAX_TOKENS' || (\(calls) && ($.\(s)_check_transfer.is_transfer != true))) ) { true; } else { false; }"
         def.tasks = [
             .setVariable("\(s)_init_state", ["_agent_state": [:]]),
             .doWhile("\(s)_loop", condition: condition, inputs: [
                 "\(s)_loop": expr("\(s)_loop"), llmRef: expr(llmRef), "\(s)_check_transfer": expr("\(s)_check_transfer"),
-            ], body: [llm, router, checkTransfer(s, llm: llmRef)]),
+            ], body: [llm] + budget + [router, checkTransfer(s, llm: llmRef)]),
         ]
         def.outputParameters = [
             "result": expr("\(llmRef).output.result"), "finishReason": expr("\(llmRef).output.finishReason"),
         ].merging(transferOutputs) { $1 }
+        if budgeted { def.outputParameters?["budgetSpent"] = "${workflow.variables._budget_spent}" }
         PostProcessor.finish(&def)
         return def
     }

@@ -32,7 +32,10 @@ struct ToolRouterBuilder {
             toolCase += guardrails.tasks
         }
         let approvals = tools.filter(\.policy.requiresApproval).map(\.name)
-        if approvals.isEmpty {
+        let destructive = tools.filter { $0.effects == .destructive }.map(\.name)
+        if !destructive.isEmpty && discovery == nil {
+            toolCase += destructiveInTurn(destructive, approvals: approvals)
+        } else if approvals.isEmpty {
             toolCase += forkChain(prefix: nil)
         } else {
             toolCase += approvalGate(approvals)
@@ -43,11 +46,42 @@ struct ToolRouterBuilder {
         return (router, guardrails)
     }
 
-    /// enrich → FORK_JOIN_DYNAMIC → JOIN → merge state → set state; refs `R(X)_[p_]…`.
-    func forkChain(prefix: String?) -> [WorkflowTask] {
+    /// An agent with destructive tools: the turn's other calls run first (approved together, in one fork), then
+    /// each destructive call on its own, in the order asked, after its own approval (`R(X)_destructive_loop`): they
+    /// never run at the same time as each other.
+    private func destructiveInTurn(_ destructive: [String], approvals: [String]) -> [WorkflowTask] {
+        let r = agent.r
+        let split = "\(r)_split_calls.output.result"
+        let others = approvals.filter { !destructive.contains($0) }
+        let one = "\(r)_destructive_pick.output.result"
+        let each = approvals.contains(where: destructive.contains)
+            ? approvalGate(approvals.filter(destructive.contains), prefix: "\(r)_destructive", calls: "\(one).calls")
+            : forkChain(prefix: "destructive_direct", calls: "\(one).calls")
+        let loop = "\(r)_destructive_loop"
+        return [
+            .inline("\(r)_split_calls", Scripts.splitCalls(destructive), ["tool_calls": expr("\(llmRef).output.toolCalls")]),
+            .switchJS(
+                "\(r)_others_switch", "$.count > 0 ? 'run' : 'none'", inputs: ["count": expr("\(split).otherCount")],
+                cases: ["run": others.isEmpty
+                    ? forkChain(prefix: nil, calls: "\(split).others")
+                    : approvalGate(others, calls: "\(split).others")]),
+            .switchJS(
+                "\(r)_destructive_switch", "$.count > 0 ? 'run' : 'none'", inputs: ["count": expr("\(split).destructiveCount")],
+                cases: ["run": [.doWhile(
+                    loop, condition: "if ( $.\(loop)['iteration'] < $.count ) { true; } else { false; }",
+                    inputs: [loop: expr(loop), "count": expr("\(split).destructiveCount")],
+                    body: [.inline("\(r)_destructive_pick", Scripts.pickCall, [
+                        "calls": expr("\(split).destructive"), "iteration": expr("\(loop).iteration"),
+                    ])] + each)]]),
+        ]
+    }
+
+    /// enrich → FORK_JOIN_DYNAMIC → JOIN → merge state → set state; refs `R(X)_[p_]…`. `calls` is the expression of
+    /// the calls to run (all the LLM's calls by default).
+    func forkChain(prefix: String?, calls: String? = nil) -> [WorkflowTask] {
         let p = prefix.map { "\(agent.r)_\($0)" } ?? agent.r
         var enrichInputs: [String: JSONValue] = [
-            "toolCalls": expr("\(llmRef).output.toolCalls"), "agentState": "${workflow.variables._agent_state}",
+            "toolCalls": expr(calls ?? "\(llmRef).output.toolCalls"), "agentState": "${workflow.variables._agent_state}",
             "agentspanCtx": "${workflow.input.__agentspan_ctx__}", "userPrompt": "${workflow.input.prompt}",
         ]
         if let discovery {
@@ -69,16 +103,19 @@ struct ToolRouterBuilder {
         ]
     }
 
-    /// §7.6: check, HUMAN approval pipeline, approved → fork chain, rejected → end COMPLETED.
-    private func approvalGate(_ names: [String]) -> [WorkflowTask] {
-        let r = agent.r
+    /// §7.6: check, HUMAN approval pipeline, approved → fork chain, rejected → end COMPLETED. `prefix` names the
+    /// gate's tasks (`R(X)` by default) and `calls` the calls it approves (all the LLM's calls by default).
+    private func approvalGate(_ names: [String], prefix: String? = nil, calls: String? = nil) -> [WorkflowTask] {
+        let r = prefix ?? agent.r
+        let forkPrefix = prefix.map { String($0.dropFirst(agent.r.count + 1)) + "_" } ?? ""
+        let toolCalls = expr(calls ?? "\(llmRef).output.toolCalls")
         let h = "\(r)_approval_human"
         let process = "\(h)_process.output.result"
         var needsApproval = HumanTaskBuilder.pipeline(
-            prefix: h, displayName: "\(r) Tool Approval",
+            prefix: h, displayName: prefix == nil ? "\(r) Tool Approval" : "\(agent.r) Destructive Tool Approval",
             schema: discovery == nil ? HumanTaskBuilder.approvalSchema : nil,
             uiSchema: discovery == nil ? HumanTaskBuilder.approvalUISchema : nil,
-            context: ["tool_calls": expr("\(llmRef).output.toolCalls")],
+            context: ["tool_calls": toolCalls],
             validate: Scripts.approvalValidate, process: Scripts.approvalProcess,
             model: try? ModelRef(agent.config.model), normalizerPrompt: Scripts.approvalNormalizerPrompt)
         var approved: [WorkflowTask] = []
@@ -90,7 +127,7 @@ struct ToolRouterBuilder {
                 .setVariable("\(r)_approval_store_feedback", ["_human_feedback": expr("\(r)_approval_format_feedback.output.result")]),
             ]
         }
-        approved += forkChain(prefix: "approved")
+        approved += forkChain(prefix: forkPrefix + "approved", calls: calls)
         needsApproval.append(.switchJS(
             "\(r)_approval_route", "$.approved == true ? 'approved' : 'rejected'",
             inputs: ["approved": expr("\(process).approved")], cases: ["approved": approved],
@@ -102,11 +139,11 @@ struct ToolRouterBuilder {
                 .terminate("\(r)_approval_reject", status: "COMPLETED", reason: "${\(process).reason}"),
             ]))
         return [
-            .inline("\(r)_check_approval", Scripts.checkApproval(names), ["tool_calls": expr("\(llmRef).output.toolCalls")]),
+            .inline("\(r)_check_approval", Scripts.checkApproval(names), ["tool_calls": toolCalls]),
             .switchJS(
                 "\(r)_approval_gate", "$.needs_approval == true ? 'needs_approval' : 'direct'",
                 inputs: ["needs_approval": expr("\(r)_check_approval.output.result.needs_approval")],
-                cases: ["needs_approval": needsApproval], default: forkChain(prefix: "direct")),
+                cases: ["needs_approval": needsApproval], default: forkChain(prefix: forkPrefix + "direct", calls: calls)),
         ]
     }
 }

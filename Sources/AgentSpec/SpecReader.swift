@@ -313,9 +313,9 @@ struct SpecReader {
             report("passthrough agent '\(name)' must have one worker tool", at: mark)
         }
         checkTools(tools, listNode: nodes["tools"])
-        if let budgetNode = nodes["budget"], tools.isEmpty {
+        if let budgetNode = nodes["budget"], tools.isEmpty, subAgents.isEmpty {
             report(
-                "budget applies to the tool loop of an agent with tools; '\(name)' has none (put it on the sub-agents that do)",
+                "budget: '\(name)' has no tools and no sub-agents, so its single LLM call is counted but never stopped",
                 at: budgetNode.mark, severity: .warning)
         }
         if strategy == "parallel", tools.isEmpty, case .sequence(let items)? = nodes["agents"] {

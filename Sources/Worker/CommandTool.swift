@@ -32,6 +32,7 @@ public struct CommandTool: ToolExecutor {
     public var isIdempotent: Bool { definition.isIdempotent }
     public var registeredBinding: ToolBinding? { definition.binding.withoutEnvironmentValues }
     public var registeredLock: String? { definition.lock?.hash }
+    public var lockedDefinition: WorkerToolDefinition? { definition.lock == nil ? nil : definition }
 
     /// Checks the binding; throws for spec mistakes (empty command, placeholders in the wrong place, unknown
     /// parameters).

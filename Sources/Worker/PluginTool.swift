@@ -23,6 +23,7 @@ struct PluginTool: ToolExecutor {
     var isIdempotent: Bool { definition.isIdempotent }
     var registeredBinding: ToolBinding? { definition.binding.withoutEnvironmentValues }
     var registeredLock: String? { definition.lock?.hash }
+    var lockedDefinition: WorkerToolDefinition? { definition.lock == nil ? nil : definition }
 
     struct TimedOut: Error {}
 

@@ -52,6 +52,11 @@ public final class ToolWorker: Service, Sendable {
         /// Makes a span per tool call, a child of the execution span whose `traceparent` the server sent with the
         /// task; nil (the default) makes none and passes the server's `traceparent` on as it came.
         public var tracer: (any Tracer)? = nil
+        /// Before running a spec tool, compare it with the tool lock of the workflow the polled task belongs to
+        /// (read once per execution) and fail a drifted call terminally, naming what changed.
+        public var checkToolLocks = false
+        /// With ``checkToolLocks``: run drifted tools anyway and log the drift (`--allow-drift`).
+        public var allowDrift = false
 
         public init(
             workerID: String = ToolWorker.defaultWorkerID, domain: String? = nil, concurrency: Int = 8,
@@ -82,6 +87,8 @@ public final class ToolWorker: Service, Sendable {
     let swiftExecutors: [any ToolExecutor]
     let logger: Logger
     let state: Mutex<RunState>
+    /// Tool locks of the executions whose tasks were polled (``Configuration/checkToolLocks``).
+    let executionLocks = ExecutionLockCache()
 
     struct RunState {
         var shuttingDown = false
@@ -481,7 +488,12 @@ public final class ToolWorker: Service, Sendable {
         if let span, let tracer = configuration.tracer {
             traceparent = TracePropagation.traceparent(of: span.context, tracer: tracer) ?? traceparent
         }
-        let outcome = await run(task, with: executor, invocation: ToolInvocation(task: task, logger: logger, traceparent: traceparent))
+        let outcome: ToolOutcome
+        if let refusal = await lockRefusal(task, executor: executor, logger: logger) {
+            outcome = refusal
+        } else {
+            outcome = await run(task, with: executor, invocation: ToolInvocation(task: task, logger: logger, traceparent: traceparent))
+        }
         if let span {
             span.attributes["agentspanc.task.status"] = outcome.taskResultStatus.rawValue
             if outcome.status != .completed { span.setStatus(SpanStatus(code: .error, message: outcome.reason)) }

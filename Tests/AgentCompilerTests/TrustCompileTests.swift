@@ -18,7 +18,7 @@ struct TrustCompileTests {
         let config = Self.agent([Self.read, Self.write, Self.destructive])
         let def = try AgentCompiler().compile(config)
         let tasks = Fixtures.allTasks(def.tasks)
-        let check = try #require(tasks.first { $0.taskReferenceName == "ops_check_approval" }, "an approval gate")
+        let check = try #require(tasks.first { $0.taskReferenceName == "ops_destructive_check_approval" }, "an approval gate")
         #expect(check.inputParameters["expression"]?.stringValue?.contains("\"wipe\"") == true)
         #expect(check.inputParameters["expression"]?.stringValue?.contains("\"put\"") == false)
         let retries = Dictionary(uniqueKeysWithValues: AgentCompiler().taskDefinitions(config).map { ($0.name, $0.retryCount) })
@@ -32,8 +32,49 @@ struct TrustCompileTests {
         var approved = Self.destructive
         approved.approvalRequired = false
         let unguarded = try AgentCompiler().compile(Self.agent([approved]))
-        #expect(!Fixtures.allTasks(unguarded.tasks).contains { $0.taskReferenceName == "ops_check_approval" },
+        #expect(!Fixtures.allTasks(unguarded.tasks).contains { $0.taskReferenceName.hasSuffix("check_approval") },
                 "an explicit approvalRequired: false wins")
+    }
+
+    @Test func destructiveCallsOfATurnRunOneByOneInALoopAfterTheOthersFork() throws {
+        let def = try AgentCompiler().compile(Self.agent([Self.read, Self.destructive]))
+        let router = try #require(Fixtures.allTasks(def.tasks).first { $0.taskReferenceName == "ops_tool_router" })
+        let turn = (router.decisionCases?["tool_call"] ?? []).map(\.taskReferenceName)
+        #expect(turn == ["ops_split_calls", "ops_others_switch", "ops_destructive_switch"])
+        let tasks = Fixtures.allTasks(def.tasks)
+        let loop = try #require(tasks.first { $0.taskReferenceName == "ops_destructive_loop" })
+        let body = Fixtures.allTasks(loop.loopOver ?? []).map(\.taskReferenceName)
+        #expect(body.first == "ops_destructive_pick")
+        #expect(body.contains("ops_destructive_approval_human"), "an approval per call, inside the loop")
+        #expect(body.contains("ops_destructive_approved_fork"))
+        #expect(!body.contains("ops_fork"), "the other calls are not in the loop")
+        let others = try #require(tasks.first { $0.taskReferenceName == "ops_others_switch" })
+        let fork = Fixtures.allTasks(others.decisionCases?["run"] ?? []).map(\.taskReferenceName)
+        #expect(fork.contains("ops_fork") && !fork.contains { $0.contains("approval") }, "reads need no approval: \(fork)")
+        let split = try #require(tasks.first { $0.taskReferenceName == "ops_split_calls" })
+        #expect(split.inputParameters["expression"]?.stringValue?.contains("[\"wipe\"]") == true)
+    }
+
+    @Test func aParentsBudgetReachesItsSubAgentsAndIsCheckedAfterEach() throws {
+        let team = AgentConfig(
+            name: "team", agents: [Self.agent([Self.read]), AgentConfig(name: "writer", model: "openai/gpt-4o")],
+            strategy: "sequential", budget: BudgetConfig(maxToolCalls: 5))
+        let def = try AgentCompiler().compile(team)
+        let steps = def.tasks.map(\.taskReferenceName)
+        #expect(steps.contains("team_step_0_ops_budget") && steps.contains("team_step_1_writer_budget"), "\(steps)")
+        let first = try #require(def.tasks.first { $0.taskReferenceName == "team_step_0_ops" })
+        #expect(first.inputParameters["_budget_outer"]?["agent"] == "team")
+        #expect(first.inputParameters["_budget_outer"]?["limits"] == ["maxToolCalls": 5])
+        let ops = try #require(first.subWorkflowParam?.workflowDefinition)
+        #expect(Fixtures.allTasks(ops.tasks).contains { $0.taskReferenceName == "ops_budget_gate" }, "the sub-agent checks in its loop")
+        #expect(ops.outputParameters?["budgetSpent"] == "${workflow.variables._budget_spent}")
+        let writer = try #require(def.tasks.first { $0.taskReferenceName == "team_step_1_writer" }?.subWorkflowParam?.workflowDefinition)
+        #expect(writer.tasks.map(\.taskReferenceName).contains("writer_budget"), "a single LLM call is counted")
+        #expect(def.outputParameters?["budgetSpent"] == "${workflow.variables._budget_spent}")
+
+        let unbudgeted = try AgentCompiler().compile(AgentConfig(name: "team", agents: team.agents, strategy: "sequential"))
+        #expect(!Fixtures.allTasks(unbudgeted.tasks).contains { $0.taskReferenceName.contains("budget") }, "no budget, nothing counted")
+        #expect(unbudgeted.tasks.allSatisfy { $0.inputParameters["_budget_outer"] == nil })
     }
 
     @Test func aParallelBranchWithADestructiveToolDoesNotCompile() {

@@ -102,15 +102,17 @@ struct ToolEffectTests {
         }
     }
 
-    @Test func aBudgetOnAnAgentWithoutToolsIsAWarning() throws {
-        let spec = try SpecLoader.load(source: """
+    @Test func aBudgetOnAMultiAgentParentIsNoLongerAWarningButOnALoneLLMCallItIs() throws {
+        let team = try SpecLoader.load(source: """
             name: team
             strategy: sequential
             budget: {maxTokens: 100}
             agents:
               - {name: a, model: openai/gpt-4o}
             """, path: "specs/team.yaml")
-        #expect(spec.warnings.contains { $0.line == 3 && $0.message.contains("budget applies to the tool loop") }, "\(spec.warnings)")
+        #expect(!team.warnings.contains { $0.message.contains("budget") }, "a parent's budget bounds its sub-agents: \(team.warnings)")
+        let lone = try SpecLoader.load(source: "name: one\nmodel: openai/gpt-4o\nbudget: {maxTokens: 100}\n", path: "specs/one.yaml")
+        #expect(lone.warnings.contains { $0.line == 3 && $0.message.contains("counted but never stopped") }, "\(lone.warnings)")
     }
 
     @Test func aDestructiveToolInAParallelBranchIsALocatedError() {

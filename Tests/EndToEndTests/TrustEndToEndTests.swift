@@ -145,6 +145,73 @@ struct TrustEndToEndTests {
         #expect(worker.stderr.contains("reload failed (1 error): still serving check_health"), "\(worker.stderr)")
     }
 
+    /// Deploys the spec of `directory` with `start` (no tools served by the CLI) and waits for its check_health task
+    /// to end; returns that task.
+    static func checkHealthTask(_ stack: LocalStack, spec: String, prompt: String) async throws -> ConductorTask {
+        let (code, out, err) = try await stack.cli(["start", spec, prompt])
+        try #require(code == 0, "\(err)")
+        let id = out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let client = ConductorClient(baseURL: stack.url)
+        let deadline = ContinuousClock.now + .seconds(90)
+        while ContinuousClock.now < deadline {
+            let run = try await client.workflow(id: id)
+            if let task = run.tasks.last(where: { $0.taskDefName == "check_health" }), task.status.isTerminal { return task }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw TimeoutError(what: "check_health of \(id)")
+    }
+
+    struct TimeoutError: Error { var what: String }
+
+    @Test func aWorkflowDeployedAfterTheWorkerStartedWithAChangedArgvHasItsDriftedToolRefused() async throws {
+        let served = try LockedSpec()
+        let deployed = try LockedSpec()
+        try deployed.writeSpec(command: #"[./tools/check.sh, --verbose, "{service}"]"#)
+        let cassette = served.directory + "/lock.cassette.yaml"
+        try """
+            conversations:
+              - match: {model: openai/gpt-4o}
+                turns:
+                  - content: Checking.
+                    toolCalls: [{name: check_health, arguments: {service: payments}}]
+                  - content: Done.
+            """.write(toFile: cassette, atomically: true, encoding: .utf8)
+        let stack = try LocalStack(cassette: cassette)
+        try await stack.startServer()
+        // Nothing is deployed yet: the worker starts with its tools unverified.
+        let worker = try ChildProcess(TestEnvironment.binary, ["worker", served.spec, "--server", stack.url])
+        defer { Task { await worker.terminate(); await stack.stopAll() } }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !worker.stdout.contains("agentspanc worker: serving"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try #require(worker.stdout.contains("agentspanc worker: serving"), "\(worker.stderr)")
+
+        let refused = try await Self.checkHealthTask(stack, spec: deployed.spec, prompt: "check payments")
+        // The worker fails the call terminally; a tool call is optional in the turn, so the task ends
+        // COMPLETED_WITH_ERRORS and the model reads the error.
+        #expect(refused.status == .completedWithErrors, "\(refused.status)")
+        let reason = refused.reasonForIncompletion ?? ""
+        #expect(reason.contains(
+            "tool 'check_health' differs from what workflow 'lock_agent' on the server was compiled with: argv template changed"),
+            "\(reason)")
+        #expect(reason.contains("--allow-drift"), "says how to override: \(reason)")
+        let attempts = try await ConductorClient(baseURL: stack.url).workflow(id: refused.workflowInstanceId).tasks
+            .filter { $0.taskDefName == "check_health" }
+        #expect(attempts.count == 1, "a refused call is not retried (the read tool has retries): \(attempts.map(\.status))")
+        #expect(!worker.stderr.contains("running despite drift"))
+
+        await worker.terminate()
+        let lenient = try ChildProcess(TestEnvironment.binary, ["worker", served.spec, "--server", stack.url, "--allow-drift"])
+        defer { Task { await lenient.terminate() } }
+        let ran = try await Self.checkHealthTask(stack, spec: deployed.spec, prompt: "check payments again")
+        #expect(ran.status == .completed, "\(ran.reasonForIncompletion ?? "") \(lenient.stderr)")
+        #expect(ran.outputData["result"]?.stringValue?.contains("payments is healthy") == true, "the served argv ran: \(ran.outputData)")
+        #expect(lenient.stderr.contains(
+            "running despite drift (--allow-drift): tool 'check_health' differs from what workflow 'lock_agent' on the server was compiled with: argv template changed"),
+            "\(lenient.stderr)")
+    }
+
     @Test func aDestructiveToolWaitsForApprovalAndIsNotRetriedAfterAFailure() async throws {
         let directory = try makeTemporaryDirectory(prefix: "trust")
         let spec = directory + "/wipe_agent.yaml"
@@ -206,6 +273,91 @@ struct TrustEndToEndTests {
         let call = events.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
             .first { $0["type"] == "tool_call" && $0["toolName"] == "wipe_cache" }
         #expect(call?["effect"] == "destructive", "the event shows the call's effect: \(events)")
+    }
+
+    @Test func destructiveCallsOfOneTurnEachWaitForTheirOwnApprovalAndRunOneAfterAnother() async throws {
+        let directory = try makeTemporaryDirectory(prefix: "trust")
+        let spec = directory + "/wipe_agent.yaml"
+        try """
+            name: wipe_agent
+            model: openai/gpt-4o
+            instructions: Wipe what you are asked to.
+            tools:
+              - name: wipe
+                description: Delete a cache.
+                effects: destructive
+                inputSchema: {type: object, properties: {target: {type: string}}, required: [target]}
+                run:
+                  command: [/bin/sh, -c, "echo wiped $0", "{target}"]
+              - name: look
+                description: Look at the caches.
+                effects: read
+                inputSchema: {type: object, properties: {}}
+                run:
+                  command: [/bin/echo, two caches]
+            """.write(toFile: spec, atomically: true, encoding: .utf8)
+        let cassette = directory + "/wipe.cassette.yaml"
+        try """
+            conversations:
+              - match: {model: openai/gpt-4o}
+                turns:
+                  - content: Wiping both.
+                    toolCalls:
+                      - {name: wipe, arguments: {target: alpha}}
+                      - {name: look, arguments: {}}
+                      - {name: wipe, arguments: {target: beta}}
+                  - content: Both caches are wiped.
+            """.write(toFile: cassette, atomically: true, encoding: .utf8)
+        let stack = try LocalStack(cassette: cassette)
+        try await stack.startServer()
+        let worker = try ChildProcess(TestEnvironment.binary, ["worker", spec, "--server", stack.url])
+        defer { Task { await worker.terminate(); await stack.stopAll() } }
+        let (code, out, err) = try await stack.cli(["start", spec, "wipe alpha and beta"])
+        try #require(code == 0, "\(err)")
+        let id = out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let client = ConductorClient(baseURL: stack.url)
+        let agents = AgentClient(serverURL: stack.url)
+
+        /// Waits until the run waits for an approval with `wipes` wipe calls ended; returns the run.
+        func waitForApproval(afterWipes wipes: Int) async throws -> WorkflowExecution {
+            let deadline = ContinuousClock.now + .seconds(90)
+            while ContinuousClock.now < deadline {
+                // The run is read after the status says it waits, so it holds the waiting HUMAN task.
+                if (try? await agents.status(executionID: id))?.isWaiting == true {
+                    let run = try await client.workflow(id: id)
+                    let ended = run.tasks.filter { $0.taskDefName == "wipe" && $0.status.isTerminal }.count
+                    if ended == wipes, run.tasks.contains(where: { $0.taskType == "HUMAN" && $0.status == .inProgress }) { return run }
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw TimeoutError(what: "approval after \(wipes) wipes")
+        }
+        let first = try await waitForApproval(afterWipes: 0)
+        #expect(first.tasks.filter { $0.taskDefName == "wipe" }.isEmpty, "no destructive call ran before its approval")
+        #expect(first.tasks.contains { $0.taskDefName == "look" && $0.status == .completed }, "the read call ran in its own fork")
+        #expect(first.tasks.filter { $0.taskType == "HUMAN" }.count == 1)
+        let (approved, _, approveErr) = try await stack.cli(["respond", id, "--approve"])
+        #expect(approved == 0, "\(approveErr)")
+
+        let second = try await waitForApproval(afterWipes: 1)
+        let alpha = try #require(second.tasks.first { $0.taskDefName == "wipe" })
+        #expect(alpha.inputData["target"] == "alpha" && alpha.status == .completed, "\(alpha.inputData) \(alpha.status)")
+        #expect(second.tasks.filter { $0.taskType == "HUMAN" }.count == 2, "the second call waits for its own approval")
+        let (again, _, againErr) = try await stack.cli(["respond", id, "--approve"])
+        #expect(again == 0, "\(againErr)")
+
+        let done = try await client.waitForEnd(id, timeout: .seconds(90))
+        #expect(done.status == .completed, "\(done.reasonForIncompletion ?? "") \(worker.stderr)")
+        let wipes = done.tasks.filter { $0.taskDefName == "wipe" }
+        try #require(wipes.count == 2, "each destructive call ran once: \(wipes.map(\.status))")
+        #expect(wipes.map { $0.inputData["target"] } == ["alpha", "beta"], "in the order asked")
+        #expect(wipes.allSatisfy { $0.status == .completed && ($0.retryCount ?? 0) == 0 })
+        let humans = done.tasks.filter { $0.taskType == "HUMAN" }
+        #expect(humans.count == 2)
+        #expect((wipes[0].endTime ?? .max) <= (humans[1].endTime ?? 0), "the second approval came after the first call ended")
+        #expect((wipes[0].endTime ?? .max) <= (wipes[1].scheduledTime ?? 0), "one after another, never at once")
+        #expect((humans[1].endTime ?? .max) <= (wipes[1].scheduledTime ?? 0))
+        #expect(done.output["result"] == "Both caches are wiped.", "\(done.output)")
     }
 
     @Test func aPolicyFileNarrowsWhatASpecMayDoAtCompileTimeAndInTheWorker() async throws {

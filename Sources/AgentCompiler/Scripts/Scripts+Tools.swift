@@ -202,6 +202,27 @@ extension Scripts {
     return { mergedState: merged };
     """#, helpers: true)
 
+    /// `{others, otherCount, destructive, destructiveCount}`: the turn's calls split into those of `destructive`
+    /// tools (in the order asked) and the rest.
+    static func splitCalls(_ destructive: [String]) -> String {
+        iife("var names = \(literal(.array(destructive.map(JSONValue.string))));\n" + #"""
+        var calls = $.tool_calls, others = [], picked = [];
+        if (calls === null || calls === undefined || typeof calls.length !== 'number') { calls = []; }
+        for (var i = 0; i < calls.length; i++) {
+          var hit = false;
+          for (var j = 0; j < names.length; j++) { if (calls[i] && calls[i].name === names[j]) { hit = true; } }
+          if (hit) { picked.push(calls[i]); } else { others.push(calls[i]); }
+        }
+        return { others: others, otherCount: others.length, destructive: picked, destructiveCount: picked.length };
+        """#)
+    }
+
+    /// `{calls: [call]}`: the destructive call of loop iteration `iteration` (1-based).
+    static let pickCall = iife(#"""
+    var calls = $.calls || [], i = ($.iteration || 1) - 1;
+    return { calls: (i >= 0 && i < calls.length) ? [calls[i]] : [] };
+    """#)
+
     /// `{needs_approval: true}` when any call targets one of `names`.
     static func checkApproval(_ names: [String]) -> String {
         iife("var names = \(literal(.array(names.map(JSONValue.string))));\n" + #"""

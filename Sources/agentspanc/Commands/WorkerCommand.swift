@@ -73,7 +73,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-drift"), help: ArgumentHelp(
         "Serve tools even where they differ from the tool lock of the workflow deployed on the server (logged).",
         discussion: "Without it the worker refuses to start when a tool's command, environment rules, program file, "
-            + "input schema or effects differ from what the deployed workflow was compiled with."))
+            + "input schema or effects differ from what the deployed workflow was compiled with, and fails each call "
+            + "of a workflow deployed later whose tool lock they differ from."))
     var allowDrift = false
 
     @Flag(help: "Reload the specs when a spec file (or a ref: file it reads) changes; SIGHUP always reloads.")
@@ -112,6 +113,9 @@ struct WorkerCommand: AsyncParsableCommand {
             workerID: workerID ?? ToolWorker.defaultWorkerID, domain: domain, concurrency: concurrency,
             responseTimeoutSeconds: responseTimeout, shutdownGracePeriod: .milliseconds(Int64(grace * 1000)),
             registerTaskDefinitions: !noRegister, useUpdateV2: !noUpdateV2)
+        // Workflows deployed after the start are checked per execution, when their tasks are polled.
+        configuration.checkToolLocks = true
+        configuration.allowDrift = allowDrift
         let tracing: TracingBackend?
         do {
             tracing = try Telemetry.tracingFromEnvironment(environment, serviceName: "agentspanc-worker")

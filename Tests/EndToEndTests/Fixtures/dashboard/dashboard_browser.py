@@ -297,7 +297,7 @@ def budget(execution_id):
         check("tokens 240 / 100,000" in fact.text or "tokens 240 / 100000" in fact.text, f"and against the token limit ({fact.text})")
         wait_until(lambda: q(driver, "#finish") and q(driver, "#finish")[0].text == "BUDGET_EXHAUSTED", "the finish reason BUDGET_EXHAUSTED")
         event = wait_until(lambda: q(driver, "li.t-budget_exhausted"), "the budget event")[0]
-        check("Budget exhausted" in event.text and "maxToolCalls (1 used of 1)" in event.text,
+        check("Budget exhausted" in event.text and "maxToolCalls of budget_probe (1 used of 1)" in event.text,
               f"the event says which limit and how much was used ({event.text[:200]})")
         effect = wait_until(lambda: q(driver, "li.t-tool_call .effect"), "the tool call's effect")[0]
         check(effect.text == "read", f"the tool call shows its effect ({effect.text})")
