@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "ConductorClient", "AgentSpec", "Workflow", "TracePropagation",
+                "ConductorClient", "AgentCompiler", "AgentSpec", "Workflow", "TracePropagation",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
