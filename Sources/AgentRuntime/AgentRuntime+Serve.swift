@@ -64,8 +64,7 @@ extension AgentRuntime {
     public static func workerTasks(of agents: [Agent]) throws -> SpecTools {
         var specTools = SpecTools()
         for agent in agents {
-            let config = try agent.config.decode(AgentConfig.self)
-            try specTools.add(config, baseDirectory: agent.baseDirectory)
+            try specTools.add(agent.config, baseDirectory: agent.baseDirectory)
         }
         return specTools
     }
