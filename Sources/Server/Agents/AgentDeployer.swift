@@ -13,10 +13,10 @@ struct AgentDeployer: Sendable {
 
     /// An agent config compiled for the agent API.
     struct Compiled: Sendable {
-        /// What the compiler made of it, with the server's `agent_sdk` and `agentDef` in the workflow's metadata.
+        /// What the compiler made of it, with the server's `agent_sdk` in the workflow's metadata (and, for a
+        /// framework agent, its `rawConfig` as `agentDef`).
         var agent: CompiledAgent
-        /// The config as received (with the server's defaults filled in).
-        var json: JSONValue
+        /// The config, with the server's defaults filled in.
         var config: AgentConfig
 
         var def: WorkflowDef { agent.workflowDef }
@@ -44,11 +44,8 @@ struct AgentDeployer: Sendable {
         }
         do {
             var compiled = try AgentCompiler(prices: prices).compiledAgent(config)
-            var metadata = compiled.workflowDef.metadata ?? [:]
-            metadata["agent_sdk"] = "conductor"
-            metadata["agentDef"] = configJSON
-            compiled.workflowDef.metadata = metadata
-            return Compiled(agent: compiled, json: configJSON, config: config)
+            compiled.workflowDef.metadata = (compiled.workflowDef.metadata ?? [:]).merging(["agent_sdk": "conductor"]) { $1 }
+            return Compiled(agent: compiled, config: config)
         } catch {
             throw APIError.badRequest("\(error)")
         }
@@ -68,9 +65,7 @@ struct AgentDeployer: Sendable {
             throw APIError.badRequest("invalid \(framework) agent: \(error)")
         }
         if let timeout = request.timeoutSeconds, timeout > 0 { config.timeoutSeconds = timeout }
-        let configJSON: JSONValue
         do {
-            configJSON = try JSONValue.from(config)
             var compiled = try AgentCompiler().compiledAgent(config)
             var metadata = compiled.workflowDef.metadata ?? [:]
             metadata["agent_sdk"] = .string(framework)
@@ -90,7 +85,7 @@ struct AgentDeployer: Sendable {
                         + "serve for \(framework) agents; give the tools to a sub-agent, or import it as a spec "
                         + "(agentspanc import) and serve it with agentspanc worker")
             }
-            return Compiled(agent: compiled, json: configJSON, config: config)
+            return Compiled(agent: compiled, config: config)
         } catch let error as APIError {
             throw error
         } catch {
