@@ -4,7 +4,8 @@ import PackageDescription
 /// agentspanc: YAML agent specs → Conductor workflows → durable executions you can watch.
 ///
 /// Targets are stacked so every import points down:
-/// AgentSpec, Workflow → AgentCompiler, Engine, ConductorClient → Server, Worker → AgentRuntime → agentspanc.
+/// AgentSpec, Workflow → AgentCompiler, Engine, ConductorClient → Server, Worker → AgentRuntime → agentspanc
+/// (docs/architecture.md draws them and names the one home of each shared contract).
 let package = Package(
     name: "agentspanc",
     platforms: [.macOS(.v15)],
@@ -17,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Imported directly (byte buffers, HTTP heads), not only through Hummingbird and AsyncHTTPClient.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
@@ -67,6 +71,7 @@ let package = Package(
                 "Workflow",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(
@@ -80,6 +85,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 // The pgvector store of LLM_INDEX_TEXT / LLM_SEARCH_INDEX (`vectorDB: pgvectordb`).
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
@@ -91,12 +97,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .target(
             name: "Worker",
             dependencies: [
-                "ConductorClient", "AgentSpec", "Workflow", "TracePropagation",
+                "ConductorClient", "AgentCompiler", "AgentSpec", "Workflow", "TracePropagation",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,7 +114,7 @@ let package = Package(
         ),
         .target(
             name: "AgentRuntime",
-            dependencies: ["ConductorClient", "AgentSpec", "AgentCompiler", "Workflow", "Worker"]
+            dependencies: ["ConductorClient", "AgentSpec", "Workflow", "Worker", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "SpecTesting",
@@ -125,6 +132,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -134,6 +142,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // The fuzz entry point (spec loader, server request decoders) and its driver; `scripts/fuzz` builds the driver
@@ -142,18 +151,23 @@ let package = Package(
         .executableTarget(name: "agentspanc-fuzz", dependencies: ["SpecFuzzing"]),
         // Child processes, loopback ports and scratch directories for the test targets that run real processes.
         .target(
-            name: "TestSupport", dependencies: ["Workflow", "ConductorClient", .product(name: "Hummingbird", package: "hummingbird")],
+            name: "TestSupport",
+            dependencies: ["Workflow", "ConductorClient", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/TestSupport"),
         .testTarget(
-            name: "AgentSpecTests", dependencies: ["AgentSpec", "YAMLGuard", "SpecFuzzing"], exclude: ["HostileSpecs", "FuzzSeeds"]),
+            name: "AgentSpecTests", dependencies: ["AgentSpec", "YAMLGuard", "SpecFuzzing", "Workflow", .product(name: "Yams", package: "Yams")], exclude: ["HostileSpecs", "FuzzSeeds"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
+        .testTarget(name: "ConductorClientTests", dependencies: ["ConductorClient"]),
         .testTarget(
             name: "FrameworkImportTests", dependencies: ["FrameworkImport", "AgentCompiler", "AgentSpec", "Workflow"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "AgentCompilerTests", dependencies: ["AgentCompiler", "AgentSpec", "Workflow"], resources: [.copy("Golden")]),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "Workflow", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "Engine", "Workflow", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "ServerTests",
@@ -162,13 +176,15 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(name: "agentspanc-example-plugin", dependencies: ["Worker", "Workflow"], path: "Examples/ExamplePlugin"),
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "Worker", "ConductorClient", "Server", "Engine", "Workflow", "AgentCompiler", "agentspanc-example-plugin", "TestSupport",
+                "Worker", "ConductorClient", "Server", "Engine", "Workflow", "AgentCompiler", "AgentSpec", "agentspanc-example-plugin",
+                "TestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -176,7 +192,7 @@ let package = Package(
         ),
         .testTarget(name: "CompiledScriptTests", dependencies: ["AgentCompiler", "AgentSpec", "Engine", "Workflow"]),
         .testTarget(name: "SpecTestingTests", dependencies: ["SpecTesting", "AgentSpec", "Workflow", "TestSupport"]),
-        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "Server", "Engine", "Worker", "Workflow"]),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "Server", "Engine", "Worker", "Workflow", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "ObservabilityTests",
             dependencies: [
@@ -186,6 +202,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(

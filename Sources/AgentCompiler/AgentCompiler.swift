@@ -25,6 +25,17 @@ public struct AgentCompiler: Sendable {
         return def
     }
 
+    /// Compiles `config` into everything a deployment of it needs; see ``CompiledAgent``.
+    public func compiledAgent(_ config: AgentConfig) throws(CompileError) -> CompiledAgent {
+        let def = try compile(config)
+        let tasks = workerTasks(config)
+        let required = requiredWorkers(of: def, config: config)
+        var defs = taskDefinitions(config)
+        for name in required where !defs.contains(where: { $0.name == name }) { defs.append(Self.taskDefinition(name)) }
+        return CompiledAgent(
+            workflowDef: def, workerTasks: tasks, taskDefinitions: defs.sorted { $0.name < $1.name }, requiredWorkers: required)
+    }
+
     /// Compiles one agent (root or child): dispatch (§0.3), then post-processing.
     func compileAgent(_ config: AgentConfig) throws(CompileError) -> WorkflowDef {
         let agent = AgentUnit(config: config)
@@ -145,4 +156,20 @@ public struct AgentCompiler: Sendable {
     static func agentDefinition(_ config: AgentConfig) -> JSONValue {
         (try? CompiledJSON.jsonValue(config.withoutBindings.withoutSourceMaps)) ?? .null
     }
+}
+
+/// An agent config compiled once, for everyone who deploys, serves or inspects it: `compile`, the server's
+/// deploy and start, `doctor`, the worker and `run`.
+public struct CompiledAgent: Sendable, Hashable {
+    /// The workflow definition (with `metadata.agentDef`, `metadata.toolLock` and, for a spec, `metadata.sourceMap`).
+    public var workflowDef: WorkflowDef
+    /// The tasks a worker serves (``AgentCompiler/workerTasks(_:)``).
+    public var workerTasks: [WorkerTask]
+    /// A task definition for every worker task and every required worker, sorted by name.
+    public var taskDefinitions: [TaskDef]
+    /// The worker tasks the workflow schedules statically, plus swarm and hybrid transfer tools (§18.2).
+    public var requiredWorkers: [String]
+
+    /// `metadata.agentDef`: the config as the server serialises it, without `run:` bindings.
+    public var agentDef: JSONValue? { workflowDef.metadata?["agentDef"] }
 }

@@ -9,7 +9,7 @@ struct AgentUnit {
     /// The raw name `X` (workflow name; some refs use it unsanitised).
     var x: String { config.name }
     /// The sanitised name `R(X)`.
-    var r: String { Names.sanitize(config.name) }
+    var r: String { SystemWorkerNames.sanitize(config.name) }
 
     /// `maxTurns`, or 25 when unset or not positive.
     var maxTurns: Int {

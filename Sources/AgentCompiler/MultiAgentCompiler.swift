@@ -81,7 +81,7 @@ struct MultiAgentCompiler {
             out.terms.append("$.\(r)_stop_when.should_continue == true")
         }
         if agent.config.termination != nil {
-            out.tasks.append(.simple("\(r)_termination", ref: "\(r)_termination", info))
+            out.tasks.append(.simple(SystemWorkerNames.termination(agent.x), ref: "\(r)_termination", info))
             out.inputs["\(r)_termination"] = expr("\(r)_termination")
             out.terms.append("$.\(r)_termination.should_continue == true")
         }

@@ -1,18 +1,5 @@
 import Foundation
 
-/// Naming helpers shared by every compile path.
-enum Names {
-    /// `R(name)`: every character outside `[A-Za-z0-9_]` becomes `_` (the server's reference sanitiser).
-    static func sanitize(_ name: String) -> String {
-        String(String.UnicodeScalarView(name.unicodeScalars.map { scalar in
-            switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9", "_": return scalar
-            default: return "_"
-            }
-        }))
-    }
-}
-
 /// `provider/model` split at the first `/`.
 struct ModelRef {
     var provider: String

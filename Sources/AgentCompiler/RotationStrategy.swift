@@ -41,7 +41,7 @@ struct RotationStrategy {
                 ],
                 "response_ui_schema": ["ui:order": ["selected"], "selected": ["ui:widget": "select"]],
             ]))
-            body.append(.simple("\(r)_process_selection", ref: "\(r)_process_selection", ["human_output": expr("\(r)_pick_agent.output")]))
+            body.append(.simple(SystemWorkerNames.processSelection(agent.x), ref: "\(r)_process_selection", ["human_output": expr("\(r)_pick_agent.output")]))
             selected = "${\(r)_process_selection.output.selected}"
         } else {
             var inputs: [String: JSONValue] = ["iteration": expr("\(r)_loop.iteration")]

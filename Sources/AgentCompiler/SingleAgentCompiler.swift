@@ -117,7 +117,7 @@ struct SingleAgentCompiler {
         var def = Self.workflow(agent, description: hybrid ? "Hybrid agent: \(x)" : nil)
         var tools = config.tools
         for sub in subAgents.map(AgentUnit.init) {
-            tools.append(ToolCatalog.transferTool(name: "\(r)_transfer_to_\(sub.r)", to: sub))
+            tools.append(ToolCatalog.transferTool(name: SystemWorkerNames.hybridTransfer(x, to: sub.x), to: sub))
         }
         let callbacks = hybrid ? [:] : firstCallbacks()
         let discovery = DiscoveryBuilder(agent: agent, tools: tools)
@@ -171,7 +171,7 @@ struct SingleAgentCompiler {
         var reasonTerms = [routerBuilder.toolCallTerm] + guardrails.terms + toolGuardrails.terms
         for ref in guardrails.resultRefs + toolGuardrails.resultRefs { loopInputs[ref] = expr(ref) }
         if hybrid {
-            body.append(.simple("\(r)_check_transfer", ref: "\(r)_check_transfer", ["tool_calls": expr("\(r)_llm.output.toolCalls")]))
+            body.append(.simple(SystemWorkerNames.hybridCheckTransfer(x), ref: "\(r)_check_transfer", ["tool_calls": expr("\(r)_llm.output.toolCalls")]))
             loopInputs["\(r)_check_transfer"] = expr("\(r)_check_transfer")
             let calls = reasonTerms.count == 1 ? reasonTerms[0] : "(" + reasonTerms.joined(separator: " || ") + ")"
             reasonTerms = ["(\(calls) && ($.\(r)_check_transfer.is_transfer != true))"]
@@ -186,7 +186,7 @@ struct SingleAgentCompiler {
                 extra.append("$.\(r)_stop_when.should_continue == true")
             }
             if config.termination != nil {
-                body.append(.simple("\(r)_termination", ref: "\(r)_termination", loopInfo))
+                body.append(.simple(SystemWorkerNames.termination(config.name), ref: "\(r)_termination", loopInfo))
                 loopInputs["\(r)_termination"] = expr("\(r)_termination")
                 extra.append("$.\(r)_termination.should_continue == true")
             }

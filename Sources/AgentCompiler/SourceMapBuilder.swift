@@ -21,7 +21,7 @@ struct SourceMapBuilder {
         guard let root = config.sourceMap else { return nil }
         var owners: [Owner] = []
         func collect(_ config: AgentConfig) {
-            if let map = config.sourceMap { owners.append(Owner(config: config, map: map, prefix: Names.sanitize(config.name))) }
+            if let map = config.sourceMap { owners.append(Owner(config: config, map: map, prefix: SystemWorkerNames.sanitize(config.name))) }
             config.agents.forEach(collect)
             if case .agent(let router)? = config.router { collect(router) }
         }
@@ -87,7 +87,7 @@ struct SourceMapBuilder {
     /// The guardrail a task checks: by its name in the reference, else by the index the reference ends with.
     private func guardrail(_ rest: String, owner: Owner) -> SpecLocation? {
         let names = (owner.config.guardrails ?? []).map(\.name) + owner.config.tools.flatMap { ($0.guardrails ?? []).map(\.name) }
-        if let name = names.sorted(by: { $0.count > $1.count }).first(where: { Self.text(rest, contains: Names.sanitize($0)) }),
+        if let name = names.sorted(by: { $0.count > $1.count }).first(where: { Self.text(rest, contains: SystemWorkerNames.sanitize($0)) }),
             let location = owner.map.guardrails[name]
         {
             return location.with(kind: .guardrail)

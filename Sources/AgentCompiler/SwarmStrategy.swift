@@ -35,7 +35,7 @@ struct SwarmStrategy {
         }
         var body: [WorkflowTask] = [
             .switchOn("\(r)_switch", "${workflow.variables.active_agent}", cases: cases),
-            .simple("\(r)_handoff_check", ref: "\(r)_handoff_check", [
+            .simple(SystemWorkerNames.handoffCheck(x), ref: "\(r)_handoff_check", [
                 "result": "${workflow.variables.last_response}", "active_agent": "${workflow.variables.active_agent}",
                 "conversation": "${workflow.variables.conversation}", "is_transfer": "${workflow.variables.is_transfer}",
                 "transfer_to": "${workflow.variables.transfer_to}",
@@ -57,7 +57,7 @@ struct SwarmStrategy {
 
     /// The transfer tools of `member`: `<member>_transfer_to_<peer>` (raw names) for every other agent.
     private func transferTools(_ member: AgentConfig, peers: [AgentConfig]) -> [ToolConfig] {
-        peers.map { ToolCatalog.transferTool(name: "\(member.name)_transfer_to_\($0.name)", to: AgentUnit(config: $0)) }
+        peers.map { ToolCatalog.transferTool(name: SystemWorkerNames.swarmTransfer(member.name, to: $0.name), to: AgentUnit(config: $0)) }
     }
 
     /// `<S>_swarm_wf`: the member's LLM loop with its tools and transfer tools, ending on a transfer.
@@ -130,6 +130,6 @@ struct SwarmStrategy {
     }
 
     private func checkTransfer(_ s: String, llm: String) -> WorkflowTask {
-        .simple("\(s)_check_transfer", ref: "\(s)_check_transfer", ["tool_calls": expr("\(llm).output.toolCalls")])
+        .simple(SystemWorkerNames.swarmCheckTransfer(s), ref: "\(s)_check_transfer", ["tool_calls": expr("\(llm).output.toolCalls")])
     }
 }

@@ -2,21 +2,37 @@ import AgentSpec
 import Foundation
 import Workflow
 
-/// An agent to run: its Agentspan agent config, and the spec file it came from (if any).
+/// An agent to run: its typed agent config, decoded once, and where it came from.
 public struct Agent: Sendable, Hashable {
-    /// The camelCase Agentspan agent config sent to the server.
-    public var config: JSONValue
-    /// The spec file, whose directory anchors the relative paths of its tools' `run:` bindings.
-    public var specPath: String?
+    /// Where an agent's config came from.
+    public enum Origin: Sendable, Hashable {
+        /// A spec file, whose directory anchors the relative paths of its tools' `run:` bindings.
+        case spec(path: String)
+        /// The definition of an agent deployed on a server, fetched by name.
+        case deployed
+        /// Built in Swift.
+        case swift
+    }
 
-    /// An agent from a config object (`name`, `model`, `instructions`, `tools`, …).
-    public init(config: JSONValue, specPath: String? = nil) {
+    /// The agent config.
+    public var config: AgentConfig
+    /// Where it came from.
+    public var origin: Origin
+
+    /// An agent from a config; `origin` says where it came from.
+    public init(_ config: AgentConfig, origin: Origin = .swift) {
         self.config = config
-        self.specPath = specPath
+        self.origin = origin
     }
 
     /// The agent's name.
-    public var name: String { config["name"].stringValue ?? "agent" }
+    public var name: String { config.name }
+
+    /// The spec file it was loaded from, if any.
+    public var specPath: String? {
+        if case .spec(let path) = origin { return path }
+        return nil
+    }
 }
 
 extension Agent {
@@ -26,12 +42,7 @@ extension Agent {
     public static func load(path: String, options: SpecLoadOptions = SpecLoadOptions()) throws(SpecError) -> Agent {
         let spec = try SpecLoader.load(path: path, options: options)
         let directory = URL(fileURLWithPath: spec.path).deletingLastPathComponent().standardizedFileURL.path
-        return Agent(config: spec.json.withSourceDirectory(directory), specPath: spec.path)
-    }
-
-    /// An agent built in Swift.
-    public init(_ config: AgentConfig) throws {
-        self.init(config: try JSONValue.from(config))
+        return Agent(spec.config.withSourceDirectory(directory), origin: .spec(path: spec.path))
     }
 }
 
@@ -40,13 +51,7 @@ extension Agent {
     /// each tool carries its ``ToolFingerprint`` instead, so the compiled workflow records what its tools may do
     /// and a worker serving a different version of a tool is refused.
     public var wireConfig: JSONValue {
-        let local = self.config
-        guard let decoded = try? local.decode(AgentConfig.self),
-            let wire = try? JSONValue.from(decoded.locked(baseDirectory: baseDirectory).withoutBindings)
-        else {
-            return local
-        }
-        return wire
+        (try? JSONValue.from(config.locked(baseDirectory: baseDirectory).withoutBindings)) ?? .null
     }
 
     /// The directory relative paths of the tools' bindings resolve against: the spec file's, or the current one.

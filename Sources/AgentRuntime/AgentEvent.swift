@@ -1,75 +1,19 @@
 import Foundation
 import Workflow
 
-/// What happened in an agent execution, as `AgentRuntime.stream` and `AgentHandle.stream` yield it.
-public struct AgentEvent: Sendable, Hashable {
-    /// Event types, named as in the Agentspan SDKs.
-    public enum EventType: String, Sendable, Hashable, CaseIterable {
-        case thinking = "THINKING"
-        case toolCall = "TOOL_CALL"
-        case toolResult = "TOOL_RESULT"
-        case handoff = "HANDOFF"
-        case waiting = "WAITING"
-        case guardrailPass = "GUARDRAIL_PASS"
-        case guardrailFail = "GUARDRAIL_FAIL"
-        case error = "ERROR"
-        case done = "DONE"
-        case message = "MESSAGE"
-        case contextCondensed = "CONTEXT_CONDENSED"
-        case subagentStart = "SUBAGENT_START"
-        case subagentStop = "SUBAGENT_STOP"
-        case budgetExhausted = "BUDGET_EXHAUSTED"
-    }
+/// What happened in an agent execution, as `AgentRuntime.stream` and `AgentHandle.stream` yield it: the wire event
+/// of `GET /api/agent/stream/{id}` itself.
+public typealias AgentEvent = AgentStreamEvent
 
-    public var type: EventType
-    /// Position in the execution's stream (1, 2, …): pass the last one seen to resume.
-    public var id: Int
+extension AgentStreamEvent {
+    /// Event types (the wire's `type`).
+    public typealias EventType = Kind
+
+    /// The event itself (kept for code written against the former separate type).
+    public init(_ event: AgentStreamEvent) { self = event }
+
     /// The execution that produced the event (a sub-agent's for forwarded events).
-    public var executionID: String
-    /// The model's words (thinking), or the message of an error or failed guardrail.
-    public var content: String?
-    public var toolName: String?
-    /// The tool's arguments, without the keys the server adds.
-    public var args: JSONValue?
-    public var result: JSONValue?
-    /// Handoff target agent.
-    public var target: String?
-    /// Final output (done).
-    public var output: JSONValue?
-    public var guardrailName: String?
-    /// What a waiting execution expects.
-    public var pendingTool: JSONValue?
-    /// Epoch milliseconds.
-    public var timestamp: Int64
-    /// Context condensation: the history's length before and after, and how many exchanges were summarised.
-    public var messagesBefore: Int?
-    public var messagesAfter: Int?
-    public var exchangesCondensed: Int?
-    /// Errors and failed guardrails: where in the spec the failing part is written.
-    public var location: SpecLocation?
-    /// A tool call's declared effect (`read`, `write`, `destructive`).
-    public var effect: String?
-
-    /// Converts a wire event.
-    public init(_ event: AgentStreamEvent) {
-        type = EventType(event.type)
-        id = event.id
-        executionID = event.executionId
-        content = event.content
-        toolName = event.toolName
-        args = event.args
-        result = event.result
-        target = event.target
-        output = event.output
-        guardrailName = event.guardrailName
-        pendingTool = event.pendingTool
-        timestamp = event.timestamp
-        messagesBefore = event.messagesBefore
-        messagesAfter = event.messagesAfter
-        exchangesCondensed = event.exchangesCondensed
-        location = event.location
-        effect = event.effect
-    }
+    public var executionID: String { executionId }
 
     /// The error as a compiler-style line, `specs/ops_agent.yaml:14:7: error: tool 'x' failed: …`, with the file
     /// relative to `directory`; nil when the event is not a located failure.
@@ -92,27 +36,6 @@ public struct AgentEvent: Sendable, Hashable {
         case .handoff: return "handoff failed: \(message)"
         case .llm: return "model call failed: \(message)"
         case .agent, nil: return message
-        }
-    }
-}
-
-extension AgentEvent.EventType {
-    init(_ kind: AgentStreamEvent.Kind) {
-        switch kind {
-        case .thinking: self = .thinking
-        case .toolCall: self = .toolCall
-        case .toolResult: self = .toolResult
-        case .handoff: self = .handoff
-        case .waiting: self = .waiting
-        case .guardrailPass: self = .guardrailPass
-        case .guardrailFail: self = .guardrailFail
-        case .error: self = .error
-        case .done: self = .done
-        case .message: self = .message
-        case .contextCondensed: self = .contextCondensed
-        case .subagentStart: self = .subagentStart
-        case .subagentStop: self = .subagentStop
-        case .budgetExhausted: self = .budgetExhausted
         }
     }
 }

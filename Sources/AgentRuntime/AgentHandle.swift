@@ -23,7 +23,7 @@ public struct AgentHandle: Sendable {
         return AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    for try await event in events { continuation.yield(AgentEvent(event)) }
+                    for try await event in events { continuation.yield(event) }
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)

@@ -10,7 +10,14 @@ extension AgentRuntime {
         if Self.namesSpecFile(specOrName) {
             return try Agent.load(path: specOrName, options: options)
         }
-        return Agent(config: try await client.agentDefinition(name: specOrName))
+        let definition = try await client.agentDefinition(name: specOrName)
+        do {
+            return Agent(try definition.decode(AgentConfig.self), origin: .deployed)
+        } catch {
+            throw ConductorClientError(
+                status: nil, message: "the server's definition of \(specOrName) is not an agent config: \(SpecLoader.describe(error))",
+                request: "GET /api/agent/\(specOrName)")
+        }
     }
 
     /// Whether ``agent(_:)`` reads `specOrName` as a spec file (it exists, or looks like a path or a spec file name).

@@ -40,8 +40,10 @@ extension AgentRuntime {
     /// strategies call (termination, transfers, handoff checks, manual selection) and user-code tasks bound with
     /// `run:` — and the given Swift `tools` from this process, polling the same server this runtime talks to.
     ///
-    /// With `blocking: false` it returns at once with the running worker; with `blocking: true` it serves until
-    /// the task is cancelled. Agents whose tools the server must call need a worker somewhere; this is the
+    /// The task definitions are registered before it returns (unless `configuration` says not to), so an execution
+    /// started afterwards gets their short response timeout; when the server cannot take them yet, the worker
+    /// keeps trying beside its polling. With `blocking: false` it returns with the running worker; with
+    /// `blocking: true` it serves until the task is cancelled. Agents whose tools the server must call need a worker somewhere; this is the
     /// in-process one.
     @discardableResult
     public func serve(
@@ -51,6 +53,7 @@ extension AgentRuntime {
         let specTools = try Self.workerTasks(of: agents)
         let worker = try ToolWorker(
             client: client.conductor, tools: tools, specTools: specTools, configuration: configuration, logger: logger)
+        if configuration.registerTaskDefinitions, !worker.taskNames.isEmpty { try? await worker.registerTaskDefinitions() }
         let served = ServedWorker(worker: worker)
         if blocking { try await served.wait() }
         return served
@@ -61,8 +64,7 @@ extension AgentRuntime {
     public static func workerTasks(of agents: [Agent]) throws -> SpecTools {
         var specTools = SpecTools()
         for agent in agents {
-            let config = try agent.config.decode(AgentConfig.self)
-            try specTools.add(config, baseDirectory: agent.baseDirectory)
+            try specTools.add(agent.config, baseDirectory: agent.baseDirectory)
         }
         return specTools
     }

@@ -153,7 +153,7 @@ public enum SpecLoader {
     }
 
     /// A decoding error as a sentence naming the key path.
-    static func describe(_ error: any Error) -> String {
+    public static func describe(_ error: any Error) -> String {
         func path(_ keys: [any CodingKey]) -> String {
             let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
             return text.hasPrefix(".") ? String(text.dropFirst()) : text

@@ -163,7 +163,7 @@ public enum SpecTestLoader {
     private static func check(_ testCase: SpecTestCase, nodes: [String: Node], against config: AgentConfig, reader: inout SpecReader) {
         var known = names(of: config)
         // Transfer tools the compiler gives swarm and hybrid agents: `<agent>_transfer_to_<agent>`.
-        for from in known.agents { for to in known.agents where to != from { known.tools.insert("\(from)_transfer_to_\(to)") } }
+        for from in known.agents { for to in known.agents where to != from { known.tools.insert(SystemWorkerNames.swarmTransfer(from, to: to)) } }
         let toolList = names(of: config).tools.sorted()
         func unknown(_ name: String, _ what: String, in list: [String], at mark: Mark?) {
             reader.report("\(what) '\(name)' is not in the spec \(URL(fileURLWithPath: testCase.specPath).lastPathComponent)"

@@ -57,4 +57,7 @@ public struct ToolConfig: Codable, Sendable, Hashable {
 
     /// The effective tool type (`worker` when unset).
     public var effectiveType: String { toolType ?? "worker" }
+
+    /// Whether a worker polls this tool's task (`worker` and `cli` tools); the server runs every other type.
+    public var runsOnWorker: Bool { effectiveType == "worker" || effectiveType == "cli" }
 }

@@ -87,12 +87,12 @@ public struct SpecTestRunner: Sendable {
         let server = try await EmbeddedServer.start(llm: provider, logger: logger)
         defer { server.stop() }
         let worker = try makeWorker(testCase, agent: agent, serverURL: server.url)
+        try await worker.registerTaskDefinitions()
         let serving = Task { try await worker.run() }
         defer {
             worker.shutdown()
             serving.cancel()
         }
-        try await ConductorClient(baseURL: server.url).registerTaskDefs(worker.taskDefinitions())
 
         let runtime = AgentRuntime(serverURL: server.url)
         let handle = try await runtime.start(agent, testCase.prompt, options: .init(context: testCase.context))
@@ -233,8 +233,7 @@ public struct SpecTestRunner: Sendable {
                 message: "no way to run \(missing.joined(separator: ", ")): the spec gives no run: binding and the case no fixtures")
         }
         let configuration = ToolWorker.Configuration(
-            workerID: "agentspanc-test", concurrency: 4, pollTimeoutMilliseconds: 200, shutdownGracePeriod: .seconds(1),
-            registerTaskDefinitions: false)
+            workerID: "agentspanc-test", concurrency: 4, pollTimeoutMilliseconds: 200, shutdownGracePeriod: .seconds(1))
         return try ToolWorker(
             client: ConductorClient(baseURL: serverURL), commandTools: specTools.bound.filter { !faked.contains($0.name) },
             executors: try specTools.executors() + fixtures, configuration: configuration, logger: logger)

@@ -1,3 +1,4 @@
+import AgentCompiler
 import AgentSpec
 import Workflow
 
@@ -17,33 +18,41 @@ public struct SpecTools: Sendable, Hashable {
 
     public init() {}
 
-    /// Adds the worker tools of `agent` and, recursively, of its sub-agents (skipping `external` agents,
-    /// whose tools run elsewhere). A tool's `timeoutSeconds` applies when its binding sets none. The same tool
-    /// reached twice (a shared sub-agent) is kept once; two different tools with one name are an error.
+    /// Adds the worker tasks of `agent` and its sub-agents, as the compiler lists them
+    /// (``AgentCompiler/workerTasks(_:)``; `external` agents' tasks run elsewhere). A tool's `timeoutSeconds`
+    /// applies when its binding sets none. The same tool reached twice (a shared sub-agent) is kept once; two
+    /// different tools with one name are an error.
     public mutating func add(_ agent: AgentConfig, baseDirectory: String) throws(WorkerConfigurationError) {
         guard agent.external != true else { return }
-        try addSystemWorkers(of: agent, baseDirectory: baseDirectory)
-        for tool in agent.tools where tool.effectiveType == "worker" {
-            guard var binding = tool.run else {
-                let label = "\(agent.name)/\(tool.name)"
-                if !unbound.contains(label) { unbound.append(label) }
-                continue
+        try addSystemWorkers(of: agent)
+        for task in AgentCompiler().workerTasks(agent) {
+            switch task.kind {
+            case .tool(let tool): try addTool(tool, of: task.agent, baseDirectory: baseDirectory)
+            case .userCode(let kind, let binding):
+                try addUserCode(UserCodeTask(name: task.name, kind: kind, label: task.label, binding: binding, baseDirectory: baseDirectory))
+            case .system, .transfer: break
             }
-            if binding.timeoutSeconds == nil, let seconds = tool.timeoutSeconds { binding.timeoutSeconds = Double(seconds) }
-            // The effects policy decides retries: a destructive or non-idempotent write is never retried.
-            if !tool.policy.retriable { binding.idempotent = false } else if binding.idempotent == false { binding.idempotent = true }
-            var definition = WorkerToolDefinition(
-                name: tool.name, description: tool.description ?? "", inputSchema: tool.inputSchema, binding: binding,
-                baseDirectory: baseDirectory)
-            definition.lock = ToolFingerprint(tool: tool, baseDirectory: baseDirectory)
-            definition.effect = tool.effects
-            try Self.appendOnce(
-                definition, to: &bound, name: \.name,
-                conflict: "defined twice with different settings (tool names are task names and must be unique)")
         }
-        for subAgent in agent.agents {
-            try add(subAgent, baseDirectory: baseDirectory)
+    }
+
+    /// Adds one `worker` or `cli` tool: bound (served here) or unbound (listed as `agent/tool`).
+    private mutating func addTool(_ tool: ToolConfig, of agent: String, baseDirectory: String) throws(WorkerConfigurationError) {
+        guard var binding = tool.run else {
+            let label = "\(agent)/\(tool.name)"
+            if !unbound.contains(label) { unbound.append(label) }
+            return
         }
+        if binding.timeoutSeconds == nil, let seconds = tool.timeoutSeconds { binding.timeoutSeconds = Double(seconds) }
+        // The effects policy decides retries: a destructive or non-idempotent write is never retried.
+        if !tool.policy.retriable { binding.idempotent = false } else if binding.idempotent == false { binding.idempotent = true }
+        var definition = WorkerToolDefinition(
+            name: tool.name, description: tool.description ?? "", inputSchema: tool.inputSchema, binding: binding,
+            baseDirectory: baseDirectory)
+        definition.lock = ToolFingerprint(tool: tool, baseDirectory: baseDirectory)
+        definition.effect = tool.effects
+        try Self.appendOnce(
+            definition, to: &bound, name: \.name,
+            conflict: "defined twice with different settings (tool names are task names and must be unique)")
     }
 
     /// Appends `item` unless an equal one with the same task name is there; a different one is an error.

@@ -38,7 +38,8 @@ public final class ToolWorker: Service, Sendable {
         public var responseTimeoutSeconds: Int
         /// How long running tools may take to finish after shutdown begins.
         public var shutdownGracePeriod: Duration
-        /// Register task definitions for the served tools at start.
+        /// Register task definitions for the served tools at start (those ``registerTaskDefinitions()`` has not
+        /// registered already) and on reload.
         public var registerTaskDefinitions: Bool
         /// How long a result is retried before it is given up (the server's response timeout then retries
         /// the task).
@@ -113,6 +114,8 @@ public final class ToolWorker: Service, Sendable {
         /// Poll loops (including those of removed tools still finishing a poll) and registrations.
         var background: [Int: Task<Void, Never>] = [:]
         var nextBackgroundID = 0
+        /// Definitions ``registerTaskDefinitions()`` registered; the start does not register them again.
+        var registered: Set<TaskDef> = []
     }
 
     /// Creates a worker.
@@ -208,6 +211,14 @@ public final class ToolWorker: Service, Sendable {
         taskDefinitions(of: state.withLock { $0.executors })
     }
 
+    /// Registers ``taskDefinitions()`` now (once, no retries), so that an execution started afterwards already gets
+    /// them; ``run()`` then does not register them again.
+    public func registerTaskDefinitions() async throws {
+        let definitions = taskDefinitions()
+        try await client.registerTaskDefs(definitions)
+        state.withLock { $0.registered.formUnion(definitions) }
+    }
+
     /// The task definitions of `executors`, sorted by name.
     func taskDefinitions(of executors: [String: any ToolExecutor]) -> [TaskDef] {
         executors.keys.sorted().map { name in
@@ -272,8 +283,8 @@ public final class ToolWorker: Service, Sendable {
         let stopping = state.withLock { state -> Bool in
             state.jobs = jobs
             guard !state.shuttingDown else { return true }
-            if configuration.registerTaskDefinitions {
-                let definitions = taskDefinitions(of: state.executors)
+            let definitions = taskDefinitions(of: state.executors).filter { !state.registered.contains($0) }
+            if configuration.registerTaskDefinitions, !definitions.isEmpty {
                 startBackground(&state) { await self.registerDefinitions(definitions) }
             }
             for name in state.executors.keys.sorted() { startPoller(name, &state) }

@@ -117,7 +117,7 @@ import Workflow
 
     @Test func toolBindingsStayLocal() throws {
         let agent = try Agent.load(path: Self.spec)
-        #expect(agent.config["tools"].arrayValue?.first?["run"] != .null, "the local config keeps the binding for serve()")
+        #expect(agent.config.tools.first?.run != nil, "the local config keeps the binding for serve()")
         #expect(agent.wireConfig["tools"].arrayValue?.allSatisfy { $0["run"] == .null } == true)
         #expect(agent.wireConfig["tools"].arrayValue?.count == 3)
     }

@@ -11,24 +11,16 @@ struct AgentDeployer: Sendable {
     /// Prices for agent budgets.
     var prices: PriceTable = .standard
 
-    /// Task definition the server registers for a worker tool nobody registered yet. A worker that starts later
-    /// registers its own (shorter response timeout kept alive by heartbeats); the server never overwrites it.
-    static func defaultTaskDef(_ name: String) -> TaskDef {
-        var def = TaskDef(
-            name: name, retryCount: 2, retryLogic: "LINEAR_BACKOFF", retryDelaySeconds: 2, timeoutSeconds: 0,
-            timeoutPolicy: "RETRY", responseTimeoutSeconds: 3600)
-        def.description = "Agent tool \(name)"
-        return def
-    }
-
     /// An agent config compiled for the agent API.
     struct Compiled: Sendable {
-        var def: WorkflowDef
-        /// The config as received (with the server's defaults filled in).
-        var json: JSONValue
+        /// What the compiler made of it, with the server's `agent_sdk` in the workflow's metadata (and, for a
+        /// framework agent, its `rawConfig` as `agentDef`).
+        var agent: CompiledAgent
+        /// The config, with the server's defaults filled in.
         var config: AgentConfig
-        /// The worker tasks the workflow schedules statically, plus swarm/hybrid transfer tools (§18.2).
-        var requiredWorkers: [String]
+
+        var def: WorkflowDef { agent.workflowDef }
+        var requiredWorkers: [String] { agent.requiredWorkers }
     }
 
     /// Compiles the request's agent config. Throws 400 with the compiler's message for an invalid config.
@@ -51,14 +43,9 @@ struct AgentDeployer: Sendable {
             throw APIError.badRequest("invalid agentConfig: \(error.humanReadable)")
         }
         do {
-            let compiler = AgentCompiler(prices: prices)
-            var def = try compiler.compile(config)
-            let required = compiler.requiredWorkers(of: def, config: config)
-            var metadata = def.metadata ?? [:]
-            metadata["agent_sdk"] = "conductor"
-            metadata["agentDef"] = configJSON
-            def.metadata = metadata
-            return Compiled(def: def, json: configJSON, config: config, requiredWorkers: required)
+            var compiled = try AgentCompiler(prices: prices).compiledAgent(config)
+            compiled.workflowDef.metadata = (compiled.workflowDef.metadata ?? [:]).merging(["agent_sdk": "conductor"]) { $1 }
+            return Compiled(agent: compiled, config: config)
         } catch {
             throw APIError.badRequest("\(error)")
         }
@@ -78,19 +65,19 @@ struct AgentDeployer: Sendable {
             throw APIError.badRequest("invalid \(framework) agent: \(error)")
         }
         if let timeout = request.timeoutSeconds, timeout > 0 { config.timeoutSeconds = timeout }
-        let configJSON: JSONValue
         do {
-            configJSON = try JSONValue.from(config)
-            let compiler = AgentCompiler()
-            var def = try compiler.compile(config)
-            var metadata = def.metadata ?? [:]
+            var compiled = try AgentCompiler().compiledAgent(config)
+            var metadata = compiled.workflowDef.metadata ?? [:]
             metadata["agent_sdk"] = .string(framework)
             metadata["agentDef"] = raw
-            def.metadata = metadata
-            let required = compiler.requiredWorkers(of: def, config: config)
+            compiled.workflowDef.metadata = metadata
             // The SDK serves a framework agent's functions and nothing else (no transfer or check workers).
-            let served = Set(Self.workerToolNames(configJSON))
-            let unserved = required.filter { !served.contains($0) }
+            let graphWorkers = (config.metadata?["_graph_structure"]?["nodes"].arrayValue ?? []).compactMap { $0["_worker_ref"].stringValue }
+            let tools = compiled.workerTasks.compactMap { task -> String? in
+                if case .tool = task.kind { return task.name } else { return nil }
+            }
+            let served = Set(tools + graphWorkers)
+            let unserved = compiled.requiredWorkers.filter { !served.contains($0) }
             guard unserved.isEmpty else {
                 throw APIError.badRequest(
                     "invalid \(framework) agent: rawConfig: an agent with both tools and sub-agents (handoffs) compiles to a "
@@ -98,7 +85,7 @@ struct AgentDeployer: Sendable {
                         + "serve for \(framework) agents; give the tools to a sub-agent, or import it as a spec "
                         + "(agentspanc import) and serve it with agentspanc worker")
             }
-            return Compiled(def: def, json: configJSON, config: config, requiredWorkers: required)
+            return Compiled(agent: compiled, config: config)
         } catch let error as APIError {
             throw error
         } catch {
@@ -106,14 +93,14 @@ struct AgentDeployer: Sendable {
         }
     }
 
-    /// Registers the workflow definition and the task definitions its tools need; returns `requiredWorkers`.
+    /// Registers the workflow definition and, where absent, the compiler's task definitions of its worker tasks
+    /// (a worker that registered its own first, with a short response timeout kept alive by heartbeats, keeps
+    /// them); returns `requiredWorkers`.
     func deploy(_ compiled: Compiled) async throws -> [String] {
         try await engine.registerWorkflowDef(compiled.def, overwrite: true)
         var missing: [TaskDef] = []
-        for name in Self.workerToolNames(compiled.json) + compiled.requiredWorkers {
-            if try await engine.taskDef(named: name) == nil, !missing.contains(where: { $0.name == name }) {
-                missing.append(Self.defaultTaskDef(name))
-            }
+        for def in compiled.agent.taskDefinitions where try await engine.taskDef(named: def.name) == nil {
+            missing.append(def)
         }
         // The read above only spares a write when everything exists; the write is an atomic "register where absent",
         // so a worker registering after the read keeps its short response timeout instead of this default's hour.
@@ -146,38 +133,12 @@ struct AgentDeployer: Sendable {
         var start = StartWorkflowRequest(
             name: def.name, version: def.version, correlationId: request.idempotencyKey, input: input, workflowDef: def)
         if let runID = request.runId, !runID.isEmpty {
-            let routed = compiled.requiredWorkers + Self.statefulToolNames(compiled.json)
+            let stateful = compiled.agent.workerTasks.compactMap { task -> String? in
+                if case .tool(let tool) = task.kind, tool.stateful == true { return task.name } else { return nil }
+            }
+            let routed = compiled.requiredWorkers + stateful
             start.taskToDomain = Dictionary(routed.map { ($0, runID) }, uniquingKeysWith: { first, _ in first })
         }
         return try await engine.startWorkflow(start)
-    }
-
-    /// Names of the tools marked `stateful: true` in a config and its sub-agents.
-    static func statefulToolNames(_ config: JSONValue) -> [String] {
-        var names: [String] = []
-        func walk(_ agent: JSONValue) {
-            for tool in agent["tools"].arrayValue ?? [] where tool["stateful"].boolValue == true {
-                if let name = tool["name"].stringValue, !names.contains(name) { names.append(name) }
-            }
-            for sub in agent["agents"].arrayValue ?? [] { walk(sub) }
-        }
-        walk(config)
-        return names
-    }
-
-    /// Names of worker tools in a config and its sub-agents (the task names their workers poll).
-    static func workerToolNames(_ config: JSONValue) -> [String] {
-        var names: [String] = []
-        func walk(_ agent: JSONValue) {
-            for tool in agent["tools"].arrayValue ?? [] {
-                let type = tool["toolType"].stringValue ?? "worker"
-                if type == "worker" || type == "cli", let name = tool["name"].stringValue, !names.contains(name) {
-                    names.append(name)
-                }
-            }
-            for sub in agent["agents"].arrayValue ?? [] where sub["external"].boolValue != true { walk(sub) }
-        }
-        walk(config)
-        return names
     }
 }

@@ -293,7 +293,7 @@ actor AgentEventHub {
     }
 
     private func isTerminal(_ event: AgentStreamEvent, root: String) -> Bool {
-        event.executionId == root && event.isTerminal
+        event.ends(root)
     }
 
     private func evictFinished() {

@@ -1,3 +1,4 @@
+import AgentCompiler
 import AgentSpec
 import Foundation
 import Workflow
@@ -24,9 +25,7 @@ import Workflow
 /// Dynamic instructions and on_condition handoffs cannot be bound; the worker warns about them at start.
 public struct UserCodeTask: Sendable, Hashable {
     /// What the task is for; decides how its output is shaped.
-    public enum Kind: String, Sendable, Hashable {
-        case stopWhen = "stop_when", gate, router, guardrail, callback, instructions, handoffCondition = "on_condition handoff"
-    }
+    public typealias Kind = WorkerTask.UserCodeKind
 
     /// The task name.
     public var name: String
@@ -46,36 +45,6 @@ public struct UserCodeTask: Sendable, Hashable {
         self.label = label
         self.binding = binding
         self.baseDirectory = baseDirectory
-    }
-
-    /// The user-code tasks of `agent` itself (not its sub-agents).
-    public static func tasks(of agent: AgentConfig, baseDirectory: String) -> [UserCodeTask] {
-        var tasks: [UserCodeTask] = []
-        func add(_ name: String, _ kind: Kind, _ label: String, _ binding: ToolBinding?) {
-            tasks.append(UserCodeTask(name: name, kind: kind, label: "\(label) of \(agent.name)", binding: binding, baseDirectory: baseDirectory))
-        }
-        if let stopWhen = agent.stopWhen { add(stopWhen.taskName, .stopWhen, "stop_when", stopWhen.run) }
-        if let gate = agent.gate, let task = gate.taskName { add(task, .gate, "gate", gate.run) }
-        if case .worker(let router)? = agent.router { add(router.taskName, .router, "router", router.run) }
-        if let ref = agent.instructions?["_worker_ref"].stringValue, !ref.isEmpty {
-            add(ref, .instructions, "dynamic instructions", nil)
-        }
-        if case .agent(let router)? = agent.router, let ref = router.instructions?["_worker_ref"].stringValue, !ref.isEmpty {
-            add(ref, .instructions, "dynamic instructions of the router", nil)
-        }
-        for callback in agent.callbacks ?? [] { add(callback.taskName, .callback, "\(callback.position) callback", callback.run) }
-        let toolGuardrails = agent.tools.flatMap { $0.guardrails ?? [] }
-        for guardrail in (agent.guardrails ?? []) + toolGuardrails {
-            switch guardrail.guardrailType {
-            case "custom": add(guardrail.taskName ?? guardrail.name, .guardrail, "custom guardrail \(guardrail.name)", guardrail.run)
-            case "external": add(guardrail.name, .guardrail, "external guardrail", guardrail.run)
-            default: break
-            }
-        }
-        for handoff in agent.handoffs ?? [] where handoff.type == "on_condition" {
-            if let task = handoff.taskName { add(task, .handoffCondition, "on_condition handoff", nil) }
-        }
-        return tasks
     }
 
     /// The executor running the bound command.

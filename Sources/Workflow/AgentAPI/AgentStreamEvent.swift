@@ -75,4 +75,9 @@ public struct AgentStreamEvent: Codable, Sendable, Hashable {
     public var isTerminal: Bool {
         type == .done || (type == .error && toolName == "workflow")
     }
+
+    /// Whether this is the last event of the stream of `executionID` (a sub-agent's `done` is not).
+    public func ends(_ executionID: String) -> Bool {
+        executionId == executionID && isTerminal
+    }
 }

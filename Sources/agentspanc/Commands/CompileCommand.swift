@@ -163,18 +163,19 @@ struct CompileCommand: ParsableCommand {
             }
         }
         let config = narrowed.locked(baseDirectory: URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path)
-        let def: WorkflowDef
+        let compiled: CompiledAgent
         do {
-            def = try compiler.compile(config)
+            compiled = try compiler.compiledAgent(config)
         } catch {
             product.errors = "\(file): error: \(error.message)\n"
             return product
         }
         do {
+            let def = compiled.workflowDef
             let base = def.name.replacingOccurrences(of: "/", with: "_")
             product.outputs = [
                 ("\(base).json", try CompiledJSON.data(def)),
-                ("\(base).taskdefs.json", try CompiledJSON.data(compiler.taskDefinitions(config))),
+                ("\(base).taskdefs.json", try CompiledJSON.data(compiled.taskDefinitions)),
                 ("\(base).lock.json", try CompiledJSON.data(SpecLock(config))),
             ]
             product.workflowName = def.name

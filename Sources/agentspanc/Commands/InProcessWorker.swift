@@ -23,25 +23,14 @@ enum InProcessWorker {
         try await runtime.client.conductor.checkHealth()
         var logger = Logger(label: "agentspanc.cli.worker") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
-        // A short poll so the command exits promptly once its execution has ended. The task definitions are
-        // registered below, before the execution starts, rather than by the worker beside its polling.
+        // A short poll so the command exits promptly once its execution has ended.
         let configuration = ToolWorker.Configuration(
-            workerID: ToolWorker.defaultWorkerID + "/cli", pollTimeoutMilliseconds: 500, shutdownGracePeriod: .seconds(2),
-            registerTaskDefinitions: false)
-        let served: ServedWorker
+            workerID: ToolWorker.defaultWorkerID + "/cli", pollTimeoutMilliseconds: 500, shutdownGracePeriod: .seconds(2))
         do {
-            served = try await runtime.serve([agent], configuration: configuration, logger: logger)
+            return try await runtime.serve([agent], configuration: configuration, logger: logger)
         } catch {
             throw ValidationError("\(agent.specPath ?? agent.name): \(error)")
         }
-        // Registered before the execution starts, so its first calls already get the short response timeout.
-        do {
-            try await runtime.client.conductor.registerTaskDefs(served.worker.taskDefinitions())
-        } catch {
-            await served.stop()
-            throw error
-        }
-        return served
     }
 
     /// Runs `body` with `served` (if any) polling, and stops the worker afterwards. SIGINT or SIGTERM while it

@@ -166,38 +166,28 @@ struct EventPrinter {
     /// Follows the stream to its end and returns the final status. Meanwhile it says on stderr when a worker
     /// task has waited long with nobody polling for it (no `agentspanc worker` running for the spec).
     func follow(_ handle: AgentHandle, after: Int = 0, interactive: Bool = false) async throws -> WorkflowStatus {
-        let stalls = StalledTaskWatcher(handle: handle, hint: stalledTaskHint)
-        let watcher = Task { await stalls.watch() }
-        defer { watcher.cancel() }
-        var terminal: AgentEvent?
-        for try await event in handle.stream(after: after) {
-            stalls.sawEvent()
-            emit(event)
-            if event.type == .waiting, interactive {
+        let patience = Duration.seconds(10)
+        let hint = stalledTaskHint
+        return try await handle.follow(
+            after: after, stallPatience: patience, onEvent: emit,
+            onWaiting: interactive ? { event, waiting in
                 if event.pendingTool?["waitingFor"].stringValue == "message" {
-                    try await askForMessage(AgentHandle(executionID: event.executionID, runtime: handle.runtime))
+                    try await askForMessage(waiting)
                 } else {
                     try await ask(handle)
                 }
-            }
-            if event.executionID == handle.executionID, event.type == .done || (event.type == .error && event.toolName == "workflow") {
-                terminal = event
-            }
-        }
-        if terminal?.type == .done { return .completed }
-        return try await handle.status().status
+            } : nil,
+            onStalledTask: { name in
+                let note = "note: no worker has taken '\(name)' for \(patience.components.seconds) s. \(hint)\n"
+                FileHandle.standardError.write(Data(note.utf8))
+            })
     }
 
     func emit(_ event: AgentEvent) {
         if json {
-            let wire = AgentStreamEvent(
-                id: event.id, type: AgentStreamEvent.Kind(rawValue: event.type.rawValue.lowercased()) ?? .message,
-                executionId: event.executionID, timestamp: event.timestamp, content: event.content,
-                toolName: event.toolName, args: event.args, result: event.result, target: event.target,
-                output: event.output, guardrailName: event.guardrailName, pendingTool: event.pendingTool,
-                messagesBefore: event.messagesBefore, messagesAfter: event.messagesAfter,
-                exchangesCondensed: event.exchangesCondensed, location: event.location?.shownFromHere, effect: event.effect)
-            if let value = try? JSONValue.from(wire) { write(value.jsonText()) }
+            var shown = event
+            shown.location = event.location?.shownFromHere
+            if let value = try? JSONValue.from(shown) { write(value.jsonText()) }
         } else if let text = renderer.render(event) {
             write(text)
         }

@@ -1,23 +1,22 @@
-import AgentRuntime
 import Foundation
 import Synchronization
 import Workflow
 
-/// Watches a running execution for worker tasks nobody has polled (its tools have no worker), and says so once
-/// per task name on stderr: without it a run without a worker just looks hung.
+/// Watches a running execution for worker tasks nobody has polled (its tools have no worker), and reports each
+/// task name once: without it a run without a worker just looks hung.
 final class StalledTaskWatcher: Sendable {
     let handle: AgentHandle
-    /// The second sentence of the note.
-    let hint: String
+    /// Called once per task name nobody polled for `patience`.
+    let report: @Sendable (String) -> Void
     /// How long a task may sit unpolled before it is reported.
     let patience: Duration
     let interval: Duration
     /// When the stream last delivered an event: the execution is only inspected after `patience` of silence.
     let lastEvent = Mutex(ContinuousClock.now)
 
-    init(handle: AgentHandle, hint: String, patience: Duration = .seconds(10), interval: Duration = .seconds(2)) {
+    init(handle: AgentHandle, patience: Duration, interval: Duration = .seconds(2), report: @escaping @Sendable (String) -> Void) {
         self.handle = handle
-        self.hint = hint
+        self.report = report
         self.patience = patience
         self.interval = interval
     }
@@ -31,10 +30,7 @@ final class StalledTaskWatcher: Sendable {
             try? await Task.sleep(for: interval)
             if Task.isCancelled { return }
             guard ContinuousClock.now - lastEvent.withLock({ $0 }) >= patience else { continue }
-            for name in await unpolledTasks() where reported.insert(name).inserted {
-                let seconds = Int(patience.components.seconds)
-                FileHandle.standardError.write(Data("note: no worker has taken '\(name)' for \(seconds) s. \(hint)\n".utf8))
-            }
+            for name in await unpolledTasks() where reported.insert(name).inserted { report(name) }
         }
     }
 

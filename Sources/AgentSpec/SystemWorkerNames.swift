@@ -1,5 +1,5 @@
-/// Task names of the system workers, exactly as the compiler emits them (agentspan-compiler §18.2; some use the
-/// raw agent name, some the sanitised one).
+/// Task names of the system workers, exactly as the compiler emits them and the worker polls them
+/// (agentspan-compiler §18.2; some use the raw agent name, some the sanitised one).
 public enum SystemWorkerNames {
     /// `R(name)`: every character outside `[A-Za-z0-9_]` becomes `_`.
     public static func sanitize(_ name: String) -> String {
