@@ -116,6 +116,11 @@ enum Schema {
                     CREATE INDEX workflow_message_queue ON workflow_message(workflow_id, seq);
                     """)
         }
+        m.registerMigration("v5: execution definitions stored once") { db in
+            // An execution row is rewritten on every commit of its execution; its definition (tens of kilobytes for
+            // a compiled agent) never changes, so it is stored once here, by a key of its content (DefinitionStore).
+            try db.execute(sql: "CREATE TABLE execution_definition(key TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID")
+        }
         return m
     }
 }
