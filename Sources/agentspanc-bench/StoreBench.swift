@@ -25,7 +25,7 @@ struct StoreBench: AsyncParsableCommand {
     static let agents = (0..<5).map { "bench_store_\($0)" }
 
     func run() async throws {
-        let path = directory ?? (try temporaryDirectory("agentspanc-bench-store"))
+        let path = try directory ?? temporaryDirectory("agentspanc-bench-store")
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: path) } }
         let database = (path as NSString).appendingPathComponent("agentspanc.sqlite")
         let clock = ContinuousClock()
@@ -35,13 +35,13 @@ struct StoreBench: AsyncParsableCommand {
             try copy(database)
             report("store built", String(format: "%.1f s", (clock.now - began).seconds))
         }
-        let count = try DatabaseQueue(path: database).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution") ?? 0 }
+        let count = try await DatabaseQueue(path: database).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution") ?? 0 }
         let size = (try? FileManager.default.attributesOfItem(atPath: database)[.size] as? Int) ?? 0
         report("store", String(format: "%d executions, %.0f MiB", count, Double(size) / 1_048_576))
 
         let server = try await BenchServer.start(llm: EventBench.InstantModel(), directory: path)
         let http = BenchHTTP(base: server.url)
-        let (from, to) = try DatabaseQueue(path: database).read { db -> (Int64, Int64) in
+        let (from, to) = try await DatabaseQueue(path: database).read { db -> (Int64, Int64) in
             let low = try Int64.fetchOne(db, sql: "SELECT MIN(create_time) FROM execution") ?? 0
             let high = try Int64.fetchOne(db, sql: "SELECT MAX(create_time) FROM execution") ?? 0
             return (low + (high - low) * 4 / 10, low + (high - low) / 2)
@@ -109,7 +109,7 @@ struct StoreBench: AsyncParsableCommand {
     /// store holds ``executions``.
     private func copy(_ database: String) throws {
         let queue = try DatabaseQueue(path: database)
-        try queue.write { db in
+        try queue.inDatabase { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution") ?? 0
             let ended = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution WHERE status != 'RUNNING'") ?? 0
             let low = try Int64.fetchOne(db, sql: "SELECT MIN(create_time) FROM execution") ?? 0
