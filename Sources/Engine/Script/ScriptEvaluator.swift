@@ -1,6 +1,5 @@
 import CJavaScriptCore
 import Foundation
-import Synchronization
 import Workflow
 
 /// Why a script did not produce a value.
@@ -26,11 +25,9 @@ public enum ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
 ///
 /// `$` is bound to the inputs as plain JS objects and arrays that also carry non-enumerable `get`, `size`,
 /// `containsKey`, `isEmpty` helpers, so scripts written for Conductor's Java maps run unchanged. Each evaluation
-/// gets a fresh global object (nothing one script defines is seen by the next) in a virtual machine (context group)
-/// no other evaluation is using: evaluations on different threads run in parallel instead of queueing behind one
-/// lock. Virtual machines are kept for the next evaluation (creating one costs about 1 ms of CPU, most of a short
-/// script's cost) unless the script failed or left a large heap behind. A watchdog looks at the clock and at the
-/// VM's heap every few milliseconds and stops the script past its time limit or heap limit.
+/// gets its own virtual machine (context group): evaluations on different threads run in parallel instead of
+/// queueing behind one lock, and everything a script allocated is freed when it ends. A watchdog looks at the
+/// clock and at the VM's heap every few milliseconds and stops the script past its time limit or heap limit.
 public final class ScriptEvaluator: Sendable {
     /// Wall-clock limit per evaluation, in seconds.
     public let timeLimit: Double
@@ -38,17 +35,6 @@ public final class ScriptEvaluator: Sendable {
     public let heapLimit: Int
     /// How often the watchdog looks (seconds).
     static let watchInterval = 0.005
-    /// Idle virtual machines kept for later evaluations.
-    private let idle = Mutex<[ContextGroup]>([])
-    /// Idle virtual machines kept at most.
-    private static let maxIdle = 4
-    /// A virtual machine whose heap is larger than this after an evaluation is not kept.
-    private static let keptHeapBytes = 32 << 20
-
-    /// A JavaScriptCore context group, used by one evaluation at a time.
-    private struct ContextGroup: @unchecked Sendable {
-        let ref: JSContextGroupRef
-    }
 
     private static let prelude = """
         (function decorate(v) {
@@ -82,42 +68,21 @@ public final class ScriptEvaluator: Sendable {
         self.heapLimit = heapLimit
     }
 
-    deinit {
-        for group in idle.withLock({ $0 }) { JSContextGroupRelease(group.ref) }
-    }
-
     /// Evaluates `script` as a program with `$` bound to `input`; returns its completion value as JSON
     /// (`undefined` and functions become null). `timeLimit` overrides the evaluator's (never beyond it).
     public func evaluate(_ script: String, input: [String: JSONValue], timeLimit: Double? = nil) throws(ScriptError) -> JSONValue {
         let limit = min(timeLimit ?? self.timeLimit, self.timeLimit)
         let inputJSON = JSONValue.object(input).jsonText()
-        guard let group = idle.withLock({ $0.popLast()?.ref }) ?? JSContextGroupCreate() else {
-            throw .evaluation("cannot create a JavaScript virtual machine")
-        }
+        let group = JSContextGroupCreate()
+        defer { JSContextGroupRelease(group) }
         let watch = Watch(deadline: ContinuousClock.now + .seconds(limit), heapLimit: heapLimit)
         let watchPointer = Unmanaged.passRetained(watch)
-        var succeeded = false
-        var keep = false
-        defer {
-            // The watchdog must not fire with a released `watch`; a VM a script failed in is not used again.
-            JSContextGroupClearExecutionTimeLimit(group)
-            watchPointer.release()
-            if !(succeeded && keep && idle.withLock({ pool in
-                guard pool.count < Self.maxIdle else { return false }
-                pool.append(ContextGroup(ref: group))
-                return true
-            })) {
-                JSContextGroupRelease(group)
-            }
-        }
+        defer { watchPointer.release() }
         JSContextGroupSetExecutionTimeLimit(group, min(Self.watchInterval, limit), Watch.callback, watchPointer.toOpaque())
         guard let context = JSGlobalContextCreateInGroup(group, nil) else {
             throw .evaluation("cannot create a JavaScript context")
         }
-        defer {
-            keep = Self.heapSize(context) <= min(Self.keptHeapBytes, heapLimit / 4)
-            JSGlobalContextRelease(context)
-        }
+        defer { JSGlobalContextRelease(context) }
         let global = JSContextGetGlobalObject(context)
         let json = JSString(inputJSON)
         guard let value = JSValueMakeFromJSONString(context, json.ref) else {
@@ -130,11 +95,9 @@ public final class ScriptEvaluator: Sendable {
         var exception: JSValueRef?
         guard let text = JSValueCreateJSONString(context, result, 0, &exception) else {
             if exception != nil { throw .evaluation(Self.message(of: exception, in: context)) }
-            succeeded = true
             return .null
         }
         defer { JSStringRelease(text) }
-        succeeded = true
         return (try? JSONValue.parse(Self.string(text))) ?? .null
     }
 
