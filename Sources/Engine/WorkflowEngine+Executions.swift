@@ -35,7 +35,9 @@ extension WorkflowEngine {
             guard let json = try String.fetchOne(db, sql: "SELECT json FROM execution WHERE id = ?", arguments: [id]) else {
                 return nil
             }
-            var e = try JSONValue.decodeJSON(ExecutionRecord.self, json).execution
+            var record = try JSONValue.decodeJSON(ExecutionRecord.self, json)
+            try self.services.definitions.attach(to: &record, in: db)
+            var e = record.execution
             if includeTasks {
                 e.tasks = try String.fetchAll(db, sql: "SELECT json FROM task WHERE workflow_id = ? ORDER BY seq", arguments: [id])
                     .map { try JSONValue.decodeJSON(ConductorTask.self, $0) }
@@ -59,10 +61,17 @@ extension WorkflowEngine {
             if let name { filter += " AND name = ?"; args.append(name) }
             if let status { filter += " AND status = ?"; args.append(status.rawValue) }
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution" + filter, arguments: StatementArguments(args)) ?? 0
+            // The page's rows are picked from the index alone; only they are read (a sort never carries their JSON).
             let results = try String.fetchAll(
-                db, sql: "SELECT json FROM execution" + filter + " ORDER BY create_time DESC, rowid DESC LIMIT ? OFFSET ?",
+                db,
+                sql: "SELECT json FROM execution WHERE rowid IN (SELECT rowid FROM execution" + filter
+                    + " ORDER BY create_time DESC, rowid DESC LIMIT ? OFFSET ?) ORDER BY create_time DESC, rowid DESC",
                 arguments: StatementArguments(args + [max(limit, 0), max(start, 0)])
-            ).map { try JSONValue.decodeJSON(ExecutionRecord.self, $0).execution }
+            ).map { json in
+                var record = try JSONValue.decodeJSON(ExecutionRecord.self, json)
+                try self.services.definitions.attach(to: &record, in: db)
+                return record.execution
+            }
             return (total, results)
         }
     }

@@ -63,8 +63,9 @@ public struct ExecutionSearchPage: Sendable, Hashable {
 extension WorkflowEngine {
     /// Executions matching `query`, newest first, with totals over the whole match.
     ///
-    /// Three statements in one read, whatever the page size: the count, the page (fields read with
-    /// `json_extract`, so the stored definition is never decoded), and the token and model sums of the page's
+    /// Three statements in one read, whatever the page size: the count, the page (its rows picked by an index
+    /// before any field is read, then fields read with `json_extract`, so the stored definition is never decoded),
+    /// and the token and model sums of the page's
     /// executions through their sub-workflow trees (one recursive query over `execution(parent_id, create_time)`).
     public func searchExecutions(_ query: ExecutionSearchQuery) async throws -> ExecutionSearchPage {
         try await read { db in
@@ -117,7 +118,9 @@ extension WorkflowEngine {
                         json_quote(json_extract(json, '$.execution.output.result')) AS result,
                         json_extract(json, '$.execution.reasonForIncompletion') AS reason,
                         json_extract(json, '$.execution.correlationId') AS correlation
-                    FROM execution\(filter) ORDER BY create_time DESC, rowid DESC LIMIT ? OFFSET ?
+                    FROM execution WHERE rowid IN (
+                        SELECT rowid FROM execution\(filter) ORDER BY create_time DESC, rowid DESC LIMIT ? OFFSET ?)
+                    ORDER BY create_time DESC, rowid DESC
                     """,
                 arguments: StatementArguments(args + [size, max(query.start, 0)]))
             var results = rows.map { row -> ExecutionSummary in

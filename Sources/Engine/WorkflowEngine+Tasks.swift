@@ -191,6 +191,21 @@ extension WorkflowEngine {
         return metadata
     }
 
+    /// The execution and status of task attempt `id`, for checking a worker's result before it is applied: from the
+    /// state cache when `workflowID`'s execution is cached and holds the task, else one indexed read (no JSON).
+    public func taskOwnerAndStatus(id: String, workflowID: String) async throws -> (workflowID: String, status: TaskStatus)? {
+        if let entry = services.cache.entry(workflowID), let record = entry.tasks.first(where: { $0.id == id }) {
+            return (workflowID, record.status)
+        }
+        return try await read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT workflow_id, status FROM task WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            let status: String = row["status"]
+            return (row["workflow_id"], TaskStatus(rawValue: status) ?? .scheduled)
+        }
+    }
+
     /// One task attempt by id.
     public func task(id: String) async throws -> ConductorTask? {
         try await read { db in

@@ -281,8 +281,14 @@ public final class WorkflowEngine: Sendable {
         feed.subscribe()
     }
 
-    /// The same feed with each entry's task and execution as its commit left them, so a consumer needs no read.
-    public func journalRecords() -> AsyncStream<JournalUpdate> {
+    /// The same feed, the entries of one commit at a time.
+    public func journalBatches() -> AsyncStream<[JournalEntry]> {
+        feed.subscribeEntryBatches()
+    }
+
+    /// The entries of each commit with their task and execution as the commit left them, so a consumer needs no
+    /// read; one element per commit.
+    public func journalRecords() -> AsyncStream<[JournalUpdate]> {
         feed.subscribeUpdates()
     }
 }

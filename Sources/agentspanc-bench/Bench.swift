@@ -6,5 +6,5 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agentspanc-bench",
         abstract: "Measure agentspanc: engine hop latency and throughput, memory, event latency, agent overhead.",
-        subcommands: [EngineBench.self, MemoryBench.self, EventBench.self, WorkerBench.self, DashboardBench.self])
+        subcommands: [EngineBench.self, MemoryBench.self, EventBench.self, WorkerBench.self, DashboardBench.self, StoreBench.self])
 }

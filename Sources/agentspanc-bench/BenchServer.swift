@@ -12,23 +12,27 @@ struct BenchServer {
     let url: String
     let task: Task<Void, any Error>
     let directory: String
+    /// Whether ``stop()`` deletes the store.
+    let isTemporary: Bool
 
-    static func start(llm: any LLMProvider = ProviderRouter(environment: [:])) async throws -> BenchServer {
+    /// Starts a server on `directory` (a new temporary one when nil, deleted by ``stop()``).
+    static func start(llm: any LLMProvider = ProviderRouter(environment: [:]), directory: String? = nil) async throws -> BenchServer {
         var logger = Logger(label: "bench.server")
         logger.logLevel = .critical
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentspanc-bench-\(UUID().uuidString)").path
+        let isTemporary = directory == nil
+        let directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("agentspanc-bench-\(UUID().uuidString)").path
         let server = try AgentspancServer(configuration: .init(port: 0, dataDirectory: directory, llm: llm, logger: logger))
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let task = Task { try await server.run(onListening: { continuation.yield($0); continuation.finish() }) }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return BenchServer(url: "http://127.0.0.1:\(port)", task: task, directory: directory)
+        return BenchServer(url: "http://127.0.0.1:\(port)", task: task, directory: directory, isTemporary: isTemporary)
     }
 
     func stop() async {
         task.cancel()
         _ = try? await task.value
-        try? FileManager.default.removeItem(atPath: directory)
+        if isTemporary { try? FileManager.default.removeItem(atPath: directory) }
     }
 }
 

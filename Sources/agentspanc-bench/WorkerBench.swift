@@ -21,7 +21,8 @@ struct WorkerBench: AsyncParsableCommand {
             conductor-python: a Python function).
             """)
 
-    @Option(help: "One-task workflows per run.") var tasks = 2000
+    @Option(help: "Tasks per run.") var tasks = 2000
+    @Option(help: "SIMPLE tasks per workflow (one after another); a run starts tasks / steps workflows.") var steps = 1
     @Option(help: "Concurrency of both workers.") var concurrency = 8
     @Option(help: "Runs per figure; the median is reported.") var runs = 3
     @Option(help: "A Python with conductor-python 2.0.0 installed.") var python = "python3"
@@ -31,6 +32,9 @@ struct WorkerBench: AsyncParsableCommand {
     var script: String?
     @Option(help: "Calls for the command-tool overhead figure.") var calls = 500
     @Flag(help: "Skip the conductor-python worker.") var skipPython = false
+    @Option(help: "Only this tool: path, spawn or function (default: all three).") var only: String?
+    @Option(help: "Use this running server (for a profiler) instead of a fresh process per run; server CPU is not measured.")
+    var server: String?
     @Flag(help: "Run the agentspanc worker with --no-update-v2 (plain updates, every task from a batch poll).")
     var noUpdateV2 = false
 
@@ -47,7 +51,7 @@ struct WorkerBench: AsyncParsableCommand {
         let scenarios: [(label: String, tool: ToolKind)] = [
             ("command tool true (found in PATH)", .pathSpawn), ("command tool /bin/true", .spawn), ("in-process no-op", .function),
         ]
-        for (label, tool) in scenarios {
+        for (label, tool) in scenarios where only == nil || only == tool.pythonMode {
             let specPath = try spec(tool: tool, plugin: pluginPath)
             defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: specPath).deletingLastPathComponent().path) }
             let ours = try await median {
@@ -59,7 +63,7 @@ struct WorkerBench: AsyncParsableCommand {
                 }
             }
             let mode = noUpdateV2 ? "plain updates" : "update-v2"
-            report("agentspanc worker (\(mode)), \(label), \(tasks) tasks, concurrency \(concurrency)", ours.description)
+            report("agentspanc worker (\(mode)), \(label), \(tasks) tasks in \(steps)-task workflows, concurrency \(concurrency)", ours.description)
             guard !skipPython else { continue }
             let theirs = try await median {
                 try await drain(tool: tool, server: agentspanc) { url, task in
@@ -120,22 +124,24 @@ struct WorkerBench: AsyncParsableCommand {
     private func drain(
         tool: ToolKind, server binary: String, worker: (_ url: String, _ task: String) throws -> ChildProcess
     ) async throws -> Figure {
-        let server = try await ServerProcess.start(binary)
-        defer { server.stop() }
-        let http = BenchHTTP(base: server.url)
+        let server = self.server == nil ? try await ServerProcess.start(binary) : nil
+        defer { server?.stop() }
+        let url = self.server ?? server?.url ?? ""
+        let http = BenchHTTP(base: url)
         let task = taskName(tool)
         let def = TaskDef(name: task, retryCount: 0, responseTimeoutSeconds: 30)
         _ = try await http.call(.POST, "/api/metadata/taskdefs", body: try JSONValue.from([def]).jsonText())
-        let workflow = WorkflowDef(name: "bench_\(task)", tasks: [
-            WorkflowTask(name: task, taskReferenceName: "t", type: "SIMPLE",
-                         inputParameters: tool == .function ? ["text": "a b c"] : [:]),
-        ])
+        let workflow = WorkflowDef(name: "bench_\(task)", tasks: (0..<max(1, steps)).map { step in
+            WorkflowTask(name: task, taskReferenceName: steps > 1 ? "t\(step)" : "t", type: "SIMPLE",
+                         inputParameters: tool == .function ? ["text": "a b c"] : [:])
+        })
+        let workflows = tasks / max(1, steps)
         _ = try await http.call(.POST, "/api/metadata/workflow?overwrite=true", body: try JSONValue.from(workflow).jsonText())
         let ids = try await withThrowingTaskGroup(of: [String].self) { group in
             for loop in 0..<8 {
                 group.addTask {
                     var ids: [String] = []
-                    for _ in stride(from: loop, to: tasks, by: 8) {
+                    for _ in stride(from: loop, to: workflows, by: 8) {
                         let (_, body) = try await http.call(.POST, "/api/workflow/bench_\(task)", body: "{}")
                         ids.append(String(buffer: body))
                     }
@@ -145,7 +151,7 @@ struct WorkerBench: AsyncParsableCommand {
             return try await group.reduce(into: []) { $0 += $1 }
         }
 
-        let process = try worker(server.url, task)
+        let process = try worker(url, task)
         defer { process.kill() }
         // CPU is counted from the first handed-out task (interpreter start-up and imports excluded).
         var cpuBefore = 0.0
@@ -155,17 +161,17 @@ struct WorkerBench: AsyncParsableCommand {
         var started = false
         while clock.now < deadline {
             let queued = try await queueSize(http, task)
-            if !started && queued < tasks {
+            if !started && queued < workflows {
                 cpuBefore = process.cpuSeconds()
-                serverCPUBefore = server.child.cpuSeconds()
+                serverCPUBefore = server?.child.cpuSeconds() ?? 0
                 started = true
             }
-            if queued == 0 { break }
+            if steps > 1 ? try await running(http, "bench_\(task)") == 0 : queued == 0 { break }
             try await Task.sleep(for: .milliseconds(started ? 20 : 5))
         }
         // The queue is empty (the last few tasks are running): CPU is read before the checks below load the server.
         let cpu = process.cpuSeconds() - cpuBefore
-        let serverCPU = server.child.cpuSeconds() - serverCPUBefore
+        let serverCPU = (server?.child.cpuSeconds() ?? 0) - serverCPUBefore
         var starts: [Int64] = []
         var ends: [Int64] = []
         var pending = ids
@@ -174,9 +180,11 @@ struct WorkerBench: AsyncParsableCommand {
             for id in pending {
                 let (_, body) = try await http.call(.GET, "/api/workflow/\(id)?includeTasks=true")
                 let execution = try JSONDecoder().decode(WorkflowExecution.self, from: Data(body.readableBytesView))
-                if execution.status == .completed, let t = execution.tasks.first, let s = t.startTime, let e = t.endTime {
-                    starts.append(s)
-                    ends.append(e)
+                if execution.status == .completed {
+                    for t in execution.tasks {
+                        if let s = t.startTime { starts.append(s) }
+                        if let e = t.endTime { ends.append(e) }
+                    }
                 } else if execution.status.isTerminal {
                     throw ValidationError("workflow \(id) ended \(execution.status.rawValue); worker stderr: \(process.stderrTail())")
                 } else {
@@ -195,6 +203,14 @@ struct WorkerBench: AsyncParsableCommand {
             cpuMillisecondsPerTask: cpu * 1000 / Double(max(1, tasks)),
             serverCPUMillisecondsPerTask: serverCPU * 1000 / Double(max(1, tasks)))
     }
+
+    /// RUNNING executions of `workflow`.
+    private func running(_ http: BenchHTTP, _ workflow: String) async throws -> Int {
+        let (_, body) = try await http.call(.GET, "/api/workflow/search?workflowType=\(workflow)&status=RUNNING&size=1")
+        return try JSONDecoder().decode(RunningCount.self, from: Data(body.readableBytesView)).totalHits
+    }
+
+    private struct RunningCount: Decodable { let totalHits: Int }
 
     private func queueSize(_ http: BenchHTTP, _ task: String) async throws -> Int {
         let (_, body) = try await http.call(.GET, "/api/tasks/queue/sizes?taskType=\(task)")

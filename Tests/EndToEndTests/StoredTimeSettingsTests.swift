@@ -40,7 +40,8 @@ struct StoredTimeSettingsTests {
             """
             UPDATE task_def SET json = json_set(json, '$.responseTimeoutSeconds', \(max), '$.timeoutSeconds', \(max),
                 '$.retryDelaySeconds', \(max)) WHERE name = 'absurd_tool';
-            UPDATE execution SET json = json_set(json, '$.execution.workflowDefinition.timeoutSeconds', \(max)) WHERE id = '\(id)';
+            UPDATE execution_definition SET json = json_set(json, '$.timeoutSeconds', \(max))
+                WHERE key = (SELECT json_extract(json, '$.definitionKey') FROM execution WHERE id = '\(id)');
             """)
 
         // Each of these trapped (SIGILL) before: the poll computing the response deadline, the decide checking the

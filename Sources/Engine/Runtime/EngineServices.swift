@@ -5,6 +5,8 @@ struct EngineServices: Sendable {
     var scripts: ScriptEvaluator
     var logger: Logger
     var cache: StateCache
+    /// The definitions of executions, stored once each.
+    var definitions = DefinitionStore()
     /// Rounds one decide may run before it yields to the sweeper.
     var maxDecideRounds: Int
     /// Context window (tokens) assumed for LLM tasks whose input names none.

@@ -15,7 +15,8 @@ public struct JournalUpdate: Sendable {
 /// Fans committed journal entries out to live subscribers.
 final class JournalFeed: Sendable {
     private let subscribers = Mutex<[UUID: AsyncStream<JournalEntry>.Continuation]>([:])
-    private let updateSubscribers = Mutex<[UUID: AsyncStream<JournalUpdate>.Continuation]>([:])
+    private let updateSubscribers = Mutex<[UUID: AsyncStream<[JournalUpdate]>.Continuation]>([:])
+    private let entryBatchSubscribers = Mutex<[UUID: AsyncStream<[JournalEntry]>.Continuation]>([:])
 
     func subscribe() -> AsyncStream<JournalEntry> {
         let (stream, continuation) = AsyncStream<JournalEntry>.makeStream(bufferingPolicy: .unbounded)
@@ -27,9 +28,21 @@ final class JournalFeed: Sendable {
         return stream
     }
 
-    /// Entries with their committed records.
-    func subscribeUpdates() -> AsyncStream<JournalUpdate> {
-        let (stream, continuation) = AsyncStream<JournalUpdate>.makeStream(bufferingPolicy: .unbounded)
+    /// The entries of each commit, as one element.
+    func subscribeEntryBatches() -> AsyncStream<[JournalEntry]> {
+        let (stream, continuation) = AsyncStream<[JournalEntry]>.makeStream(bufferingPolicy: .unbounded)
+        let id = UUID()
+        entryBatchSubscribers.withLock { $0[id] = continuation }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.entryBatchSubscribers.withLock { $0.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// The entries of each commit with their committed records, as one element (one wake-up of the consumer per
+    /// commit, not per entry).
+    func subscribeUpdates() -> AsyncStream<[JournalUpdate]> {
+        let (stream, continuation) = AsyncStream<[JournalUpdate]>.makeStream(bufferingPolicy: .unbounded)
         let id = UUID()
         updateSubscribers.withLock { $0[id] = continuation }
         continuation.onTermination = { [weak self] _ in
@@ -43,17 +56,18 @@ final class JournalFeed: Sendable {
         guard !entries.isEmpty else { return }
         let all = subscribers.withLock { Array($0.values) }
         for c in all { for e in entries { c.yield(e) } }
+        for c in entryBatchSubscribers.withLock({ Array($0.values) }) { c.yield(entries) }
         let withRecords = updateSubscribers.withLock { Array($0.values) }
         guard !withRecords.isEmpty else { return }
         let byID = Dictionary(states.map { ($0.record.execution.workflowId, $0) }, uniquingKeysWith: { _, last in last })
-        for entry in entries {
+        let updates = entries.map { entry in
             let state = byID[entry.workflowID]
             var workflow = state?.record.execution
             workflow?.tasks = []
             let task = entry.taskID.flatMap { id in state?.tasks.first { $0.task.taskId == id }?.task }
-            let update = JournalUpdate(entry: entry, task: task, workflow: workflow)
-            for c in withRecords { c.yield(update) }
+            return JournalUpdate(entry: entry, task: task, workflow: workflow)
         }
+        for c in withRecords { c.yield(updates) }
     }
 
     func finish() {
@@ -67,5 +81,10 @@ final class JournalFeed: Sendable {
             return Array(s.values)
         }
         for c in withRecords { c.finish() }
+        let batches = entryBatchSubscribers.withLock { s in
+            defer { s.removeAll() }
+            return Array(s.values)
+        }
+        for c in batches { c.finish() }
     }
 }

@@ -44,6 +44,9 @@ struct ExecutionRecord: Codable, Sendable {
     var lastRetriedTime: Int64?
     /// How many SUB_WORKFLOW levels above this execution (nil, as in records written before it existed, is 0).
     var depth: Int?
+    /// Where the definition is stored (``DefinitionStore``) when it is not inside the stored record; in memory the
+    /// record always holds its definition.
+    var definitionKey: String?
 }
 
 /// An execution loaded into a write transaction: mutated by the decider, saved on commit.

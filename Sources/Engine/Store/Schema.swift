@@ -116,6 +116,20 @@ enum Schema {
                     CREATE INDEX workflow_message_queue ON workflow_message(workflow_id, seq);
                     """)
         }
+        m.registerMigration("v5: execution definitions stored once") { db in
+            // An execution row is rewritten on every commit of its execution; its definition (tens of kilobytes for
+            // a compiled agent) never changes, so it is stored once here, by a key of its content (DefinitionStore).
+            try db.execute(sql: "CREATE TABLE execution_definition(key TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID")
+        }
+        m.registerMigration("v6: status pages newest first") { db in
+            // Search pages filtered by status are ordered by create_time: with the status index alone SQLite sorted
+            // every execution of that status (tens of thousands in a large store) for each page.
+            try db.execute(
+                sql: """
+                    DROP INDEX execution_status;
+                    CREATE INDEX execution_status_recent ON execution(status, create_time);
+                    """)
+        }
         return m
     }
 }

@@ -54,7 +54,8 @@ final class Session {
         guard let json = try String.fetchOne(db, sql: "SELECT json FROM execution WHERE id = ?", arguments: [id]) else {
             return nil
         }
-        let record = try decoder.decode(ExecutionRecord.self, from: Data(json.utf8))
+        var record = try decoder.decode(ExecutionRecord.self, from: Data(json.utf8))
+        try services.definitions.attach(to: &record, in: db)
         let rows = try Row.fetchAll(
             db, sql: "SELECT json, wake_at, queue, engine_async FROM task WHERE workflow_id = ? ORDER BY seq", arguments: [id])
         let tasks = try rows.map { row in
@@ -108,6 +109,13 @@ final class Session {
             if state.isDirty {
                 var record = state.record
                 record.execution.tasks = []
+                if record.definitionKey == nil, let definition = record.execution.workflowDefinition,
+                    let key = try services.definitions.store(definition, in: db)
+                {
+                    record.definitionKey = key
+                    state.record.definitionKey = key
+                }
+                if record.definitionKey != nil { record.execution.workflowDefinition = nil }
                 let e = record.execution
                 let timeoutAt: Int64? =
                     state.needsSweep ? now

@@ -36,7 +36,7 @@ actor AgentEventHub {
     }
 
     private enum Work: Sendable {
-        case entry(JournalUpdate)
+        case entries([JournalUpdate])
         case subscribe(root: String, after: Int, id: UUID, continuation: AsyncStream<StreamItem>.Continuation)
         case unsubscribe(root: String, id: UUID)
         case heartbeat
@@ -68,7 +68,7 @@ actor AgentEventHub {
         let input = workInput
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await entry in feed { input.yield(.entry(entry)) }
+                for await batch in feed { input.yield(.entries(batch)) }
             }
             group.addTask {
                 while !Task.isCancelled {
@@ -120,8 +120,8 @@ actor AgentEventHub {
     private func process() async {
         for await item in work {
             switch item {
-            case .entry(let update):
-                await live(update)
+            case .entries(let updates):
+                for update in updates { await live(update) }
             case .subscribe(let root, let after, let id, let continuation):
                 await load(root)
                 guard var execution = executions[root] else { continuation.finish(); continue }

@@ -35,10 +35,10 @@ actor ExecutionFeed {
 
     /// Runs until cancelled: follows the journal and sends heartbeats.
     func run(heartbeatInterval: Duration = .seconds(15)) async {
-        let updates = engine.journalUpdates()
+        let updates = engine.journalBatches()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [self] in
-                for await entry in updates { await self.note(entry) }
+                for await batch in updates { await self.note(batch) }
             }
             group.addTask { [self] in
                 while !Task.isCancelled {
@@ -74,8 +74,13 @@ actor ExecutionFeed {
     /// Entries that can change a summary (status, end, token sums); task schedules and starts cannot.
     private static let relevant: Set<JournalEntry.Kind> = [.workflowStarted, .workflowEnded, .workflowPaused, .workflowResumed, .taskEnded]
 
+    private func note(_ entries: [JournalEntry]) {
+        guard !subscribers.isEmpty else { return }
+        for entry in entries { note(entry) }
+    }
+
     private func note(_ entry: JournalEntry) {
-        guard !subscribers.isEmpty, Self.relevant.contains(entry.kind) else { return }
+        guard Self.relevant.contains(entry.kind) else { return }
         let affected = [entry.workflowID, entry.rootWorkflowID] + (entry.parentWorkflowID.map { [$0] } ?? [])
         if entry.kind == .taskEnded, let task = entry.taskID {
             pendingTasks[task] = affected

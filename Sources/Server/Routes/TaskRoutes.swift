@@ -114,10 +114,10 @@ struct TaskRoutes {
     /// again is a harmless retry of the worker's update).
     private func validate(_ result: TaskResult) async throws {
         try RequestValidation.validate(result)
-        guard let task = try await engine.task(id: result.taskId) else { return }
-        if task.workflowInstanceId != result.workflowInstanceId {
+        guard let task = try await engine.taskOwnerAndStatus(id: result.taskId, workflowID: result.workflowInstanceId) else { return }
+        if task.workflowID != result.workflowInstanceId {
             throw APIError.badRequest(
-                "workflowInstanceId: task \(result.taskId) belongs to execution \(task.workflowInstanceId), not \(result.workflowInstanceId)")
+                "workflowInstanceId: task \(result.taskId) belongs to execution \(task.workflowID), not \(result.workflowInstanceId)")
         }
         if result.extendLease != true, let status = result.status, Self.contradicts(status, ended: task.status) {
             throw APIError.conflict(

@@ -42,9 +42,7 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let own = event.metadata { merged.merge(own) { _, new in new } }
+        let merged = Logger.Metadata.merged(handler: metadata, provider: metadataProvider, line: event.metadata)
         var line = "{\"timestamp\":" + Self.quoted(Self.timestamp())
         line += ",\"level\":" + Self.quoted(event.level.rawValue)
         line += ",\"label\":" + Self.quoted(label)
