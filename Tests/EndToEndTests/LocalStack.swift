@@ -4,7 +4,8 @@ import Testing
 
 /// A real server process (with a cassette) and, optionally, a real worker process, on a free port.
 final class LocalStack: @unchecked Sendable {
-    let port: Int
+    /// Chosen free at creation; chosen again when another process took it before the first start bound it.
+    private(set) var port: Int
     let dataDirectory: String
     /// The scripted model; nil: the server's real providers (configured from the environment).
     let cassette: String?
@@ -19,19 +20,34 @@ final class LocalStack: @unchecked Sendable {
     }
 
     /// Starts (or restarts) the server on the same port and data directory, and waits until it listens.
+    ///
+    /// "Something listens on the port" is not proof enough: a free port can be taken by another test's server
+    /// between choosing it and binding it, and this stack would then talk to that server. The server must also
+    /// still be running a moment after the port answers; on its first start a lost port is chosen again.
     func startServer() async throws {
-        let server = try ChildProcess(
-            TestEnvironment.binary,
-            ["server", "--port", String(port), "--data", dataDirectory, "--log-level", "warning"]
-                + (cassette.map { ["--llm-cassette", $0] } ?? []))
-        self.server = server
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !isListening(port) {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("server did not listen within 30 s; stderr:\n\(server.stderr)")
+        let firstStart = server == nil
+        for attempt in 1...5 {
+            let server = try ChildProcess(
+                TestEnvironment.binary,
+                ["server", "--port", String(port), "--data", dataDirectory, "--log-level", "warning"]
+                    + (cassette.map { ["--llm-cassette", $0] } ?? []))
+            self.server = server
+            let deadline = ContinuousClock.now + .seconds(30)
+            var exited: Int32?
+            while exited == nil, !isListening(port) {
+                guard ContinuousClock.now < deadline else {
+                    Issue.record("server did not listen within 30 s; stderr:\n\(server.stderr)")
+                    throw CancellationError()
+                }
+                exited = await server.wait(timeout: .milliseconds(50))
+            }
+            if exited == nil { exited = await server.wait(timeout: .milliseconds(300)) }
+            guard let code = exited else { return }
+            guard firstStart, attempt < 5 else {
+                Issue.record("server exited with \(code) instead of listening on \(port); stderr:\n\(server.stderr)")
                 throw CancellationError()
             }
-            try await Task.sleep(for: .milliseconds(50))
+            port = freePort()
         }
     }
 
