@@ -70,14 +70,16 @@ struct SourceMapBuilder {
         if task.type == "SUB_WORKFLOW", let target = owners.first(where: { $0.config.name == task.subWorkflowParam?.name }) {
             return target.map.agent.with(kind: .agent)
         }
-        if Self.text(rest, contains: "guardrail") { return guardrail(rest, owner: owner) ?? agent }
-        if Self.text(rest, contains: "gate") { return gate(rest, owner: owner) ?? agent }
+        // Searched as bytes: `String.contains(String)` resolves to Foundation's, which goes through CFString and
+        // cost a twentieth of a whole compile.
+        if rest.utf8.contains("guardrail".utf8) { return guardrail(rest, owner: owner) ?? agent }
+        if rest.utf8.contains("gate".utf8) { return gate(rest, owner: owner) ?? agent }
         if task.type == "LLM_CHAT_COMPLETE" {
-            if Self.text(rest, contains: "router") { return (owner.map.router ?? owner.map.handoffs ?? agent).with(kind: .handoff) }
+            if rest.utf8.contains("router".utf8) { return (owner.map.router ?? owner.map.handoffs ?? agent).with(kind: .handoff) }
             return (owner.map.model ?? agent).with(kind: .llm)
         }
         let handoffWords = ["handoff", "transfer", "selection", "pick_agent", "route", "router", "switch", "select"]
-        if !owner.config.agents.isEmpty, handoffWords.contains(where: { Self.text(rest, contains: $0) }) {
+        if !owner.config.agents.isEmpty, handoffWords.contains(where: { rest.utf8.contains($0.utf8) }) {
             return (owner.map.handoffs ?? agent).with(kind: .handoff)
         }
         if let tool = owner.map.tools[task.name] { return tool.with(kind: .tool) }
@@ -87,7 +89,7 @@ struct SourceMapBuilder {
     /// The guardrail a task checks: by its name in the reference, else by the index the reference ends with.
     private func guardrail(_ rest: String, owner: Owner) -> SpecLocation? {
         let names = (owner.config.guardrails ?? []).map(\.name) + owner.config.tools.flatMap { ($0.guardrails ?? []).map(\.name) }
-        if let name = names.sorted(by: { $0.count > $1.count }).first(where: { Self.text(rest, contains: SystemWorkerNames.sanitize($0)) }),
+        if let name = names.sorted(by: { $0.count > $1.count }).first(where: { rest.utf8.contains(SystemWorkerNames.sanitize($0).utf8) }),
             let location = owner.map.guardrails[name]
         {
             return location.with(kind: .guardrail)
@@ -107,19 +109,6 @@ struct SourceMapBuilder {
             return gate.with(kind: .gate)
         }
         return (owner.map.gate ?? owner.config.agents.lazy.compactMap(\.sourceMap?.gate).first)?.with(kind: .gate)
-    }
-
-    /// Whether `word` occurs in `text`, byte for byte. Foundation's `contains` (which `rest.contains` would pick)
-    /// goes through CFString and cost a twentieth of a whole compile.
-    static func text(_ text: String, contains word: String) -> Bool {
-        let haystack = Array(text.utf8)
-        let needle = Array(word.utf8)
-        guard !needle.isEmpty else { return true }
-        guard haystack.count >= needle.count else { return false }
-        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
-            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
-        }
-        return false
     }
 
     /// `gate_switch_2` → 2.
